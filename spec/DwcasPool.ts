@@ -1,0 +1,79 @@
+/**
+ * HAProxy's lockless pool before the fix (parent 9b3ed513 of 2a4523f6): pop reads seq, then head,
+ * then dereferences head->next, then swings {head, seq} with a double-word CAS. The counter stops ABA,
+ * but not the dereference of a block another thread has meanwhile popped and given back to the OS
+ * (GH #1275). Steps A*, B*, C* of ALGORITHMS.md section A.
+ */
+import { NULL, and, bool, holds, int, ptr, protocol, violates } from '../src/dsl/index.ts';
+import { casPush } from './lib/cas-push.ts';
+import { poolProtocol } from './lib/pool.ts';
+
+export default protocol('DwcasPool', (p) => {
+  const MaxSeq = p.constant('MaxSeq', 'int', 'bound on seq for model checking (a state constraint)');
+  let seqRef!: ReturnType<typeof p.shared>;
+  poolProtocol(p, {
+    declare: (c) => {
+      const seq = p.shared('seq', int(0, MaxSeq), 0, { doc: 'pool->seq, bumped by every pop and flush' });
+      seqRef = seq;
+      p.pair(c.head, seq);
+      return {
+        seq,
+        lock: p.shared('lock', bool, false, { doc: 'pool->lock, taken only by pool_flush' }),
+        cs: c.t.local('cs', int(0, MaxSeq), 0, 'pop/flush: the seq read'),
+        ch: c.t.local('ch', ptr(c.Blocks), NULL, 'pop/flush: the head read'),
+        nh: c.t.local('nh', ptr(c.Blocks), NULL, 'pop: the successor read through ch'),
+        fl: c.t.local('fl', ptr(c.Blocks), NULL, 'push: the head the new block is linked to'),
+      };
+    },
+    pop({ t, head, next, where, held, isBlock, deref, seq, cs, ch, nh }) {
+      t.label('A1', 'cs := seq');
+      t.label('A2', 'ch := head');
+      t.label('A4', 'if ch = NULL: return NULL; nh := ch->next (the dereference)');
+      t.label('A5', 'DWCAS(<head, seq>, <ch, cs>, <nh, cs + 1>)');
+      t.step('A1', { to: 'A2', do: [cs.set(seq)] });
+      t.step('A2', { to: 'A4', do: [ch.set(head)] });
+      t.step('A4', { branch: 'empty', to: 'os', when: ch.eq(NULL), do: [cs.set(0)] });
+      t.step('A4', { branch: 'deref', to: 'A5', when: isBlock(ch), do: [nh.set(next.at(ch)), deref(ch)] });
+      t.step('A5', {
+        branch: 'ok', to: 'idle', when: and(head.eq(ch), seq.eq(cs)),
+        do: [head.set(nh), seq.set(cs.add(1)), where.at(ch).set('thread'), held.set(held.plus(ch)), cs.set(0), ch.set(NULL), nh.set(NULL)],
+        doc: 'the caller owns ch',
+      });
+      t.step('A5', {
+        branch: 'fail', to: 'A4', when: head.ne(ch).or(seq.ne(cs)),
+        do: [ch.set(head), cs.set(seq), nh.set(NULL)],
+        doc: 'a failed DWCAS reads the current pair atomically; goto A3',
+      });
+      return 'A1';
+    },
+    push: (c) => casPush(c),
+    flush({ t, head, fw, detachAll, seq, lock, cs, ch }) {
+      t.label('C1', 'spin_lock(&pool->lock)');
+      t.label('C2', 'ch := head');
+      t.label('C3', 'cs := seq');
+      t.label('C4', 'DWCAS(<head, seq>, <ch, cs>, <NULL, cs + 1>)');
+      t.label('C5', 'spin_unlock(&pool->lock)');
+      t.step('C1', { to: 'C2', when: lock.eq(false), do: [lock.set(true)] });
+      t.step('C2', { to: 'C3', do: [ch.set(head)] });
+      t.step('C3', { to: 'C4', do: [cs.set(seq)] });
+      t.step('C4', {
+        branch: 'ok', to: 'C5', when: and(head.eq(ch), seq.eq(cs)),
+        do: [head.set(NULL), seq.set(cs.add(1)), fw.set(ch), ch.set(NULL), cs.set(0), detachAll()],
+      });
+      t.step('C4', { branch: 'fail', to: 'C2', when: head.ne(ch).or(seq.ne(cs)) });
+      t.step('C5', { to: 'walk', do: [lock.set(false)] });
+      return 'C1';
+    },
+  });
+  const bounded = seqRef.le(MaxSeq);
+  p.config('small', {
+    constants: { T: 2, N: 2, OsFree: true, MaxSeq: 4 }, constraint: bounded,
+    expect: violates('NoUseAfterFree'),
+    doc: 'the GH #1275 race: a stale head is dereferenced after another thread gave it to the OS',
+  });
+  p.config('standard', { constants: { T: 3, N: 2, OsFree: true, MaxSeq: 4 }, constraint: bounded, expect: violates('NoUseAfterFree') });
+  p.config('noOsFree', {
+    constants: { T: 2, N: 2, OsFree: false, MaxSeq: 4 }, constraint: bounded, expect: holds(),
+    doc: 'the commit message: "there is no problem as long as the item remains mapped in memory"',
+  });
+}, 'HAProxy before the fix: lockless pop with DWCAS on {head, seq}');

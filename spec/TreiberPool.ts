@@ -1,0 +1,51 @@
+/**
+ * The textbook lock-free stack (Treiber 1986) as a pool free list: single-word CAS on the head, no
+ * sequence counter. Not HAProxy's pop, but its precursor (ALGORITHMS.md section D): it suffers both
+ * the use-after-free of the seed commit and the classic ABA. pool_flush detaches the list with a
+ * single-word CAS, as HAProxy did until b6fa08bc7.
+ */
+import { NULL, holds, ptr, protocol, violates } from '../src/dsl/index.ts';
+import { casPush } from './lib/cas-push.ts';
+import { poolProtocol } from './lib/pool.ts';
+
+export default protocol('TreiberPool', (p) => {
+  poolProtocol(p, {
+    declare: (c) => ({
+      h: c.t.local('h', ptr(c.Blocks), NULL, 'pop: the head read'),
+      n: c.t.local('n', ptr(c.Blocks), NULL, 'pop: its successor'),
+      fl: c.t.local('fl', ptr(c.Blocks), NULL, 'push: the head the new block is linked to; flush: the list taken'),
+    }),
+    pop({ t, head, next, where, held, isBlock, deref, h, n }) {
+      t.label('T1', 'h := head');
+      t.label('T3', 'if h = NULL: return NULL; n := h->next');
+      t.label('T4', 'CAS(head, h, n)');
+      t.step('T1', { to: 'T3', do: [h.set(head)] });
+      t.step('T3', { branch: 'empty', to: 'os', when: h.eq(NULL) });
+      t.step('T3', { branch: 'deref', to: 'T4', when: isBlock(h), do: [n.set(next.at(h)), deref(h)] });
+      t.step('T4', {
+        branch: 'ok', to: 'idle', when: head.eq(h),
+        do: [head.set(n), where.at(h).set('thread'), held.set(held.plus(h)), h.set(NULL), n.set(NULL)],
+      });
+      t.step('T4', { branch: 'fail', to: 'T3', when: head.ne(h), do: [h.set(head), n.set(NULL)], doc: 'h := head; goto T2' });
+      return 'T1';
+    },
+    push: (c) => casPush(c),
+    flush({ t, head, fw, detachAll, fl }) {
+      t.label('F1', 'n := head');
+      t.label('F2', 'CAS(head, n, NULL); fail: goto F1');
+      t.step('F1', { to: 'F2', do: [fl.set(head)] });
+      t.step('F2', {
+        branch: 'ok', to: 'walk', when: head.eq(fl),
+        do: [head.set(NULL), fw.set(fl), fl.set(NULL), detachAll()],
+      });
+      t.step('F2', { branch: 'fail', to: 'F1', when: head.ne(fl) });
+      return 'F1';
+    },
+  });
+  p.config('small', { constants: { T: 2, N: 2, OsFree: true }, expect: violates('NoUseAfterFree', 'FreeListIntact', 'NoDoubleAlloc') });
+  p.config('standard', { constants: { T: 3, N: 2, OsFree: true }, expect: violates('NoUseAfterFree', 'FreeListIntact', 'NoDoubleAlloc') });
+  p.config('noOsFree', {
+    constants: { T: 2, N: 2, OsFree: false }, expect: violates('FreeListIntact', 'NoDoubleAlloc'),
+    doc: 'blocks stay mapped: what is left is the plain ABA of a CAS without a counter',
+  });
+}, 'Textbook Treiber stack: single-word CAS on the head, no sequence counter (ABA-prone)');

@@ -1,0 +1,211 @@
+/**
+ * The Model IR: one typed, in-memory description of a protocol. Everything downstream
+ * (emitters, engine, runtime, conformance) reads only this.
+ *
+ * Source positions are not threaded through the tree: they live in a side table
+ * (`Model.sources`) keyed by a stable path such as `transition:Thread.A4`.
+ */
+import type { SourcePos } from '../errors.ts';
+
+// ---------------------------------------------------------------- types
+
+/** Finite sets that index arrays and bind quantifiers: `1..<const>` ranges or a process type's ids. */
+export type Domain =
+  | { kind: 'range'; lo: number | string; hi: number | string } // bounds are literals or constant names
+  | { kind: 'procs'; procType: string };
+
+export type Type =
+  | { kind: 'bool' }
+  | { kind: 'int'; lo: number | string; hi: number | string }
+  /** A pointer into a block domain, or NULL (0), or BUSY (-1). */
+  | { kind: 'ptr'; blocks: string }
+  | { kind: 'enum'; values: string[] }
+  /** A process id of the given process type. */
+  | { kind: 'proc'; procType: string }
+  | { kind: 'set'; of: Type }
+  | { kind: 'array'; index: Domain; of: Type };
+
+export const NULL_PTR = 0;
+export const BUSY_PTR = -1;
+
+// ---------------------------------------------------------------- expressions
+
+export type BinOp =
+  | 'and' | 'or' | 'implies'
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'
+  | 'add' | 'sub'
+  | 'in' | 'notin' | 'union' | 'minus' | 'intersect' | 'subseteq';
+
+export type Expr =
+  | { op: 'lit'; value: number | boolean | string; type: Type }
+  | { op: 'const'; name: string }
+  /** A shared or ghost variable. */
+  | { op: 'var'; name: string }
+  /** A process-local variable: of the acting process (`proc` absent) or of the given process. */
+  | { op: 'local'; name: string; proc?: Expr }
+  /** The control state (label) of a process, as a string. */
+  | { op: 'pc'; proc: Expr }
+  | { op: 'self' }
+  /** A variable bound by a quantifier, a `choose` parameter of a transition, or a map. */
+  | { op: 'bound'; name: string }
+  | { op: 'not'; arg: Expr }
+  | { op: 'bin'; fn: BinOp; a: Expr; b: Expr }
+  | { op: 'ite'; cond: Expr; then: Expr; else: Expr }
+  | { op: 'index'; arr: Expr; idx: Expr }
+  /** `[arr EXCEPT ![idx] = value]` */
+  | { op: 'except'; arr: Expr; idx: Expr; value: Expr }
+  | { op: 'setOf'; elems: Expr[]; of?: Type }
+  | { op: 'card'; arg: Expr }
+  | { op: 'domain'; domain: Domain }
+  | { op: 'quant'; q: 'forall' | 'exists'; v: string; over: Expr; body: Expr }
+  /** `{v \in over : cond}` */
+  | { op: 'filter'; v: string; over: Expr; cond: Expr }
+  /** `[v \in domain |-> body]` */
+  | { op: 'map'; v: string; domain: Domain; body: Expr }
+  /**
+   * The nodes of the linked list that starts at `start` and follows `link`, stopping at a non-block
+   * value (NULL/BUSY) or after `bound` nodes. `acyclic` is the companion test that it ends within bound.
+   */
+  | { op: 'listNodes'; start: Expr; link: Expr; blocks: string }
+  | { op: 'listAcyclic'; start: Expr; link: Expr; blocks: string };
+
+// ---------------------------------------------------------------- declarations
+
+export interface ConstantDecl {
+  name: string;
+  type: { kind: 'int' } | { kind: 'bool' };
+  doc?: string;
+}
+
+export type VarRole = 'shared' | 'ghost';
+
+export interface VarDecl {
+  name: string;
+  role: VarRole;
+  type: Type;
+  init: Expr;
+  /** The variable's words live inside the blocks of this domain (e.g. the link word `next`). */
+  inBlock?: boolean;
+  doc?: string;
+}
+
+export interface LocalDecl {
+  name: string;
+  type: Type;
+  init: Expr;
+  doc?: string;
+}
+
+export type LValue =
+  | { kind: 'var'; name: string; index?: Expr }
+  | { kind: 'local'; name: string; index?: Expr };
+
+export interface Assign {
+  target: LValue;
+  value: Expr;
+}
+
+export interface Param {
+  name: string;
+  /** A set-valued expression the parameter ranges over (nondeterministic choice). */
+  over: Expr;
+}
+
+export interface Transition {
+  /** Unique within the process type: the label, or `label_branch` when a label has several. */
+  name: string;
+  from: string;
+  to: string;
+  params: Param[];
+  guard: Expr;
+  /** Simultaneous assignments, all right-hand sides read in the pre-state. */
+  effects: Assign[];
+  /** Coarser than one memory operation, on purpose (abstract specs). */
+  atomic: boolean;
+  doc?: string;
+}
+
+export interface Label {
+  name: string;
+  doc?: string;
+}
+
+export type Fairness = 'none' | 'weak' | 'strong';
+
+export interface ProcType {
+  name: string;
+  /** Constant name or literal: how many processes of this type. */
+  count: number | string;
+  locals: LocalDecl[];
+  labels: Label[];
+  initial: string;
+  transitions: Transition[];
+  fairness: Fairness;
+}
+
+export interface Invariant {
+  name: string;
+  expr: Expr;
+  doc?: string;
+}
+
+/** Temporal properties in the fragment TLC checks well. */
+export type Temporal =
+  | { kind: 'leadsTo'; v?: { name: string; procType: string }; from: Expr; to: Expr }
+  | { kind: 'alwaysEventually'; v?: { name: string; procType: string }; expr: Expr };
+
+export interface TemporalProperty {
+  name: string;
+  formula: Temporal;
+  doc?: string;
+}
+
+export type Expectation =
+  | { verdict: 'holds' }
+  /** Violated, by one of these properties (the checker reports the first it finds). */
+  | { verdict: 'violated'; oneOf: string[] };
+
+export interface Config {
+  name: string;
+  constants: Record<string, number | boolean>;
+  /** Which invariants and properties this configuration checks (default: all). */
+  invariants: string[];
+  properties: string[];
+  checkDeadlock: boolean;
+  /** State constraint: states outside it are not explored (e.g. bound an unbounded counter). */
+  constraint?: Expr;
+  expect: Expectation;
+  doc?: string;
+}
+
+export interface Model {
+  name: string;
+  doc?: string;
+  /** Spec file path relative to the project root. */
+  file: string;
+  constants: ConstantDecl[];
+  /** Named block domains: ptr types point into them; always `1..<const>`. */
+  blockSets: { name: string; size: string }[];
+  vars: VarDecl[];
+  /** Pairs of shared variables that a DWCAS updates as one double word. */
+  pairs: [string, string][];
+  procTypes: ProcType[];
+  invariants: Invariant[];
+  properties: TemporalProperty[];
+  configs: Config[];
+  /** Side table of source positions, keyed by `sourceKey(...)`. */
+  sources: Record<string, SourcePos>;
+}
+
+export const sourceKey = {
+  model: () => 'model',
+  constant: (n: string) => `constant:${n}`,
+  variable: (n: string) => `var:${n}`,
+  local: (p: string, n: string) => `local:${p}.${n}`,
+  procType: (p: string) => `proc:${p}`,
+  label: (p: string, l: string) => `label:${p}.${l}`,
+  transition: (p: string, t: string) => `transition:${p}.${t}`,
+  invariant: (n: string) => `invariant:${n}`,
+  property: (n: string) => `property:${n}`,
+  config: (n: string) => `config:${n}`,
+};

@@ -1,0 +1,338 @@
+/**
+ * The DSL surface: `protocol(name, p => { ... })` declares constants, variables, processes with labeled
+ * state machines, properties and configurations, and returns the Model IR plus any errors found while
+ * building. Every declaration records the spec file:line in the model's side table.
+ */
+import { z } from 'zod';
+import type { PoolspecError, SourcePos } from '../errors.ts';
+import { callerPos } from './source.ts';
+import { DomainRef, E, Ref, lift, withBound, type Val } from './expr.ts';
+import type {
+  Assign, Config, ConstantDecl, Expectation, Expr, Fairness, Label, LocalDecl, Model, Param,
+  ProcType, Temporal, Transition, Type, VarDecl,
+} from './ir.ts';
+import { sourceKey } from './ir.ts';
+import { formatZodIssue, identifier } from './schemas.ts';
+
+export const PROTOCOL_TAG = Symbol.for('poolspec.protocol');
+
+export interface Protocol {
+  readonly [PROTOCOL_TAG]: true;
+  readonly model: Model;
+  /** Problems found while building (shape errors); semantic checks run in validate(). */
+  readonly buildErrors: PoolspecError[];
+}
+
+export function isProtocol(x: unknown): x is Protocol {
+  return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[PROTOCOL_TAG] === true;
+}
+
+/** A local variable: of the acting process inside transitions, `.of(p)` of any process in properties. */
+export class LocalRef extends Ref {
+  constructor(readonly procType: string, readonly localName: string) {
+    super({ op: 'local', name: localName }, { kind: 'local', name: localName });
+  }
+  of(proc: Val): E {
+    return new E({ op: 'local', name: this.localName, proc: lift(proc) });
+  }
+}
+
+export interface ProcHandle {
+  name: string;
+  /** The set of this type's process ids. */
+  ids: DomainRef;
+  /** The control state (label name) of process `p`. */
+  pc(p: Val): E;
+}
+
+export interface StepOpts {
+  to: string;
+  /** Distinguishes the transitions of a label that has several (the `either` branches). */
+  branch?: string;
+  when?: Val;
+  do?: Assign[];
+  /** Coarser than one memory operation, on purpose. */
+  atomic?: boolean;
+  doc?: string;
+}
+
+export interface ConfigOpts {
+  constants: Record<string, number | boolean>;
+  invariants?: string[];
+  properties?: string[];
+  checkDeadlock?: boolean;
+  constraint?: Val;
+  expect: Expectation;
+  doc?: string;
+}
+
+export const holds = (): Expectation => ({ verdict: 'holds' });
+export const violates = (...oneOf: string[]): Expectation => ({ verdict: 'violated', oneOf });
+
+const configSchema = z.object({
+  constants: z.record(z.union([z.number().int(), z.boolean()])),
+  invariants: z.array(z.string()).optional(),
+  properties: z.array(z.string()).optional(),
+  checkDeadlock: z.boolean().optional(),
+  constraint: z.any().optional(),
+  expect: z.union([
+    z.object({ verdict: z.literal('holds') }),
+    z.object({ verdict: z.literal('violated'), oneOf: z.array(z.string()).min(1) }),
+  ]),
+  doc: z.string().optional(),
+}).strict();
+
+const stepSchema = z.object({
+  to: z.string().min(1),
+  branch: identifier.optional(),
+  when: z.any().optional(),
+  do: z.array(z.object({ target: z.any(), value: z.any() })).optional(),
+  atomic: z.boolean().optional(),
+  doc: z.string().optional(),
+}).strict();
+
+class Builder {
+  readonly errors: PoolspecError[] = [];
+  readonly model: Model;
+
+  constructor(name: string, file: string, doc?: string) {
+    this.model = {
+      name, doc, file, constants: [], blockSets: [], vars: [], pairs: [], procTypes: [],
+      invariants: [], properties: [], configs: [], sources: {},
+    };
+  }
+
+  err(at: SourcePos, code: PoolspecError['code'], message: string): void {
+    this.errors.push({ code, message, at });
+  }
+
+  name(at: SourcePos, what: string, name: unknown): name is string {
+    const r = identifier.safeParse(name);
+    if (!r.success) this.err(at, 'SPEC_SHAPE', `${what} name ${JSON.stringify(name)}: ${formatZodIssue(r.error)}`);
+    return r.success;
+  }
+}
+
+export type ProtocolBuilder = ReturnType<typeof makeProtocolBuilder>;
+
+function makeProtocolBuilder(b: Builder) {
+  const m = b.model;
+  const declareVar = (role: VarDecl['role']) =>
+    (name: string, type: Type, init: Val, opts: { inBlock?: boolean; doc?: string } = {}): Ref => {
+      const at = callerPos();
+      if (b.name(at, 'variable', name)) {
+        m.vars.push({ name, role, type, init: lift(init), inBlock: opts.inBlock, doc: opts.doc });
+        m.sources[sourceKey.variable(name)] = at;
+      }
+      return new Ref({ op: 'var', name }, { kind: 'var', name });
+    };
+
+  return {
+    /** A model constant; each configuration gives its value. */
+    constant(name: string, kind: 'int' | 'bool' = 'int', doc?: string): E {
+      const at = callerPos();
+      if (b.name(at, 'constant', name)) {
+        const decl: ConstantDecl = { name, type: { kind }, doc };
+        m.constants.push(decl);
+        m.sources[sourceKey.constant(name)] = at;
+      }
+      return new E({ op: 'const', name });
+    },
+    /** A block set `1..size`: the addresses pointers of type `ptr(set)` range over. */
+    blocks(name: string, size: E): DomainRef {
+      const at = callerPos();
+      if (size.expr.op !== 'const') b.err(at, 'SPEC_SHAPE', `block set ${name}: its size must be a constant`);
+      const sizeName = size.expr.op === 'const' ? size.expr.name : '?';
+      if (b.name(at, 'block set', name)) {
+        m.blockSets.push({ name, size: sizeName });
+        m.sources[`blocks:${name}`] = at;
+      }
+      return new DomainRef({ kind: 'range', lo: 1, hi: sizeName }, name);
+    },
+    /** An integer range `lo..hi` usable as an array index or quantifier domain. */
+    range(lo: number | E, hi: number | E): DomainRef {
+      const bound = (x: number | E) => (x instanceof E && x.expr.op === 'const' ? x.expr.name : Number(x instanceof E ? NaN : x));
+      return new DomainRef({ kind: 'range', lo: bound(lo), hi: bound(hi) });
+    },
+    shared: declareVar('shared'),
+    ghost: declareVar('ghost'),
+    /** Declares two shared scalars that one DWCAS reads and writes as a double word. */
+    pair(a: Ref, c: Ref): void {
+      const at = callerPos();
+      if (a.lvalue.kind !== 'var' || c.lvalue.kind !== 'var') {
+        b.err(at, 'SPEC_SHAPE', 'pair() takes two shared variables');
+        return;
+      }
+      m.pairs.push([a.lvalue.name, c.lvalue.name]);
+      m.sources[`pair:${a.lvalue.name}.${c.lvalue.name}`] = at;
+    },
+    /** A process type: `count` processes each running the state machine built by `build`. */
+    process(name: string, count: number | E, opts: { fairness?: Fairness }, build: (t: ProcBuilder) => void): ProcHandle {
+      const at = callerPos();
+      b.name(at, 'process type', name);
+      const countVal = count instanceof E ? (count.expr.op === 'const' ? count.expr.name : NaN) : count;
+      if (typeof countVal === 'number' && !(Number.isInteger(countVal) && countVal > 0)) {
+        b.err(at, 'SPEC_SHAPE', `process type ${name}: count must be a positive integer or a constant`);
+      }
+      const pt: ProcType = {
+        name, count: countVal, locals: [], labels: [], initial: '', transitions: [], fairness: opts.fairness ?? 'none',
+      };
+      m.procTypes.push(pt);
+      m.sources[sourceKey.procType(name)] = at;
+      build(makeProcBuilder(b, pt));
+      finishTransitions(b, pt);
+      const ids = new DomainRef({ kind: 'procs', procType: name });
+      return { name, ids, pc: (p: Val) => new E({ op: 'pc', proc: lift(p) }) };
+    },
+    invariant(name: string, expr: Val, doc?: string): void {
+      const at = callerPos();
+      if (b.name(at, 'invariant', name)) {
+        m.invariants.push({ name, expr: lift(expr), doc });
+        m.sources[sourceKey.invariant(name)] = at;
+      }
+    },
+    /** `\A p \in proc: from(p) ~> to(p)`: every process that satisfies `from` eventually satisfies `to`. */
+    leadsTo(name: string, proc: ProcHandle, from: (p: E) => Val, to: (p: E) => Val, doc?: string): void {
+      const at = callerPos();
+      const v = `p_${name}`;
+      const pv = new E({ op: 'bound', name: v });
+      const formula: Temporal = { kind: 'leadsTo', v: { name: v, procType: proc.name }, from: lift(from(pv)), to: lift(to(pv)) };
+      if (b.name(at, 'property', name)) {
+        m.properties.push({ name, formula, doc });
+        m.sources[sourceKey.property(name)] = at;
+      }
+    },
+    /** `\A p \in proc: []<>expr(p)` */
+    alwaysEventually(name: string, proc: ProcHandle, expr: (p: E) => Val, doc?: string): void {
+      const at = callerPos();
+      const v = `p_${name}`;
+      const formula: Temporal = { kind: 'alwaysEventually', v: { name: v, procType: proc.name }, expr: lift(expr(new E({ op: 'bound', name: v }))) };
+      if (b.name(at, 'property', name)) {
+        m.properties.push({ name, formula, doc });
+        m.sources[sourceKey.property(name)] = at;
+      }
+    },
+    config(name: string, opts: ConfigOpts): void {
+      const at = callerPos();
+      if (!b.name(at, 'configuration', name)) return;
+      const r = configSchema.safeParse(opts);
+      if (!r.success) {
+        b.err(at, 'SPEC_CONFIG', `configuration ${name}: ${formatZodIssue(r.error)}`);
+        return;
+      }
+      const cfg: Config = {
+        name,
+        constants: opts.constants,
+        invariants: opts.invariants ?? m.invariants.map((i) => i.name),
+        properties: opts.properties ?? m.properties.map((p) => p.name),
+        checkDeadlock: opts.checkDeadlock ?? true,
+        constraint: opts.constraint === undefined ? undefined : lift(opts.constraint),
+        expect: opts.expect,
+        doc: opts.doc,
+      };
+      m.configs.push(cfg);
+      m.sources[sourceKey.config(name)] = at;
+    },
+  };
+}
+
+export type ProcBuilder = ReturnType<typeof makeProcBuilder>;
+
+interface PendingStep { t: Transition; branch?: string; at: SourcePos }
+const pending = new WeakMap<ProcType, PendingStep[]>();
+
+function makeProcBuilder(b: Builder, pt: ProcType) {
+  const m = b.model;
+  pending.set(pt, []);
+  const addStep = (from: string, params: Param[], opts: StepOpts, at: SourcePos) => {
+    const r = stepSchema.safeParse(opts);
+    if (!r.success) {
+      b.err(at, 'SPEC_SHAPE', `step from ${from}: ${formatZodIssue(r.error)}`);
+      return;
+    }
+    const t: Transition = {
+      name: from, from, to: opts.to, params,
+      guard: opts.when === undefined ? lift(true) : lift(opts.when),
+      effects: opts.do ?? [],
+      atomic: opts.atomic ?? false,
+      doc: opts.doc,
+    };
+    pending.get(pt)!.push({ t, branch: opts.branch, at });
+  };
+  return {
+    local(name: string, type: Type, init: Val, doc?: string): LocalRef {
+      const at = callerPos();
+      if (b.name(at, 'local variable', name)) {
+        const decl: LocalDecl = { name, type, init: lift(init), doc };
+        pt.locals.push(decl);
+        m.sources[sourceKey.local(pt.name, name)] = at;
+      }
+      return new LocalRef(pt.name, name);
+    },
+    /** A control state. The first label declared is the initial one. */
+    label(name: string, doc?: string): string {
+      const at = callerPos();
+      if (b.name(at, 'label', name)) {
+        const l: Label = { name, doc };
+        pt.labels.push(l);
+        if (!pt.initial) pt.initial = name;
+        m.sources[sourceKey.label(pt.name, name)] = at;
+      }
+      return name;
+    },
+    /** One atomic transition from label `from`. */
+    step(from: string, opts: StepOpts): void {
+      addStep(from, [], opts, callerPos());
+    },
+    /** One atomic transition for some `x` in `over` (a nondeterministic choice, PlusCal's `with`). */
+    choose(from: string, over: Val, body: (x: E) => StepOpts, hint = 'x'): void {
+      const at = callerPos();
+      withBound(hint, (x, name) => addStep(from, [{ name, over: lift(over) }], body(x), at));
+    },
+  };
+}
+
+/** Names transitions: the label alone, or `label_branch` when the label has several. */
+function finishTransitions(b: Builder, pt: ProcType): void {
+  const steps = pending.get(pt) ?? [];
+  const byLabel = new Map<string, PendingStep[]>();
+  for (const s of steps) byLabel.set(s.t.from, [...(byLabel.get(s.t.from) ?? []), s]);
+  for (const [label, group] of byLabel) {
+    for (const s of group) {
+      if (group.length > 1 && !s.branch) {
+        b.err(s.at, 'SPEC_SHAPE', `label ${label} of ${pt.name} has ${group.length} transitions: give each a distinct \`branch\``);
+        continue;
+      }
+      s.t.name = group.length > 1 || s.branch ? `${label}_${s.branch ?? ''}`.replace(/_$/, '') : label;
+      pt.transitions.push(s.t);
+      b.model.sources[sourceKey.transition(pt.name, s.t.name)] = s.at;
+    }
+  }
+}
+
+/** Declares a protocol. Use as the default export of a file in spec/. */
+export function protocol(name: string, build: (p: ProtocolBuilder) => void, doc?: string): Protocol {
+  const at = callerPos();
+  const b = new Builder(name, at.file, doc);
+  b.name(at, 'protocol', name);
+  b.model.sources[sourceKey.model()] = at;
+  try {
+    build(makeProtocolBuilder(b));
+  } catch (err) {
+    // A spec that throws while building is reported at the spec line that threw.
+    const pos = callerPosOf(err) ?? at;
+    b.err(pos, 'SPEC_SHAPE', `building protocol ${name} failed: ${(err as Error).message}`);
+  }
+  return { [PROTOCOL_TAG]: true, model: b.model, buildErrors: b.errors };
+}
+
+function callerPosOf(err: unknown): SourcePos | undefined {
+  const stack = (err as Error)?.stack ?? '';
+  const m = /\(?([^\s()]+\/spec\/[^\s():]+\.ts):(\d+):(\d+)\)?/.exec(stack) ?? /\(?([^\s()]+\/test\/[^\s():]+\.ts):(\d+):(\d+)\)?/.exec(stack);
+  if (!m) return undefined;
+  const file = m[1].replace(/^file:\/\//, '');
+  const rel = file.includes('/spec/') ? `spec/${file.split('/spec/').pop()}` : `test/${file.split('/test/').pop()}`;
+  return { file: rel, line: Number(m[2]), col: Number(m[3]) };
+}
+
+export type { Expr };
