@@ -7,14 +7,7 @@
 import type { Machine, Step } from './step.ts';
 import { initialState, inConstraint, keyOf, successors, violatedInvariants } from './step.ts';
 import type { State } from './value.ts';
-
-export interface TraceStep {
-  /** 1-based position in the behaviour; step 1 is the initial state. */
-  index: number;
-  /** How this state was reached: absent for the initial state. */
-  via?: { proc: number; procType: string; transition: string; args: Record<string, unknown> };
-  state: State;
-}
+import type { TraceStep } from './trace.ts';
 
 export interface ExploreResult {
   verdict: 'holds' | 'violated';
