@@ -67,13 +67,18 @@ export default protocol('DwcasPool', (p) => {
   });
   const bounded = seqRef.le(MaxSeq);
   p.config('small', {
-    constants: { T: 2, N: 2, OsFree: true, MaxSeq: 4 }, constraint: bounded,
+    constants: { T: 2, N: 2, OsFree: true, Flush: false, MaxSeq: 4 }, constraint: bounded,
     expect: violates('NoUseAfterFree'),
     doc: 'the GH #1275 race: a stale head is dereferenced after another thread gave it to the OS',
   });
-  p.config('standard', { constants: { T: 3, N: 2, OsFree: true, MaxSeq: 4 }, constraint: bounded, expect: violates('NoUseAfterFree') });
+  p.config('standard', { constants: { T: 3, N: 2, OsFree: true, Flush: true, MaxSeq: 4 }, constraint: bounded, expect: violates('NoUseAfterFree') });
+  p.config('flush', {
+    constants: { T: 2, N: 2, OsFree: true, Flush: true, MaxSeq: 4 }, constraint: bounded,
+    expect: violates('NoUseAfterFree'),
+    doc: 'pool_flush frees a block another thread is about to dereference: the same race through the flush',
+  });
   p.config('noOsFree', {
-    constants: { T: 2, N: 2, OsFree: false, MaxSeq: 4 }, constraint: bounded, expect: holds(),
+    constants: { T: 2, N: 2, OsFree: false, Flush: false, MaxSeq: 4 }, constraint: bounded, expect: holds(),
     doc: 'the commit message: "there is no problem as long as the item remains mapped in memory"',
   });
 }, 'HAProxy before the fix: lockless pop with DWCAS on {head, seq}');

@@ -60,7 +60,8 @@ export default protocol('LockedPool', (p) => {
       return 'K1';
     },
   });
-  p.config('small', { constants: { T: 2, N: 2, OsFree: true }, expect: holds() });
-  p.config('standard', { constants: { T: 3, N: 2, OsFree: true }, expect: holds() });
-  p.config('noOsFree', { constants: { T: 2, N: 2, OsFree: false }, expect: holds() });
+  p.config('small', { constants: { T: 2, N: 2, OsFree: true, Flush: false }, expect: holds() });
+  p.config('standard', { constants: { T: 3, N: 2, OsFree: true, Flush: true }, expect: holds() });
+  p.config('flush', { constants: { T: 2, N: 2, OsFree: true, Flush: true }, expect: holds(), doc: 'small, with pool_flush' });
+  p.config('noOsFree', { constants: { T: 2, N: 2, OsFree: false, Flush: false }, expect: holds() });
 }, 'The locked pool: a spinlock around every list access (the reference)');

@@ -42,10 +42,11 @@ export default protocol('TreiberPool', (p) => {
       return 'F1';
     },
   });
-  p.config('small', { constants: { T: 2, N: 2, OsFree: true }, expect: violates('NoUseAfterFree', 'FreeListIntact', 'NoDoubleAlloc') });
-  p.config('standard', { constants: { T: 3, N: 2, OsFree: true }, expect: violates('NoUseAfterFree', 'FreeListIntact', 'NoDoubleAlloc') });
+  p.config('small', { constants: { T: 2, N: 2, OsFree: true, Flush: false }, expect: violates('NoUseAfterFree', 'FreeListIntact', 'NoDoubleAlloc') });
+  p.config('standard', { constants: { T: 3, N: 2, OsFree: true, Flush: true }, expect: violates('NoUseAfterFree', 'FreeListIntact', 'NoDoubleAlloc') });
+  p.config('flush', { constants: { T: 2, N: 2, OsFree: true, Flush: true }, expect: violates('NoUseAfterFree', 'FreeListIntact', 'NoDoubleAlloc'), doc: 'small, with pool_flush' });
   p.config('noOsFree', {
-    constants: { T: 2, N: 2, OsFree: false }, expect: violates('FreeListIntact', 'NoDoubleAlloc'),
+    constants: { T: 2, N: 2, OsFree: false, Flush: false }, expect: violates('FreeListIntact', 'NoDoubleAlloc'),
     doc: 'blocks stay mapped: what is left is the plain ABA of a CAS without a counter',
   });
 }, 'Textbook Treiber stack: single-word CAS on the head, no sequence counter (ABA-prone)');

@@ -33,6 +33,7 @@ export interface PoolCtx {
   T: E;
   N: E;
   OsFree: E;
+  Flush: E;
   head: Ref;
   next: Ref;
   where: Ref;
@@ -78,6 +79,7 @@ export function poolProtocol<V>(p: ProtocolBuilder, variant: Variant<V>): void {
   const T = p.constant('T', 'int', 'number of threads');
   const N = p.constant('N', 'int', 'number of blocks (addresses)');
   const OsFree = p.constant('OsFree', 'bool', 'whether blocks can go back to the OS (crowded frees, flushes)');
+  const Flush = p.constant('Flush', 'bool', 'whether threads call pool_flush (needs OsFree)');
   const Blocks = p.blocks('Blocks', N);
   const head = p.shared('head', ptr(Blocks), NULL, { doc: 'pool->free_list' });
   const next = p.shared('next', arrayOf(Blocks, ptr(Blocks)), mapOver(Blocks, () => NULL), {
@@ -96,7 +98,7 @@ export function poolProtocol<V>(p: ProtocolBuilder, variant: Variant<V>): void {
     const blk = t.local('blk', ptr(Blocks), NULL, 'the block being freed');
     const fw = t.local('fw', ptr(Blocks), NULL, 'flush walk cursor over the detached list');
     const base: PoolCtx = {
-      p, t, Blocks, T, N, OsFree, head, next, where, fault, held, cache, blk, fw, isBlock,
+      p, t, Blocks, T, N, OsFree, Flush, head, next, where, fault, held, cache, blk, fw, isBlock,
       deref: (x) => fault.set(fault.or(where.at(x).eq('os'))),
       toOs: (x) => [next.at(x).set(NULL), where.at(x).set('os')],
       detachAll: () => where.set(mapOver(Blocks, (b) => ite(where.at(b).eq('list'), 'flush', where.at(b)), 'b')),
@@ -126,7 +128,7 @@ export function poolProtocol<V>(p: ProtocolBuilder, variant: Variant<V>): void {
       branch: 'freePush', to: pushEntry, do: [held.set(held.without(b)), blk.set(b)],
       doc: 'pool_free: the block is evicted from the local cache to the shared list',
     }), 'b');
-    t.step('idle', { branch: 'flush', to: flushEntry, when: OsFree, doc: 'pool_flush' });
+    t.step('idle', { branch: 'flush', to: flushEntry, when: and(Flush, OsFree), doc: 'pool_flush' });
 
     const atOs = filter(Blocks, (b) => where.at(b).eq('os'), 'b');
     t.choose('os', atOs, (b) => ({

@@ -109,6 +109,8 @@ export interface Param {
   name: string;
   /** A set-valued expression the parameter ranges over (nondeterministic choice). */
   over: Expr;
+  /** The element type, filled in by validation (for rendering chosen values). */
+  elemType?: Type;
 }
 
 export interface Transition {

@@ -89,7 +89,11 @@ export function validate(model: Model): PoolspecError[] {
     if (t.kind === 'set') checkType(t.of, at);
     if (t.kind === 'array') { checkDomain(t.index, at); checkType(t.of, at); }
   };
-  const domainElem = (d: Domain): Type => (d.kind === 'procs' ? { kind: 'proc', procType: d.procType } : INT);
+  const domainElem = (d: Domain): Type => {
+    if (d.kind === 'procs') return { kind: 'proc', procType: d.procType };
+    const bs = model.blockSets.find((b) => d.lo === 1 && d.hi === b.size);
+    return bs ? { kind: 'ptr', blocks: bs.name } : INT;
+  };
 
   const typeOf = (e: Expr, ctx: Ctx): Type | undefined => {
     const want = (x: Expr, f: Family, what: string): Type | undefined => {
@@ -230,6 +234,7 @@ export function validate(model: Model): PoolspecError[] {
         const over = typeOf(p.over, ctx);
         if (over && over.kind !== 'set') err(at, 'SPEC_TYPE', `type mismatch in ${where}: choose over ${showExpr(p.over)}, which is ${showType(over)}, not a set`);
         ctx.bound.set(p.name, over?.kind === 'set' ? over.of : undefined);
+        if (over?.kind === 'set') p.elemType = over.of;
         if (seen.has(p.name)) err(at, 'SPEC_DUPLICATE', `${where}: choice variable ${p.name} shadows ${seen.get(p.name)}`);
       }
       expectBool(t.guard, ctx, `the guard of ${where}`);

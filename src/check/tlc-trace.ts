@@ -1,0 +1,57 @@
+/**
+ * TLC counterexamples in the project's trace shape. TLC names the action of each step but not the
+ * process or the `\E` choices, so each step is identified by asking the engine which enabled step of
+ * the previous state yields exactly TLC's next state. A step the engine cannot reproduce is a
+ * disagreement between the emitter and the engine, reported as such.
+ */
+import type { PoolspecError } from '../errors.ts';
+import type { Machine } from '../engine/step.ts';
+import { keyOf, successors } from '../engine/step.ts';
+import type { TraceStep } from '../engine/trace.ts';
+import { mkSet, type State, type Value } from '../engine/value.ts';
+import type { TlaValue, TlcTraceStep } from '../tlc/index.ts';
+
+export function fromTla(v: TlaValue): Value {
+  if (typeof v !== 'object') return v;
+  if ('seq' in v) return v.seq.map(fromTla);
+  if ('set' in v) return mkSet(v.set.map(fromTla));
+  if ('modelValue' in v) return v.modelValue;
+  if ('fn' in v) {
+    // Functions over 1..n are arrays; TLC prints them as `(1 :> a @@ 2 :> b)` only when not a sequence.
+    const pairs = [...v.fn].sort((a, b) => Number(a[0]) - Number(b[0]));
+    if (pairs.every(([k], i) => k === i + 1)) return pairs.map(([, x]) => fromTla(x));
+  }
+  throw new Error(`unsupported TLA+ value in a trace: ${JSON.stringify(v)}`);
+}
+
+export function labelTlcTrace(m: Machine, steps: TlcTraceStep[]): { trace: TraceStep[]; errors: PoolspecError[] } {
+  const errors: PoolspecError[] = [];
+  const trace: TraceStep[] = [];
+  for (const s of steps) {
+    if (s.stuttering || s.backToState !== undefined) continue; // lasso markers repeat earlier states
+    const state: State = {};
+    for (const name of m.varOrder) state[name] = fromTla(s.vars[name]);
+    const prev = trace[trace.length - 1];
+    if (!prev) {
+      trace.push({ index: s.index, state });
+      continue;
+    }
+    const k = keyOf(m, state);
+    const candidates = successors(m, prev.state).filter((c) => keyOf(m, c.next) === k);
+    const pick = candidates.find((c) => c.transition.name === s.action?.name) ?? candidates[0];
+    if (!pick) {
+      errors.push({
+        code: 'TLC_ERROR',
+        message: `step ${s.index} of TLC's trace (${s.action?.name ?? '?'}) is not a step of the engine: the emitter and the engine disagree`,
+      });
+    }
+    trace.push({
+      index: s.index,
+      via: pick
+        ? { proc: pick.proc, procType: pick.procType, transition: pick.transition.name, args: pick.args }
+        : undefined,
+      state,
+    });
+  }
+  return { trace, errors };
+}

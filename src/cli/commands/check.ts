@@ -1,0 +1,138 @@
+/**
+ * `poolspec check`: the main job. Regenerates generated/, checks every spec × configuration with the
+ * chosen backends, prints the verdict table and each counterexample as a readable interleaving
+ * (or one JSON document with --json).
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { formatError, type PoolspecError } from '../../errors.ts';
+import type { Model } from '../../dsl/ir.ts';
+import { generateAll } from '../../codegen/generate.ts';
+import { GENERATED_DIR, writeDir } from '../../codegen/output-dir.ts';
+import { checkWithEngine, checkWithTlc } from '../../check/check.ts';
+import { describeExpectation, jsonTrace, type Backend, type CheckResult } from '../../check/result.ts';
+import { locateJar, tlcVersion } from '../../tlc/index.ts';
+import { formatTable } from '../../report/table.ts';
+import { formatTrace } from '../../report/trace-text.ts';
+import { EXIT, type Command } from '../command.ts';
+import { loadModels } from '../load-models.ts';
+import { pluscalBackend } from '../../check/pluscal-backend.ts';
+
+const BACKENDS: Record<string, Backend[]> = {
+  tla: ['tla'], pluscal: ['pluscal'], both: ['tla', 'pluscal'], engine: ['engine'], all: ['tla', 'pluscal', 'engine'],
+};
+
+const usage = `usage: poolspec check [SPEC...] [--config NAME] [--backend tla|pluscal|both|engine|all]
+                      [--workers N] [--timeout SECONDS] [--json] [--no-gen]`;
+
+function usageError(message: string): number {
+  console.error(`poolspec check: ${message}\n${usage}`);
+  return EXIT.ERROR;
+}
+
+const positiveInt = (s: string | undefined, dflt: number, what: string): number | string => {
+  if (s === undefined) return dflt;
+  const n = Number(s);
+  return Number.isInteger(n) && n > 0 ? n : `${what} must be a positive integer, got ${JSON.stringify(s)}`;
+};
+
+const command: Command = {
+  name: 'check',
+  summary: 'check every spec × configuration with TLC (or the engine) and print the verdict table',
+  usage,
+  async run(argv) {
+    let args;
+    try {
+      args = parseArgs({
+        args: argv, allowPositionals: true,
+        options: {
+          config: { type: 'string' }, backend: { type: 'string', default: 'tla' }, workers: { type: 'string' },
+          timeout: { type: 'string' }, json: { type: 'boolean' }, 'no-gen': { type: 'boolean' },
+        },
+      });
+    } catch (err) {
+      return usageError((err as Error).message);
+    }
+    const { values } = args;
+    const backends = BACKENDS[values.backend ?? 'tla'];
+    if (!backends) return usageError(`unknown backend ${values.backend}`);
+    const workers = positiveInt(values.workers, os.cpus().length, '--workers');
+    const timeout = positiveInt(values.timeout, 1800, '--timeout');
+    if (typeof workers === 'string') return usageError(workers);
+    if (typeof timeout === 'string') return usageError(timeout);
+
+    const models = await loadModels(args.positionals);
+    if (!models) return EXIT.ERROR;
+    if (values.config && !models.some((m) => m.configs.some((c) => c.name === values.config))) {
+      return usageError(`no spec has a configuration named ${values.config}`);
+    }
+
+    const needsTlc = backends.some((b) => b !== 'engine');
+    const jar = needsTlc || !values['no-gen'] ? await locateJar() : null;
+    const toolErrors: PoolspecError[] = jar && !jar.ok ? jar.errors : [];
+    let version: string | null = null;
+    if (jar?.ok && needsTlc) {
+      const v = await tlcVersion(jar.value.path);
+      if (v.ok) version = v.value;
+      else toolErrors.push(...v.errors);
+    }
+    if (toolErrors.length && (needsTlc || !values['no-gen'])) {
+      for (const e of toolErrors) console.error(`poolspec check: ${formatError(e)}`);
+      return EXIT.ERROR;
+    }
+    const jarPath = jar?.ok ? jar.value.path : '';
+
+    const results: CheckResult[] = [];
+    for (const model of models) {
+      const files = await generateAll(model, jarPath);
+      if (!files.ok) {
+        for (const e of files.errors) console.error(formatError(e));
+        return EXIT.ERROR;
+      }
+      if (!values['no-gen']) writeDir(GENERATED_DIR, files.value);
+      for (const config of model.configs) {
+        if (values.config && config.name !== values.config) continue;
+        for (const backend of backends) {
+          if (!values.json) process.stderr.write(`checking ${model.name} ${config.name} (${backend})...\n`);
+          const r = backend === 'engine'
+            ? checkWithEngine(model, config)
+            : backend === 'pluscal'
+              ? await checkWithTlc(model, config, { ...pluscalBackend(model, files.value), jar: jarPath, workers, timeoutSeconds: timeout })
+              : await checkWithTlc(model, config, { jar: jarPath, workers, timeoutSeconds: timeout, files: files.value });
+          results.push(r);
+          if (!values.json) printResult(model, r);
+        }
+      }
+    }
+
+    const tool = { tlc: version, jarSha256: jar?.ok ? jar.value.sha256 : null };
+    if (values.json) {
+      const byName = new Map(models.map((m) => [m.name, m]));
+      console.log(JSON.stringify({
+        tool,
+        results: results.map((r) => ({
+          ...r,
+          trace: r.trace ? jsonTrace(byName.get(r.spec)!, r.trace) : null,
+          errors: r.errors.map((e) => ({ ...e, text: formatError(e) })),
+        })),
+      }, null, 2));
+    } else {
+      console.log(`\n${formatTable(results)}`);
+      const bad = results.filter((r) => !r.matchesExpected);
+      console.log(bad.length === 0
+        ? `\nall ${results.length} results match their expectations (${version ?? 'engine'})`
+        : `\n${bad.length} of ${results.length} results do not match their expectations`);
+    }
+    if (results.some((r) => r.verdict === 'error')) return EXIT.ERROR;
+    return results.every((r) => r.matchesExpected) ? EXIT.OK : EXIT.MISMATCH;
+  },
+};
+
+function printResult(model: Model, r: CheckResult): void {
+  const head = `${r.spec} ${r.config} (${r.backend}): ${r.verdict}${r.violated ? ` — ${r.violated}` : ''}; expected ${describeExpectation(r.expected)}${r.matchesExpected ? '' : '  <-- MISMATCH'}`;
+  console.log(head);
+  for (const e of r.errors) console.log(`  ${formatError(e).split('\n').join('\n  ')}`);
+  if (r.trace) console.log(`${formatTrace(model, r.trace, { violated: r.violated })}\n`);
+}
+
+export default command;

@@ -1,0 +1,23 @@
+/** Loading the specs a command names (all of spec/ by default), printing errors one per line. */
+import { formatError } from '../errors.ts';
+import type { Model } from '../dsl/ir.ts';
+import { loadSpec, resolveSpecs } from '../dsl/load.ts';
+
+export async function loadModels(names: string[]): Promise<Model[] | null> {
+  const files = resolveSpecs(names);
+  if (!files.ok) {
+    for (const e of files.errors) console.error(`poolspec: ${formatError(e)}`);
+    return null;
+  }
+  const models: Model[] = [];
+  let failed = false;
+  for (const f of files.value) {
+    const r = await loadSpec(f);
+    if (r.ok) models.push(r.value);
+    else {
+      failed = true;
+      for (const e of r.errors) console.error(formatError(e));
+    }
+  }
+  return failed ? null : models;
+}

@@ -1,0 +1,38 @@
+/**
+ * `generated/` as a whole: write every model's files, or compare them with what is there (the
+ * staleness check). Files in the directory that no spec produces count as stale too.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../dsl/source.ts';
+
+export const GENERATED_DIR = path.join(PROJECT_ROOT, 'generated');
+
+export interface Drift { file: string; problem: 'missing' | 'differs' | 'extra' }
+
+export function compareDir(dir: string, files: Map<string, string>, opts: { complete: boolean }): Drift[] {
+  const drift: Drift[] = [];
+  for (const [name, text] of files) {
+    const p = path.join(dir, name);
+    if (!fs.existsSync(p)) drift.push({ file: name, problem: 'missing' });
+    else if (fs.readFileSync(p, 'utf8') !== text) drift.push({ file: name, problem: 'differs' });
+  }
+  if (opts.complete && fs.existsSync(dir)) {
+    for (const name of fs.readdirSync(dir).sort()) {
+      if (!files.has(name)) drift.push({ file: name, problem: 'extra' });
+    }
+  }
+  return drift;
+}
+
+export function writeDir(dir: string, files: Map<string, string>): string[] {
+  fs.mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
+  for (const [name, text] of files) {
+    const p = path.join(dir, name);
+    if (fs.existsSync(p) && fs.readFileSync(p, 'utf8') === text) continue;
+    fs.writeFileSync(p, text);
+    written.push(name);
+  }
+  return written;
+}
