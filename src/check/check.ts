@@ -75,8 +75,11 @@ export async function checkWithTlc(model: Model, config: Config, opts: CheckOpti
 /** Errors against a generated line also name the spec line of the definition they fall in. */
 function mapToSpec(model: Model, moduleText: string, e: PoolspecError): PoolspecError {
   if (!e.at || !e.at.file.endsWith('.tla')) return e;
+  // TLC ran on a private copy; name the file the user can open (generated/ holds the same text).
+  const name = path.basename(e.at.file);
+  const at = { ...e.at, file: model.file.startsWith('spec/') ? `generated/${name}` : name };
   const spec = specLineFor(moduleText, e.at.line);
-  return spec ? { ...e, message: `${e.message} (generated from ${spec})` } : e;
+  return { ...e, at, message: spec ? `${e.message} (generated from ${spec})` : e.message };
 }
 
 function fromTlcRun(model: Model, config: Config, backend: Backend, run: TlcRun, moduleText: string): CheckResult {
