@@ -2,6 +2,7 @@
 import { ok, type Result } from '../errors.ts';
 import type { Model } from '../dsl/ir.ts';
 import { cfgFileName, emitCfg, emitTla, tlaFileName } from './tla.ts';
+import { generatePluscal } from './pluscal-translate.ts';
 
 export function generateTla(model: Model): Map<string, string> {
   const files = new Map<string, string>();
@@ -10,8 +11,11 @@ export function generateTla(model: Model): Map<string, string> {
   return files;
 }
 
-/** The TLA+ files and the translated PlusCal files (which need pcal.trans from the jar). */
+/** The TLA+ files and the translated PlusCal module (which needs pcal.trans from the jar). */
 export async function generateAll(model: Model, jar: string): Promise<Result<Map<string, string>>> {
-  void jar; // PlusCal backend: wired in when src/codegen/pluscal-translate.ts lands
-  return ok(generateTla(model));
+  const files = generateTla(model);
+  const pcal = await generatePluscal(model, jar);
+  if (!pcal.ok) return pcal;
+  for (const [name, text] of pcal.value) files.set(name, text);
+  return ok(files);
 }

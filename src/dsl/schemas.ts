@@ -10,7 +10,7 @@ export const RESERVED = new Set([
   'Cardinality', 'IsFiniteSet', 'ProcSet', 'Termination', 'stack', 'procedure', 'process', 'either', 'or',
   'with', 'when', 'await', 'goto', 'skip', 'while', 'do', 'if', 'then', 'else', 'begin', 'end', 'assert',
   'print', 'call', 'return', 'macro', 'define', 'variable', 'variables', 'fair', 'algorithm', 'Done',
-  'ListNodes', 'ListAcyclic', 'TypeOK', 'Constraint',
+  'ListNodes', 'ListAcyclic', 'TypeOK', 'Constraint', 'Error', 'elsif', 'ListFrom', 'EndsWithin',
 ]);
 
 export const identifier = z

@@ -62,6 +62,15 @@ export function validate(model: Model): PoolspecError[] {
     for (const t of pt.transitions) claim(t.name, `a transition of ${pt.name}`, model.sources[sourceKey.transition(pt.name, t.name)]);
   }
   for (const i of model.invariants) claim(i.name, 'an invariant', model.sources[sourceKey.invariant(i.name)]);
+  // PlusCal silently renames a label that has the name of a variable or process (lock -> lock_).
+  for (const pt of model.procTypes) {
+    for (const l of pt.labels) {
+      const other = seen.get(l.name);
+      if (other && !other.startsWith('a transition of')) {
+        err(model.sources[sourceKey.label(pt.name, l.name)], 'SPEC_DUPLICATE', `label ${l.name} of ${pt.name} has the name of ${other}`);
+      }
+    }
+  }
   for (const p of model.properties) claim(p.name, 'a property', model.sources[sourceKey.property(p.name)]);
   const cfgNames = new Set<string>();
   for (const c of model.configs) {

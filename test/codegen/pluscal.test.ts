@@ -30,6 +30,31 @@ function model(p: Protocol): Model {
   return p.model;
 }
 
+/** Renames a label in a built model, bypassing the DSL's checks (to reach pcal.trans's own errors). */
+function renameLabel(m: Model, proc: string, from: string, to: string): Model {
+  const pt = m.procTypes.find((p) => p.name === proc)!;
+  for (const l of pt.labels) if (l.name === from) l.name = to;
+  if (pt.initial === from) pt.initial = to;
+  for (const t of pt.transitions) {
+    const key = sourceKey.transition(proc, t.name);
+    if (t.from === from) {
+      const name = t.name.replace(new RegExp(`^${from}`), to);
+      m.sources[sourceKey.transition(proc, name)] = m.sources[key];
+      t.name = name;
+      t.from = to;
+    }
+    if (t.to === from) t.to = to;
+  }
+  m.sources[sourceKey.label(proc, to)] = m.sources[sourceKey.label(proc, from)];
+  return m;
+}
+
+/** For protocols the validator rejects on purpose: the PlusCal layer must still report them itself. */
+function rejected(p: Protocol, message: string): Model {
+  expect(p.buildErrors.map((e) => e.message).concat(validate(p.model).map((e) => e.message)).join('\n')).toContain(message);
+  return p.model;
+}
+
 /**
  * A tiny protocol with every shape the emitter handles: a `with` choice, an `either` with a
  * self-loop, an XCHG, a CAS with its failing branch, effects listed in an order PlusCal would get
@@ -288,7 +313,9 @@ describe('translation with pcal.trans', () => {
   it("reports pcal.trans's own error against the PlusCal label and the spec line", async () => {
     // `Error` passes the DSL's validator but PlusCal reserves it; checkPluscalModel catches it, so
     // the translator is run on the emitted text directly to see the real pcal.trans error mapped.
-    const m = model(tiny('Error'));
+    // The DSL refuses the name `Error` (reserved), so the label is renamed in the IR directly.
+    rejected(tiny('Error'), 'reserved word');
+    const m = renameLabel(model(tiny('Swap')), 'Worker', 'Swap', 'Error');
     const at = m.sources[sourceKey.label('Worker', 'Error')];
     expect(checkPluscalModel(m)).toEqual([expect.objectContaining({ at })]);
     const pre = await translatePluscal(m, j);
@@ -322,7 +349,7 @@ describe('translation with pcal.trans', () => {
   it("reports pcal.trans's silent renaming of a label that collides with a variable", async () => {
     // A label named like the shared variable `count`, with two branches so the validator (which
     // claims transition names) lets it through: pcal.trans renames it count_ (pc values change).
-    const m = model(tiny('count', true));
+    const m = rejected(tiny('count', true), 'label count of Worker has the name of a ghost variable');
     const at = m.sources[sourceKey.label('Worker', 'count')];
     const r = await translatePluscalText(j, pluscalFileName(m), emitPluscal(m));
     expect(r.ok).toBe(false);
