@@ -40,10 +40,10 @@ VARIABLE fl \* local of Thread: push: the head the new block is linked to
 
 vars == << head, next, where, fault, lhead, pc, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:155  no thread reads or writes the link word of a block that has been given back to the OS
+\* spec/lib/pool.ts:156  no thread reads or writes the link word of a block that has been given back to the OS
 NoUseAfterFree == ~fault
 
-\* spec/lib/pool.ts:157  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
+\* spec/lib/pool.ts:158  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
 FreeListIntact ==
   /\ ListAcyclic(lhead, next, Blocks)
   /\ (ListNodes(lhead, next, Blocks) = {b \in Blocks : (where[b] = "list")})
@@ -51,7 +51,7 @@ FreeListIntact ==
   /\ (\A b \in Blocks : ((where[b] = "flush") => (Cardinality({th \in Threads : (b \in ListNodes(fw[th], next, Blocks))}) = 1)))
   /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))
 
-\* spec/lib/pool.ts:164  no block is in the hands (or local cache) of two threads at once
+\* spec/lib/pool.ts:165  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
 Init ==
@@ -247,7 +247,7 @@ H5_detach(self) ==
   /\ where' = [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])]
   /\ UNCHANGED << next, fault, held, cache, blk, nx, fl >>
 
-\* spec/lib/pool.ts:115  idle -> idle: pool_get_from_cache: a hit in the local cache
+\* spec/lib/pool.ts:116  idle -> idle: pool_get_from_cache: a hit in the local cache
 idle_allocCache(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in cache[self] :
@@ -255,14 +255,14 @@ idle_allocCache(self) ==
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
        /\ UNCHANGED << head, next, where, fault, lhead, pc, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:119  idle -> D1: pool_get_from_cache: local cache empty, go to the shared list
+\* spec/lib/pool.ts:120  idle -> D1: pool_get_from_cache: local cache empty, go to the shared list
 idle_alloc(self) ==
   /\ pc[self] = "idle"
   /\ (Cardinality(cache[self]) = 0)
   /\ pc' = [pc EXCEPT ![self] = "D1"]
   /\ UNCHANGED << head, next, where, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:123  idle -> idle: pool_free: the block stays in the local cache
+\* spec/lib/pool.ts:124  idle -> idle: pool_free: the block stays in the local cache
 idle_freeKeep(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
@@ -270,7 +270,7 @@ idle_freeKeep(self) ==
        /\ cache' = [cache EXCEPT ![self] = (cache[self] \cup {b})]
        /\ UNCHANGED << head, next, where, fault, lhead, pc, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:127  idle -> E2: pool_free: the block is evicted from the local cache to the shared list
+\* spec/lib/pool.ts:128  idle -> E2: pool_free: the block is evicted from the local cache to the shared list
 idle_freePush(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
@@ -279,7 +279,7 @@ idle_freePush(self) ==
        /\ blk' = [blk EXCEPT ![self] = b]
        /\ UNCHANGED << head, next, where, fault, lhead, cache, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:131  idle -> H1: pool_flush
+\* spec/lib/pool.ts:132  idle -> H1: pool_flush
 idle_flush(self) ==
   /\ pc[self] = "idle"
   /\ Flush
@@ -287,7 +287,7 @@ idle_flush(self) ==
   /\ pc' = [pc EXCEPT ![self] = "H1"]
   /\ UNCHANGED << head, next, where, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:134  os -> idle: malloc() may return any address the OS holds, including one freed before
+\* spec/lib/pool.ts:135  os -> idle: malloc() may return any address the OS holds, including one freed before
 os_get(self) ==
   /\ pc[self] = "os"
   /\ \E b \in {b \in Blocks : (where[b] = "os")} :
@@ -296,14 +296,14 @@ os_get(self) ==
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
        /\ UNCHANGED << head, next, fault, lhead, cache, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:138  os -> idle: every block is in use: the allocation fails
+\* spec/lib/pool.ts:139  os -> idle: every block is in use: the allocation fails
 os_none(self) ==
   /\ pc[self] = "os"
   /\ (Cardinality({b \in Blocks : (where[b] = "os")}) = 0)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ UNCHANGED << head, next, where, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:140  walk -> walk: n := t.next; free(t)
+\* spec/lib/pool.ts:141  walk -> walk: n := t.next; free(t)
 walk_free(self) ==
   /\ pc[self] = "walk"
   /\ (fw[self] # NULL)
@@ -314,14 +314,14 @@ walk_free(self) ==
   /\ where' = [where EXCEPT ![fw[self]] = "os"]
   /\ UNCHANGED << head, lhead, pc, held, cache, blk, r, nx, fl >>
 
-\* spec/lib/pool.ts:145  walk -> idle
+\* spec/lib/pool.ts:146  walk -> idle
 walk_done(self) ==
   /\ pc[self] = "walk"
   /\ (fw[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ UNCHANGED << head, next, where, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:95
+\* spec/lib/pool.ts:96
 Thread(self) ==
   \/ D1(self)
   \/ D2_spin(self)

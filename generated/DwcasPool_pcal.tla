@@ -37,7 +37,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     lock = FALSE;  \* shared: pool->lock, taken only by pool_flush
 
   define {
-    \* spec/lib/pool.ts:155  no thread reads or writes the link word of a block that has been given back to the OS
+    \* spec/lib/pool.ts:156  no thread reads or writes the link word of a block that has been given back to the OS
     NoUseAfterFree == ~fault
 
     Constraint_small == (seq <= MaxSeq)
@@ -58,7 +58,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     ref1 := new1 || ref2 := new2
   }
 
-  \* spec/lib/pool.ts:95  T processes of type Thread
+  \* spec/lib/pool.ts:96  T processes of type Thread
   fair process (Thread \in Threads)
     variables
       held = {};  \* blocks allocated to the caller
@@ -70,29 +70,29 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       nh = NULL;  \* pop: the successor read through ch
       fl = NULL;  \* push: the head the new block is linked to
   {
-  idle:  \* spec/lib/pool.ts:107  between operations
-    either { \* idle_allocCache  spec/lib/pool.ts:115  pool_get_from_cache: a hit in the local cache
+  idle:  \* spec/lib/pool.ts:108  between operations
+    either { \* idle_allocCache  spec/lib/pool.ts:116  pool_get_from_cache: a hit in the local cache
       with (b \in cache) {
         cache := cache \ {b};
         held := held \cup {b};
         goto idle;
       }
-    } or { \* idle_alloc  spec/lib/pool.ts:119  pool_get_from_cache: local cache empty, go to the shared list
+    } or { \* idle_alloc  spec/lib/pool.ts:120  pool_get_from_cache: local cache empty, go to the shared list
       await Cardinality(cache) = 0;
       goto A1;
-    } or { \* idle_freeKeep  spec/lib/pool.ts:123  pool_free: the block stays in the local cache
+    } or { \* idle_freeKeep  spec/lib/pool.ts:124  pool_free: the block stays in the local cache
       with (b \in held) {
         held := held \ {b};
         cache := cache \cup {b};
         goto idle;
       }
-    } or { \* idle_freePush  spec/lib/pool.ts:127  pool_free: the block is evicted from the local cache to the shared list
+    } or { \* idle_freePush  spec/lib/pool.ts:128  pool_free: the block is evicted from the local cache to the shared list
       with (b \in held) {
         held := held \ {b};
         blk := b;
         goto B1;
       }
-    } or { \* idle_flush  spec/lib/pool.ts:131  pool_flush
+    } or { \* idle_flush  spec/lib/pool.ts:132  pool_flush
       await Flush /\ OsFree;
       goto C1;
     };
@@ -191,25 +191,25 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     \* C5  spec/DwcasPool.ts:64
     lock := FALSE;
     goto walk;
-  os:  \* spec/lib/pool.ts:112  pool_alloc_nocache: the shared list was empty
-    either { \* os_get  spec/lib/pool.ts:134  malloc() may return any address the OS holds, including one freed before
+  os:  \* spec/lib/pool.ts:113  pool_alloc_nocache: the shared list was empty
+    either { \* os_get  spec/lib/pool.ts:135  malloc() may return any address the OS holds, including one freed before
       with (b \in {b \in Blocks : (where[b] = "os")}) {
         where[b] := "thread";
         held := held \cup {b};
         goto idle;
       }
-    } or { \* os_none  spec/lib/pool.ts:138  every block is in use: the allocation fails
+    } or { \* os_none  spec/lib/pool.ts:139  every block is in use: the allocation fails
       await Cardinality({b \in Blocks : (where[b] = "os")}) = 0;
       goto idle;
     };
-  walk:  \* spec/lib/pool.ts:113  pool_flush: walk the detached list and free every block to the OS
-    either { \* walk_free  spec/lib/pool.ts:140  n := t.next; free(t)
+  walk:  \* spec/lib/pool.ts:114  pool_flush: walk the detached list and free every block to the OS
+    either { \* walk_free  spec/lib/pool.ts:141  n := t.next; free(t)
       await fw # NULL /\ fw # BUSY;
       fault := fault \/ (where[fw] = "os");
       where[fw] := "os";
       fw := next[fw] || next[fw] := NULL;
       goto walk;
-    } or { \* walk_done  spec/lib/pool.ts:145
+    } or { \* walk_done  spec/lib/pool.ts:146
       await fw = NULL;
       goto idle;
     };
@@ -445,7 +445,7 @@ Termination == <>(\A self \in ProcSet: pc[self] = "Done")
 \* These read process-local variables, which the translation declares after the define block:
 \* they follow the translation.
 
-\* spec/lib/pool.ts:157  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
+\* spec/lib/pool.ts:158  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
 FreeListIntact ==
   /\ ListAcyclic(head, next, Blocks)
   /\ (ListNodes(head, next, Blocks) = {b \in Blocks : (where[b] = "list")})
@@ -453,7 +453,7 @@ FreeListIntact ==
   /\ (\A b \in Blocks : ((where[b] = "flush") => (Cardinality({th \in Threads : (b \in ListNodes(fw[th], next, Blocks))}) = 1)))
   /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))
 
-\* spec/lib/pool.ts:164  no block is in the hands (or local cache) of two threads at once
+\* spec/lib/pool.ts:165  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
 ============================================================

@@ -39,10 +39,10 @@ VARIABLE nn \* local of Thread: pop: its successor
 
 vars == << head, next, where, fault, lock, pc, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:155  no thread reads or writes the link word of a block that has been given back to the OS
+\* spec/lib/pool.ts:156  no thread reads or writes the link word of a block that has been given back to the OS
 NoUseAfterFree == ~fault
 
-\* spec/lib/pool.ts:157  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
+\* spec/lib/pool.ts:158  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
 FreeListIntact ==
   /\ ListAcyclic(head, next, Blocks)
   /\ (ListNodes(head, next, Blocks) = {b \in Blocks : (where[b] = "list")})
@@ -50,7 +50,7 @@ FreeListIntact ==
   /\ (\A b \in Blocks : ((where[b] = "flush") => (Cardinality({th \in Threads : (b \in ListNodes(fw[th], next, Blocks))}) = 1)))
   /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))
 
-\* spec/lib/pool.ts:164  no block is in the hands (or local cache) of two threads at once
+\* spec/lib/pool.ts:165  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
 Init ==
@@ -231,7 +231,7 @@ K4(self) ==
   /\ lock' = 0
   /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:115  idle -> idle: pool_get_from_cache: a hit in the local cache
+\* spec/lib/pool.ts:116  idle -> idle: pool_get_from_cache: a hit in the local cache
 idle_allocCache(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in cache[self] :
@@ -239,14 +239,14 @@ idle_allocCache(self) ==
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
        /\ UNCHANGED << head, next, where, fault, lock, pc, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:119  idle -> L1: pool_get_from_cache: local cache empty, go to the shared list
+\* spec/lib/pool.ts:120  idle -> L1: pool_get_from_cache: local cache empty, go to the shared list
 idle_alloc(self) ==
   /\ pc[self] = "idle"
   /\ (Cardinality(cache[self]) = 0)
   /\ pc' = [pc EXCEPT ![self] = "L1"]
   /\ UNCHANGED << head, next, where, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:123  idle -> idle: pool_free: the block stays in the local cache
+\* spec/lib/pool.ts:124  idle -> idle: pool_free: the block stays in the local cache
 idle_freeKeep(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
@@ -254,7 +254,7 @@ idle_freeKeep(self) ==
        /\ cache' = [cache EXCEPT ![self] = (cache[self] \cup {b})]
        /\ UNCHANGED << head, next, where, fault, lock, pc, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:127  idle -> M2: pool_free: the block is evicted from the local cache to the shared list
+\* spec/lib/pool.ts:128  idle -> M2: pool_free: the block is evicted from the local cache to the shared list
 idle_freePush(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
@@ -263,7 +263,7 @@ idle_freePush(self) ==
        /\ blk' = [blk EXCEPT ![self] = b]
        /\ UNCHANGED << head, next, where, fault, lock, cache, fw, pp, nn >>
 
-\* spec/lib/pool.ts:131  idle -> K1: pool_flush
+\* spec/lib/pool.ts:132  idle -> K1: pool_flush
 idle_flush(self) ==
   /\ pc[self] = "idle"
   /\ Flush
@@ -271,7 +271,7 @@ idle_flush(self) ==
   /\ pc' = [pc EXCEPT ![self] = "K1"]
   /\ UNCHANGED << head, next, where, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:134  os -> idle: malloc() may return any address the OS holds, including one freed before
+\* spec/lib/pool.ts:135  os -> idle: malloc() may return any address the OS holds, including one freed before
 os_get(self) ==
   /\ pc[self] = "os"
   /\ \E b \in {b \in Blocks : (where[b] = "os")} :
@@ -280,14 +280,14 @@ os_get(self) ==
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
        /\ UNCHANGED << head, next, fault, lock, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:138  os -> idle: every block is in use: the allocation fails
+\* spec/lib/pool.ts:139  os -> idle: every block is in use: the allocation fails
 os_none(self) ==
   /\ pc[self] = "os"
   /\ (Cardinality({b \in Blocks : (where[b] = "os")}) = 0)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ UNCHANGED << head, next, where, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:140  walk -> walk: n := t.next; free(t)
+\* spec/lib/pool.ts:141  walk -> walk: n := t.next; free(t)
 walk_free(self) ==
   /\ pc[self] = "walk"
   /\ (fw[self] # NULL)
@@ -298,14 +298,14 @@ walk_free(self) ==
   /\ where' = [where EXCEPT ![fw[self]] = "os"]
   /\ UNCHANGED << head, lock, pc, held, cache, blk, pp, nn >>
 
-\* spec/lib/pool.ts:145  walk -> idle
+\* spec/lib/pool.ts:146  walk -> idle
 walk_done(self) ==
   /\ pc[self] = "walk"
   /\ (fw[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ UNCHANGED << head, next, where, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:95
+\* spec/lib/pool.ts:96
 Thread(self) ==
   \/ L1(self)
   \/ L2(self)

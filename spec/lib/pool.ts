@@ -89,6 +89,7 @@ export function poolProtocol<V>(p: ProtocolBuilder, variant: Variant<V>): void {
     doc: 'where each block is: at the OS (unmapped), in the list, with a thread, or in a flush walk',
   });
   const fault = p.ghost('fault', bool, false, { doc: 'some thread read or wrote the link word of an unmapped block' });
+  p.blockMemory(Blocks, (b) => where.at(b).ne('os'));
 
   const isBlock = (x: E) => and(x.ne(NULL), x.ne(BUSY));
   let ctx!: PoolCtx & V;
@@ -113,22 +114,22 @@ export function poolProtocol<V>(p: ProtocolBuilder, variant: Variant<V>): void {
     t.label('walk', 'pool_flush: walk the detached list and free every block to the OS');
 
     t.choose('idle', cache, (b) => ({
-      branch: 'allocCache', to: 'idle', do: [cache.set(cache.without(b)), held.set(held.plus(b))],
+      branch: 'allocCache', to: 'idle', op: 'alloc', do: [cache.set(cache.without(b)), held.set(held.plus(b))],
       doc: 'pool_get_from_cache: a hit in the local cache',
     }), 'b');
     t.step('idle', {
-      branch: 'alloc', to: popEntry, when: cache.isEmpty(),
+      branch: 'alloc', to: popEntry, when: cache.isEmpty(), op: 'alloc',
       doc: 'pool_get_from_cache: local cache empty, go to the shared list',
     });
     t.choose('idle', held, (b) => ({
-      branch: 'freeKeep', to: 'idle', do: [held.set(held.without(b)), cache.set(cache.plus(b))],
+      branch: 'freeKeep', to: 'idle', op: 'free', do: [held.set(held.without(b)), cache.set(cache.plus(b))],
       doc: 'pool_free: the block stays in the local cache',
     }), 'b');
     t.choose('idle', held, (b) => ({
-      branch: 'freePush', to: pushEntry, do: [held.set(held.without(b)), blk.set(b)],
+      branch: 'freePush', to: pushEntry, op: 'free', do: [held.set(held.without(b)), blk.set(b)],
       doc: 'pool_free: the block is evicted from the local cache to the shared list',
     }), 'b');
-    t.step('idle', { branch: 'flush', to: flushEntry, when: and(Flush, OsFree), doc: 'pool_flush' });
+    t.step('idle', { branch: 'flush', to: flushEntry, when: and(Flush, OsFree), op: 'flush', doc: 'pool_flush' });
 
     const atOs = filter(Blocks, (b) => where.at(b).eq('os'), 'b');
     t.choose('os', atOs, (b) => ({

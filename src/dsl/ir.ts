@@ -124,6 +124,8 @@ export interface Transition {
   effects: Assign[];
   /** Coarser than one memory operation, on purpose (abstract specs). */
   atomic: boolean;
+  /** Marks an entry transition of an API operation (e.g. `alloc`), for the runtime. */
+  op?: string;
   doc?: string;
 }
 
@@ -191,6 +193,11 @@ export interface Model {
   vars: VarDecl[];
   /** Pairs of shared variables that a DWCAS updates as one double word. */
   pairs: [string, string][];
+  /**
+   * Block memory: which blocks are mapped (belong to the process). `inBlock` variables live inside
+   * these blocks; the runtime checks `mapped` before every access to them.
+   */
+  memory?: { blocks: string; v: string; mapped: Expr };
   procTypes: ProcType[];
   invariants: Invariant[];
   properties: TemporalProperty[];

@@ -53,6 +53,8 @@ export interface StepOpts {
   do?: Assign[];
   /** Coarser than one memory operation, on purpose. */
   atomic?: boolean;
+  /** This transition starts the API operation of that name (e.g. `alloc`), for the runtime. */
+  op?: string;
   doc?: string;
 }
 
@@ -88,6 +90,7 @@ const stepSchema = z.object({
   when: z.any().optional(),
   do: z.array(z.object({ target: z.any(), value: z.any() })).optional(),
   atomic: z.boolean().optional(),
+  op: identifier.optional(),
   doc: z.string().optional(),
 }).strict();
 
@@ -156,6 +159,16 @@ function makeProtocolBuilder(b: Builder) {
     },
     shared: declareVar('shared'),
     ghost: declareVar('ghost'),
+    /** Declares which blocks of a block set are mapped; `inBlock` variables are checked against it. */
+    blockMemory(blocks: DomainRef, mapped: (b: E) => Val): void {
+      const at = callerPos();
+      if (!blocks.blockSet) {
+        b.err(at, 'SPEC_SHAPE', 'blockMemory() takes a block set declared with p.blocks()');
+        return;
+      }
+      withBound('b', (x, v) => { m.memory = { blocks: blocks.blockSet!, v, mapped: lift(mapped(x)) }; });
+      m.sources['memory'] = at;
+    },
     /** Declares two shared scalars that one DWCAS reads and writes as a double word. */
     pair(a: Ref, c: Ref): void {
       const at = callerPos();
@@ -255,6 +268,7 @@ function makeProcBuilder(b: Builder, pt: ProcType) {
       guard: opts.when === undefined ? lift(true) : lift(opts.when),
       effects: opts.do ?? [],
       atomic: opts.atomic ?? false,
+      op: opts.op,
       doc: opts.doc,
     };
     pending.get(pt)!.push({ t, branch: opts.branch, at });

@@ -276,6 +276,12 @@ export function validate(model: Model): PoolspecError[] {
     }
   }
 
+  if (model.memory) {
+    const at = model.sources.memory;
+    if (!blockSets.has(model.memory.blocks)) err(at, 'SPEC_UNDECLARED', `blockMemory names unknown block set ${model.memory.blocks}`);
+    const bound = new Map<string, Type | undefined>([[model.memory.v, { kind: 'ptr', blocks: model.memory.blocks }]]);
+    expectBool(model.memory.mapped, { bound, where: 'blockMemory', at }, 'the mapped predicate');
+  }
   for (const inv of model.invariants) {
     const at = model.sources[sourceKey.invariant(inv.name)];
     expectBool(inv.expr, { bound: new Map(), where: `invariant ${inv.name}`, at }, `invariant ${inv.name}`);
