@@ -60,10 +60,14 @@ export function apply(f: Value, i: Value): Value {
   return f[idx];
 }
 
+/**
+ * `[f EXCEPT ![i] = v]`. As in TLA+ (and TLC), an index outside the domain leaves f unchanged: EXCEPT
+ * only redefines f where it is defined. (Applying f there, by contrast, is an error.)
+ */
 export function update(f: Value, i: Value, v: Value): Value[] {
   if (!Array.isArray(f)) throw new EvalError(`updating a non-function ${JSON.stringify(f)}`);
   const idx = asNum(i, 'index') - 1;
-  if (idx < 0 || idx >= f.length) throw new EvalError(`index ${i} is outside the domain 1..${f.length}`);
+  if (idx < 0 || idx >= f.length) return f;
   const out = f.slice();
   out[idx] = v;
   return out;
@@ -82,8 +86,11 @@ function listWalk(env: Env, start: Value, link: Value, blocks: string): { nodes:
   }
 }
 
+/**
+ * Hot path: no closures are created per call (tsx/esbuild wrap every function expression in a
+ * naming helper, which made closure creation the dominant cost of exploration).
+ */
 export function evaluate(e: Expr, env: Env): Value {
-  const ev = (x: Expr) => evaluate(x, env);
   switch (e.op) {
     case 'lit': return e.value;
     case 'const': {
@@ -93,11 +100,11 @@ export function evaluate(e: Expr, env: Env): Value {
     }
     case 'var': return env.state[e.name];
     case 'local': {
-      const p = e.proc ? ev(e.proc) : env.self;
+      const p = e.proc ? evaluate(e.proc, env) : env.self;
       if (p === undefined) throw new EvalError(`local ${e.name} outside a process`);
       return apply(env.state[e.name], p);
     }
-    case 'pc': return apply(env.state.pc, ev(e.proc));
+    case 'pc': return apply(env.state.pc, evaluate(e.proc, env));
     case 'self':
       if (env.self === undefined) throw new EvalError('self outside a process');
       return env.self;
@@ -106,42 +113,20 @@ export function evaluate(e: Expr, env: Env): Value {
       if (v === undefined) throw new EvalError(`unbound ${e.name}`);
       return v;
     }
-    case 'not': return !asBool(ev(e.arg), 'operand of ~');
-    case 'bin': {
-      switch (e.fn) {
-        case 'and': return asBool(ev(e.a), 'operand of /\\') && asBool(ev(e.b), 'operand of /\\');
-        case 'or': return asBool(ev(e.a), 'operand of \\/') || asBool(ev(e.b), 'operand of \\/');
-        case 'implies': return !asBool(ev(e.a), 'operand of =>') || asBool(ev(e.b), 'operand of =>');
-        default: break;
-      }
-      const a = ev(e.a);
-      const b = ev(e.b);
-      switch (e.fn) {
-        case 'eq': return equal(a, b);
-        case 'ne': return !equal(a, b);
-        case 'lt': return asNum(a, '<') < asNum(b, '<');
-        case 'le': return asNum(a, '<=') <= asNum(b, '<=');
-        case 'gt': return asNum(a, '>') > asNum(b, '>');
-        case 'ge': return asNum(a, '>=') >= asNum(b, '>=');
-        case 'add': return asNum(a, '+') + asNum(b, '+');
-        case 'sub': return asNum(a, '-') - asNum(b, '-');
-        case 'in': return setHas(asSet(b, 'right of \\in'), a);
-        case 'notin': return !setHas(asSet(b, 'right of \\notin'), a);
-        case 'union': return mkSet([...asSet(a, 'operand of \\cup').set, ...asSet(b, 'operand of \\cup').set]);
-        case 'minus': { const bs = asSet(b, 'operand of \\'); return { set: asSet(a, 'operand of \\').set.filter((x) => !setHas(bs, x)) }; }
-        case 'intersect': { const bs = asSet(b, 'operand of \\cap'); return { set: asSet(a, 'operand of \\cap').set.filter((x) => setHas(bs, x)) }; }
-        case 'subseteq': { const bs = asSet(b, 'operand of \\subseteq'); return asSet(a, 'operand of \\subseteq').set.every((x) => setHas(bs, x)); }
-      }
-      throw new EvalError(`unknown operator ${e.fn}`);
+    case 'not': return !asBool(evaluate(e.arg, env), 'operand of ~');
+    case 'bin': return evalBin(e, env);
+    case 'ite': return asBool(evaluate(e.cond, env), 'IF condition') ? evaluate(e.then, env) : evaluate(e.else, env);
+    case 'index': return apply(evaluate(e.arr, env), evaluate(e.idx, env));
+    case 'except': return update(evaluate(e.arr, env), evaluate(e.idx, env), evaluate(e.value, env));
+    case 'setOf': {
+      const elems: Value[] = new Array(e.elems.length);
+      for (let i = 0; i < e.elems.length; i += 1) elems[i] = evaluate(e.elems[i], env);
+      return mkSet(elems);
     }
-    case 'ite': return asBool(ev(e.cond), 'IF condition') ? ev(e.then) : ev(e.else);
-    case 'index': return apply(ev(e.arr), ev(e.idx));
-    case 'except': return update(ev(e.arr), ev(e.idx), ev(e.value));
-    case 'setOf': return mkSet(e.elems.map(ev));
-    case 'card': return asSet(ev(e.arg), 'operand of Cardinality').set.length;
+    case 'card': return asSet(evaluate(e.arg, env), 'operand of Cardinality').set.length;
     case 'domain': return { set: domainElems(env, e.domain) };
     case 'quant': {
-      const over = asSet(ev(e.over), 'quantifier domain').set;
+      const over = asSet(evaluate(e.over, env), 'quantifier domain').set;
       const inner = new Map(env.bound);
       const sub: Env = { ...env, bound: inner };
       for (const x of over) {
@@ -153,23 +138,109 @@ export function evaluate(e: Expr, env: Env): Value {
       return e.q === 'forall';
     }
     case 'filter': {
-      const over = asSet(ev(e.over), 'filter domain').set;
+      const over = asSet(evaluate(e.over, env), 'filter domain').set;
       const inner = new Map(env.bound);
       const sub: Env = { ...env, bound: inner };
-      return {
-        set: over.filter((x) => { inner.set(e.v, x); return asBool(evaluate(e.cond, sub), 'filter condition'); }),
-      };
+      const out: Value[] = [];
+      for (const x of over) {
+        inner.set(e.v, x);
+        if (asBool(evaluate(e.cond, sub), 'filter condition')) out.push(x);
+      }
+      return { set: out };
     }
     case 'map': {
       const inner = new Map(env.bound);
       const sub: Env = { ...env, bound: inner };
-      return domainElems(env, e.domain).map((x) => { inner.set(e.v, x); return evaluate(e.body, sub); });
+      const dom = domainElems(env, e.domain);
+      const out: Value[] = new Array(dom.length);
+      for (let i = 0; i < dom.length; i += 1) {
+        inner.set(e.v, dom[i]);
+        out[i] = evaluate(e.body, sub);
+      }
+      return out;
     }
-    case 'listNodes': return mkSet(listWalk(env, ev(e.start), ev(e.link), e.blocks).nodes);
-    case 'listAcyclic': return listWalk(env, ev(e.start), ev(e.link), e.blocks).ends;
+    case 'listNodes': return mkSet(listWalk(env, evaluate(e.start, env), evaluate(e.link, env), e.blocks).nodes);
+    case 'listAcyclic': return listWalk(env, evaluate(e.start, env), evaluate(e.link, env), e.blocks).ends;
   }
+}
+
+function evalBin(e: Extract<Expr, { op: 'bin' }>, env: Env): Value {
+  switch (e.fn) {
+    case 'and': return asBool(evaluate(e.a, env), 'operand of /\\') && asBool(evaluate(e.b, env), 'operand of /\\');
+    case 'or': return asBool(evaluate(e.a, env), 'operand of \\/') || asBool(evaluate(e.b, env), 'operand of \\/');
+    case 'implies': return !asBool(evaluate(e.a, env), 'operand of =>') || asBool(evaluate(e.b, env), 'operand of =>');
+    default: break;
+  }
+  const a = evaluate(e.a, env);
+  const b = evaluate(e.b, env);
+  switch (e.fn) {
+    case 'eq': return equal(a, b);
+    case 'ne': return !equal(a, b);
+    case 'lt': return asNum(a, '<') < asNum(b, '<');
+    case 'le': return asNum(a, '<=') <= asNum(b, '<=');
+    case 'gt': return asNum(a, '>') > asNum(b, '>');
+    case 'ge': return asNum(a, '>=') >= asNum(b, '>=');
+    case 'add': return asNum(a, '+') + asNum(b, '+');
+    case 'sub': return asNum(a, '-') - asNum(b, '-');
+    case 'in': return setHas(asSet(b, 'right of \\in'), a);
+    case 'notin': return !setHas(asSet(b, 'right of \\notin'), a);
+    case 'union': return mkSet([...asSet(a, 'operand of \\cup').set, ...asSet(b, 'operand of \\cup').set]);
+    case 'minus': {
+      const bs = asSet(b, 'operand of \\');
+      const out: Value[] = [];
+      for (const x of asSet(a, 'operand of \\').set) if (!setHas(bs, x)) out.push(x);
+      return { set: out };
+    }
+    case 'intersect': {
+      const bs = asSet(b, 'operand of \\cap');
+      const out: Value[] = [];
+      for (const x of asSet(a, 'operand of \\cap').set) if (setHas(bs, x)) out.push(x);
+      return { set: out };
+    }
+    case 'subseteq': {
+      const bs = asSet(b, 'operand of \\subseteq');
+      for (const x of asSet(a, 'operand of \\subseteq').set) if (!setHas(bs, x)) return false;
+      return true;
+    }
+  }
+  throw new EvalError(`unknown operator ${e.fn}`);
 }
 
 export function isTrue(e: Expr, env: Env): boolean {
   return asBool(evaluate(e, env), 'condition');
+}
+
+/**
+ * How many successor states TLC's next-state enumeration produces for a guard that holds in the
+ * pre-state (0 when it does not hold). TLC evaluates an action's conjuncts one by one and branches on
+ * action-level operators: each true disjunct of `\/`, and each witness of `\E`, continues separately
+ * and yields its own (possibly identical) successor; `/\` and `\A` multiply; IF, and `=>` whose left
+ * side holds, descend into the chosen branch; every other expression counts 1 when true. TLC's
+ * "states generated" figure sums these counts, so the engine uses them to count the same way.
+ */
+export function tlcBranches(e: Expr, env: Env): number {
+  if (e.op === 'bin') {
+    if (e.fn === 'and') {
+      const a = tlcBranches(e.a, env);
+      return a === 0 ? 0 : a * tlcBranches(e.b, env);
+    }
+    if (e.fn === 'or') return tlcBranches(e.a, env) + tlcBranches(e.b, env);
+    if (e.fn === 'implies') return asBool(evaluate(e.a, env), 'operand of =>') ? tlcBranches(e.b, env) : 1;
+  }
+  if (e.op === 'ite') return tlcBranches(asBool(evaluate(e.cond, env), 'IF condition') ? e.then : e.else, env);
+  if (e.op === 'quant') {
+    const over = asSet(evaluate(e.over, env), 'quantifier domain').set;
+    const inner = new Map(env.bound);
+    const sub: Env = { ...env, bound: inner };
+    let n = e.q === 'forall' ? 1 : 0;
+    for (const x of over) {
+      inner.set(e.v, x);
+      const k = tlcBranches(e.body, sub);
+      if (e.q === 'exists') n += k;
+      else if (k === 0) return 0;
+      else n *= k;
+    }
+    return n;
+  }
+  return isTrue(e, env) ? 1 : 0;
 }

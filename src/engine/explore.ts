@@ -1,27 +1,41 @@
 /**
- * Exhaustive breadth-first exploration of a configuration, with TLC's conventions: states outside the
- * state constraint are neither counted nor expanded, invariants are checked on every counted state,
- * a state with no successor is a deadlock (when deadlock checking is on), and the counterexample is a
- * shortest path from an initial state.
+ * Exhaustive breadth-first exploration of a configuration, following TLC's model checker
+ * (tlc2.tool.ModelChecker, one worker) so that verdicts and figures agree with TLC's:
+ * - states outside the state constraint are neither stored, counted as distinct nor expanded, but
+ *   TLC still checks the invariants on every such successor it generates, so the engine does too;
+ * - a state is a deadlock when no action yields any successor, even one outside the constraint;
+ * - successors are visited in TLC's order (process id, transition, parameter value) and the first
+ *   violation stops the search, so the distinct count at a violation matches TLC's;
+ * - "states generated" counts initial states plus every successor TLC's enumeration yields,
+ *   duplicates included (Step.copies); TLC checks each one as it is generated (tlc2.tool.Worker
+ *   .addElement), so at a violation the count stops at the first copy of the violating step;
+ * - the counterexample is a shortest path from an initial state.
  */
+import type { PoolspecError } from '../errors.ts';
+import { EvalError } from './eval.ts';
 import type { Machine, Step } from './step.ts';
-import { initialState, inConstraint, keyOf, successors, violatedInvariants } from './step.ts';
+import { eachSuccessor, initialState, inConstraint, keyOf, violatedInvariants } from './step.ts';
 import type { State } from './value.ts';
-import type { TraceStep } from './trace.ts';
+import type { TraceStep, TraceVia } from './trace.ts';
 
 export interface ExploreResult {
-  verdict: 'holds' | 'violated';
+  verdict: 'holds' | 'violated' | 'error';
   /** Invariant name, or 'Deadlock'. */
   violated: string | null;
   distinctStates: number;
   statesGenerated: number;
   /** Length of the longest shortest path (TLC's "depth of the complete state graph search"). */
   depth: number;
+  /** The counterexample; on an error, the path to the state being expanded. */
   trace: TraceStep[] | null;
   seconds: number;
+  /** Why the search stopped without a verdict: an expression failed to evaluate, or too many states. */
+  error?: PoolspecError;
 }
 
-interface Node { state: State; parent: number; via?: Step; depth: number }
+interface Node { state: State; parent: number; via?: TraceVia; depth: number }
+
+const viaOf = (s: Step): TraceVia => ({ proc: s.proc, procType: s.procType, transition: s.transition.name, args: s.args });
 
 export function explore(m: Machine, opts: { maxStates?: number } = {}): ExploreResult {
   const t0 = performance.now();
@@ -30,17 +44,25 @@ export function explore(m: Machine, opts: { maxStates?: number } = {}): ExploreR
   let generated = 0;
   let depth = 0;
 
-  const finish = (violated: string | null, at: number | null): ExploreResult => ({
-    verdict: violated ? 'violated' : 'holds',
-    violated,
-    distinctStates: nodes.length,
-    statesGenerated: generated,
-    depth: at === null ? depth : nodes[at].depth,
-    trace: at === null ? null : pathTo(nodes, at),
-    seconds: (performance.now() - t0) / 1000,
-  });
+  /** `at` is the last stored state of the trace; `beyond` a violating state outside the constraint. */
+  const finish = (violated: string | null, at: number | null, beyond?: { state: State; via?: TraceVia }, error?: PoolspecError): ExploreResult => {
+    const trace = at === null && !beyond ? null : [...(at === null ? [] : pathTo(nodes, at)), ...(beyond ? [beyond] : [])]
+      .map((s, i) => ({ ...s, index: i + 1 }));
+    return {
+      verdict: error ? 'error' : violated ? 'violated' : 'holds',
+      violated,
+      distinctStates: nodes.length,
+      statesGenerated: generated,
+      // TLC reports the deepest level stored so far, also at a violation (a violating state outside the
+      // constraint is not stored); an initial state violating outside it leaves only the trace.
+      depth: depth === 0 && trace ? trace.length : depth,
+      trace,
+      seconds: (performance.now() - t0) / 1000,
+      ...(error ? { error } : {}),
+    };
+  };
 
-  const add = (state: State, parent: number, via?: Step): { index: number; fresh: boolean } => {
+  const add = (state: State, parent: number, via?: TraceVia): { index: number; fresh: boolean } => {
     const k = keyOf(m, state);
     const old = seen.get(k);
     if (old !== undefined) return { index: old, fresh: false };
@@ -51,35 +73,61 @@ export function explore(m: Machine, opts: { maxStates?: number } = {}): ExploreR
     return { index: nodes.length - 1, fresh: true };
   };
 
-  const init = initialState(m);
-  generated += 1;
-  if (inConstraint(m, init)) {
-    const { index } = add(init, -1);
-    const bad = violatedInvariants(m, init);
-    if (bad.length) return finish(bad[0], index);
+  if (m.config.properties.length) {
+    // Saying "holds" without checking them would hide a disagreement with TLC.
+    return finish(null, null, undefined, {
+      code: 'SPEC_UNSUPPORTED',
+      message: `the engine checks invariants and deadlock only; configuration ${m.config.name} also checks temporal properties (${m.config.properties.join(', ')}): use TLC`,
+    });
   }
-  for (let i = 0; i < nodes.length; i += 1) {
-    if (opts.maxStates && nodes.length > opts.maxStates) throw new Error(`more than ${opts.maxStates} states`);
-    const steps = successors(m, nodes[i].state);
-    generated += steps.length;
-    if (steps.length === 0 && m.config.checkDeadlock) return finish('Deadlock', i);
-    for (const s of steps) {
-      if (!inConstraint(m, s.next)) continue;
-      const { index, fresh } = add(s.next, i, s);
-      if (!fresh) continue;
-      const bad = violatedInvariants(m, s.next);
+  let current = -1;
+  try {
+    const init = initialState(m);
+    generated += 1;
+    if (inConstraint(m, init)) {
+      const { index } = add(init, -1);
+      const bad = violatedInvariants(m, init);
       if (bad.length) return finish(bad[0], index);
+    } else {
+      const bad = violatedInvariants(m, init);
+      if (bad.length) return finish(bad[0], null, { state: init });
     }
+    for (let i = 0; i < nodes.length; i += 1) {
+      current = i;
+      if (opts.maxStates && nodes.length > opts.maxStates) {
+        return finish(null, i, undefined, { code: 'USAGE', message: `more than ${opts.maxStates} distinct states: exploration stopped` });
+      }
+      let deadlocked = true;
+      for (const s of eachSuccessor(m, nodes[i].state)) {
+        deadlocked = false;
+        // The first copy is checked; the others are then seen states (or fail the same way).
+        generated += 1;
+        const via = viaOf(s);
+        if (inConstraint(m, s.next)) {
+          const { index, fresh } = add(s.next, i, via);
+          if (fresh) {
+            const bad = violatedInvariants(m, s.next);
+            if (bad.length) return finish(bad[0], index);
+          }
+        } else {
+          const bad = violatedInvariants(m, s.next);
+          if (bad.length) return finish(bad[0], i, { state: s.next, via });
+        }
+        generated += s.copies - 1;
+      }
+      // Even a state whose every successor leaves the constraint is not a deadlock.
+      if (deadlocked && m.config.checkDeadlock) return finish('Deadlock', i);
+    }
+    return finish(null, null);
+  } catch (err) {
+    if (!(err instanceof EvalError)) throw err;
+    const where = current < 0 ? 'in the initial state' : `while expanding a state at depth ${nodes[current].depth}`;
+    return finish(null, current < 0 ? null : current, undefined, { code: 'SPEC_TYPE', message: `evaluation failed ${where}: ${err.message}` });
   }
-  return finish(null, null);
 }
 
-function pathTo(nodes: Node[], at: number): TraceStep[] {
+function pathTo(nodes: Node[], at: number): Omit<TraceStep, 'index'>[] {
   const chain: Node[] = [];
   for (let i = at; i >= 0; i = nodes[i].parent) chain.unshift(nodes[i]);
-  return chain.map((n, i) => ({
-    index: i + 1,
-    via: n.via && { proc: n.via.proc, procType: n.via.procType, transition: n.via.transition.name, args: n.via.args },
-    state: n.state,
-  }));
+  return chain.map((n) => (n.via ? { via: n.via, state: n.state } : { state: n.state }));
 }

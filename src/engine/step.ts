@@ -5,7 +5,7 @@
  */
 import type { Config, Model, ProcType, Transition } from '../dsl/ir.ts';
 import { stateVarNames } from '../codegen/tla.ts';
-import { apply, evaluate, isTrue, procIds, update, type Env } from './eval.ts';
+import { apply, evaluate, isTrue, procIds, tlcBranches, update, type Env } from './eval.ts';
 import { isSet, stateKey, type State, type Value } from './value.ts';
 
 export interface Machine {
@@ -24,6 +24,11 @@ export interface Step {
   /** Values chosen for the transition's parameters, by name. */
   args: Record<string, Value>;
   next: State;
+  /**
+   * How many successors TLC's enumeration generates for this step (see tlcBranches): more than 1 when
+   * a disjunction or an existential in the guard holds in several ways. Only counting uses it.
+   */
+  copies: number;
 }
 
 export function machine(model: Model, configName: string): Machine {
@@ -86,21 +91,29 @@ export function fire(m: Machine, s: State, self: number, t: Transition, bound: M
   return next;
 }
 
-/** Every enabled step from `s`, in a stable order (process id, transition order, parameter order). */
-export function successors(m: Machine, s: State): Step[] {
-  const out: Step[] = [];
+/**
+ * Every enabled step from `s`, lazily, in TLC's order (process id, transition order, parameter
+ * value): exploration checks each successor as it is produced, as TLC does, so even an evaluation
+ * error is met after the same successors as in TLC.
+ */
+export function* eachSuccessor(m: Machine, s: State): Generator<Step> {
   for (const { id, pt } of m.procs) {
     const label = apply(s.pc, id);
     for (const t of pt.transitions) {
       if (t.from !== label) continue;
       const e = env(m, s, id);
       for (const b of bindings(t, e)) {
-        if (!isTrue(t.guard, { ...e, bound: b })) continue;
-        out.push({ proc: id, procType: pt.name, transition: t, args: Object.fromEntries(b), next: fire(m, s, id, t, b) });
+        const copies = tlcBranches(t.guard, { ...e, bound: b });
+        if (copies === 0) continue;
+        yield { proc: id, procType: pt.name, transition: t, args: Object.fromEntries(b), next: fire(m, s, id, t, b), copies };
       }
     }
   }
-  return out;
+}
+
+/** Every enabled step from `s`, in a stable order (process id, transition order, parameter order). */
+export function successors(m: Machine, s: State): Step[] {
+  return [...eachSuccessor(m, s)];
 }
 
 export const keyOf = (m: Machine, s: State) => stateKey(s, m.varOrder);

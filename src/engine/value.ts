@@ -15,6 +15,7 @@ export function key(v: Value): string {
   return JSON.stringify(v);
 }
 
+/** The canonical order of set elements: integers numerically, anything else by canonical key. */
 export function compare(a: Value, b: Value): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   const ka = key(a);
@@ -22,28 +23,37 @@ export function compare(a: Value, b: Value): number {
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
+/** Structural equality (sets are canonical, so element-wise comparison suffices). */
 export function equal(a: Value, b: Value): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object') return false;
-  return key(a) === key(b);
+  const xs = Array.isArray(a) ? a : a.set;
+  const ys = Array.isArray(b) ? b : b.set;
+  if (Array.isArray(a) !== Array.isArray(b) || xs.length !== ys.length) return false;
+  for (let i = 0; i < xs.length; i += 1) if (!equal(xs[i], ys[i])) return false;
+  return true;
 }
 
 export function mkSet(elems: Value[]): SetValue {
-  const sorted = [...elems].sort(compare);
+  let numeric = true;
+  for (const x of elems) if (typeof x !== 'number') { numeric = false; break; }
+  const sorted = numeric ? (elems as number[]).slice().sort((x, y) => x - y) : [...elems].sort(compare);
   const out: Value[] = [];
   for (const x of sorted) if (out.length === 0 || !equal(out[out.length - 1], x)) out.push(x);
   return { set: out };
 }
 
 export function setHas(s: SetValue, x: Value): boolean {
-  return s.set.some((y) => equal(x, y));
+  if (typeof x !== 'object') return s.set.includes(x);
+  for (const y of s.set) if (equal(x, y)) return true;
+  return false;
 }
 
 export type State = Record<string, Value>;
 
-/** The canonical key of a state over the given variable order. */
+/** The canonical key of a state over the given variable order (one native JSON call: the hot path). */
 export function stateKey(s: State, varOrder: string[]): string {
-  let out = '';
-  for (const v of varOrder) out += `${key(s[v])}|`;
-  return out;
+  const values: Value[] = new Array(varOrder.length);
+  for (let i = 0; i < varOrder.length; i += 1) values[i] = s[varOrder[i]];
+  return JSON.stringify(values);
 }
