@@ -1,0 +1,123 @@
+/**
+ * `poolspec simulate`: random behaviours of one spec × configuration with the engine, checking the
+ * invariants on every state; a violation is printed as a readable interleaving with the seed that
+ * replays it. Exit codes: 0 no violation found, 1 a violation found, 2 usage or evaluation error.
+ */
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { formatError } from '../../errors.ts';
+import type { Model } from '../../dsl/ir.ts';
+import { jsonTrace } from '../../check/result.ts';
+import { formatItf, toItf } from '../../engine/itf.ts';
+import { freshSeed, isSeed, MAX_SEED, type Seed } from '../../engine/random.ts';
+import { simulate, type SimulateResult } from '../../engine/simulate.ts';
+import { machine } from '../../engine/step.ts';
+import { formatTrace } from '../../report/trace-text.ts';
+import { EXIT, type Command } from '../command.ts';
+import { loadModels } from '../load-models.ts';
+
+const DEFAULT_RUNS = 100;
+const DEFAULT_DEPTH = 100;
+
+const usage = `usage: poolspec simulate SPEC [--config NAME] [--runs N] [--depth D] [--seed S] [--json] [--out-itf FILE]`;
+
+function usageError(message: string): number {
+  console.error(`poolspec simulate: ${message}\n${usage}`);
+  return EXIT.ERROR;
+}
+
+function count(s: string | undefined, dflt: number, what: string): number | string {
+  if (s === undefined) return dflt;
+  const n = Number(s);
+  return /^\d+$/.test(s) && Number.isSafeInteger(n) && n > 0 ? n : `${what} must be a positive integer, got ${JSON.stringify(s)}`;
+}
+
+function seedArg(s: string | undefined): Seed | string {
+  if (s === undefined) return freshSeed();
+  const n = /^(\d+|0x[0-9a-f]+)$/i.test(s) ? Number(s) : NaN;
+  return isSeed(n) ? n : `--seed must be an integer from 0 to ${MAX_SEED}, got ${JSON.stringify(s)}`;
+}
+
+const command: Command = {
+  name: 'simulate',
+  summary: 'run random behaviours of a spec with the engine, checking invariants (reproducible by seed)',
+  usage,
+  async run(argv) {
+    let args;
+    try {
+      args = parseArgs({
+        args: argv, allowPositionals: true,
+        options: {
+          config: { type: 'string' }, runs: { type: 'string' }, depth: { type: 'string' }, seed: { type: 'string' },
+          json: { type: 'boolean' }, 'out-itf': { type: 'string' },
+        },
+      });
+    } catch (err) {
+      return usageError((err as Error).message.split('\n')[0]);
+    }
+    const { values, positionals } = args;
+    if (positionals.length !== 1) return usageError(positionals.length ? `one spec at a time, got ${positionals.join(' ')}` : 'name a spec');
+    const runs = count(values.runs, DEFAULT_RUNS, '--runs');
+    const depth = count(values.depth, DEFAULT_DEPTH, '--depth');
+    const seed = seedArg(values.seed);
+    for (const x of [runs, depth, seed]) if (typeof x === 'string') return usageError(x);
+    if (values['out-itf'] === '') return usageError('--out-itf needs a file name');
+
+    const models = await loadModels(positionals);
+    if (!models) return EXIT.ERROR;
+    const model = models[0];
+    const configName = values.config ?? (model.configs.some((c) => c.name === 'small') ? 'small' : model.configs[0]?.name);
+    if (!configName || !model.configs.some((c) => c.name === configName)) {
+      return usageError(`${model.name} has no configuration ${configName ?? ''}; configurations: ${model.configs.map((c) => c.name).join(', ')}`);
+    }
+
+    const opts = { runs: runs as number, depth: depth as number, seed: seed as Seed };
+    if (!values.json) process.stderr.write(`simulating ${model.name} ${configName}: up to ${opts.runs} runs of up to ${opts.depth} steps, seed ${opts.seed}\n`);
+    const r = simulate(machine(model, configName), opts);
+
+    if (values['out-itf'] && r.trace) {
+      const itf = toItf(model, r.trace, { config: configName, violated: r.violated, backend: 'simulate', seed: r.runSeed ?? opts.seed });
+      try {
+        fs.writeFileSync(values['out-itf'], formatItf(itf));
+      } catch (err) {
+        console.error(`poolspec simulate: cannot write ${values['out-itf']}: ${(err as Error).message}`);
+        return EXIT.ERROR;
+      }
+      if (!values.json) process.stderr.write(`wrote the ${r.violated ? 'failing' : 'last'} trace to ${values['out-itf']} (ITF)\n`);
+    }
+
+    if (values.json) printJson(model, configName, opts, r);
+    else printText(model, configName, opts, r);
+    if (r.verdict === 'error') return EXIT.ERROR;
+    return r.verdict === 'violated' ? EXIT.MISMATCH : EXIT.OK;
+  },
+};
+
+function printJson(model: Model, config: string, opts: { runs: number; depth: number; seed: Seed }, r: SimulateResult): void {
+  console.log(JSON.stringify({
+    spec: model.name, config, backend: 'simulate', runs: opts.runs, depth: opts.depth, seed: opts.seed,
+    verdict: r.verdict, violated: r.violated, run: r.run, runSeed: r.runSeed, runsDone: r.runsDone,
+    trace: r.verdict !== 'holds' && r.trace ? jsonTrace(model, r.trace) : null,
+    statesVisited: r.statesVisited, distinctStates: r.distinctStates, seconds: r.seconds,
+    errors: r.error ? [{ ...r.error, text: formatError(r.error) }] : [],
+  }, null, 2));
+}
+
+function printText(model: Model, config: string, opts: { runs: number; depth: number; seed: Seed }, r: SimulateResult): void {
+  const stats = `${r.statesVisited} states visited, ${r.distinctStates} distinct, ${r.seconds.toFixed(2)} s`;
+  const replay = `poolspec simulate ${model.name} --config ${config} --seed ${r.runSeed} --runs 1 --depth ${opts.depth}`;
+  if (r.verdict === 'error') {
+    console.error(formatError(r.error!));
+    console.error(`in run ${r.run} (seed ${r.runSeed}); replay: ${replay}`);
+    return;
+  }
+  if (r.verdict === 'violated') {
+    console.log(formatTrace(model, r.trace!, { violated: r.violated }));
+    console.log(`\nfound by run ${r.run} of ${opts.runs}, seeded ${r.runSeed} (${stats})`);
+    console.log(`replay: ${replay}`);
+    return;
+  }
+  console.log(`no violation in ${opts.runs} runs of up to ${opts.depth} steps (${stats}); seed ${opts.seed}`);
+}
+
+export default command;
