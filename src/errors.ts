@@ -23,6 +23,10 @@ export type ErrorCode =
   | 'PCAL_ERROR'
   | 'TLC_ERROR'
   | 'TLC_TIMEOUT'
+  | 'ENGINE_EVAL'
+  | 'ENGINE_LIMIT'
+  | 'RUNTIME_ERROR'
+  | 'REPLAY_MISMATCH'
   | 'USAGE'
   | 'GEN_STALE';
 

@@ -44,8 +44,8 @@ export function checkWithEngine(model: Model, config: Config): CheckResult {
     statesGenerated: res.statesGenerated,
     depth: res.depth,
     seconds: res.seconds,
-    trace: res.trace,
-    errors: [],
+    trace: res.verdict === 'error' ? null : res.trace,
+    errors: res.error ? [res.error] : [],
   };
 }
 

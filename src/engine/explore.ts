@@ -95,7 +95,7 @@ export function explore(m: Machine, opts: { maxStates?: number } = {}): ExploreR
     for (let i = 0; i < nodes.length; i += 1) {
       current = i;
       if (opts.maxStates && nodes.length > opts.maxStates) {
-        return finish(null, i, undefined, { code: 'USAGE', message: `more than ${opts.maxStates} distinct states: exploration stopped` });
+        return finish(null, i, undefined, { code: 'ENGINE_LIMIT', message: `more than ${opts.maxStates} distinct states: exploration stopped` });
       }
       let deadlocked = true;
       for (const s of eachSuccessor(m, nodes[i].state)) {
@@ -122,7 +122,7 @@ export function explore(m: Machine, opts: { maxStates?: number } = {}): ExploreR
   } catch (err) {
     if (!(err instanceof EvalError)) throw err;
     const where = current < 0 ? 'in the initial state' : `while expanding a state at depth ${nodes[current].depth}`;
-    return finish(null, current < 0 ? null : current, undefined, { code: 'SPEC_TYPE', message: `evaluation failed ${where}: ${err.message}` });
+    return finish(null, current < 0 ? null : current, undefined, { code: 'ENGINE_EVAL', message: `evaluation failed ${where}: ${err.message}` });
   }
 }
 

@@ -68,7 +68,7 @@ export function simulate(m: Machine, opts: SimulateOptions): SimulateResult {
       if (!(err instanceof EvalError)) throw err;
       return result({
         verdict: 'error', run, runSeed: seed, runsDone: run, trace,
-        error: { code: 'SPEC_TYPE', message: `evaluation failed in run ${run} after ${Math.max(0, trace.length - 1)} steps: ${err.message}` },
+        error: { code: 'ENGINE_EVAL', message: `evaluation failed in run ${run} after ${Math.max(0, trace.length - 1)} steps: ${err.message}` },
       });
     }
     last = out.trace;

@@ -52,7 +52,7 @@ describe('explore matches TLC', () => {
     expect(figures(explore(machine(m, 'exceptOutside')))).toEqual(['holds', null, 13, 23, 6]);
     const bad = explore(machine(m, 'applyOutside'));
     expect(figures(bad)).toEqual(['error', null, 6, 12, 4]);
-    expect(bad.error).toMatchObject({ code: 'SPEC_TYPE' });
+    expect(bad.error).toMatchObject({ code: 'ENGINE_EVAL' });
     expect(bad.error!.message).toMatch(/index 3 is outside the domain 1\.\.2/);
     expect(bad.trace!.length).toBeGreaterThan(0);
   });

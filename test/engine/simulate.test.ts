@@ -76,7 +76,7 @@ describe('simulate', () => {
   it('returns evaluation errors as values, with the run that met them', async () => {
     const r = simulate(machine(await fixture('Stuck.ts'), 'applyOutside'), { runs: 50, depth: 20, seed: 9 });
     expect(r.verdict).toBe('error');
-    expect(r.error).toMatchObject({ code: 'SPEC_TYPE' });
+    expect(r.error).toMatchObject({ code: 'ENGINE_EVAL' });
     expect(r.run).toBeGreaterThanOrEqual(1);
   });
 });

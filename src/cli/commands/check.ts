@@ -3,7 +3,9 @@
  * chosen backends, prints the verdict table and each counterexample as a readable interleaving
  * (or one JSON document with --json).
  */
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatError, type PoolspecError } from '../../errors.ts';
 import type { Model } from '../../dsl/ir.ts';
@@ -17,13 +19,14 @@ import { formatTrace } from '../../report/trace-text.ts';
 import { EXIT, type Command } from '../command.ts';
 import { loadModels } from '../load-models.ts';
 import { pluscalBackend } from '../../check/pluscal-backend.ts';
+import { formatItf, toItf } from '../../engine/itf.ts';
 
 const BACKENDS: Record<string, Backend[]> = {
   tla: ['tla'], pluscal: ['pluscal'], both: ['tla', 'pluscal'], engine: ['engine'], all: ['tla', 'pluscal', 'engine'],
 };
 
 const usage = `usage: poolspec check [SPEC...] [--config NAME] [--backend tla|pluscal|both|engine|all]
-                      [--workers N] [--timeout SECONDS] [--json] [--no-gen]`;
+                      [--workers N] [--timeout SECONDS] [--json] [--no-gen] [--out-itf FILE]`;
 
 function usageError(message: string): number {
   console.error(`poolspec check: ${message}\n${usage}`);
@@ -48,6 +51,7 @@ const command: Command = {
         options: {
           config: { type: 'string' }, backend: { type: 'string', default: 'tla' }, workers: { type: 'string' },
           timeout: { type: 'string' }, json: { type: 'boolean' }, 'no-gen': { type: 'boolean' },
+          'out-itf': { type: 'string' },
         },
       });
     } catch (err) {
@@ -106,6 +110,7 @@ const command: Command = {
       }
     }
 
+    if (values['out-itf']) writeItfTraces(models, results, values['out-itf']);
     const tool = { tlc: version, jarSha256: jar?.ok ? jar.value.sha256 : null };
     if (values.json) {
       const byName = new Map(models.map((m) => [m.name, m]));
@@ -128,6 +133,18 @@ const command: Command = {
     return results.every((r) => r.matchesExpected) ? EXIT.OK : EXIT.MISMATCH;
   },
 };
+
+/** Counterexamples as ITF: FILE for a single trace, FILE with `.<spec>.<config>.<backend>` inserted for several. */
+function writeItfTraces(models: Model[], results: CheckResult[], file: string): void {
+  const withTrace = results.filter((r) => r.trace);
+  for (const r of withTrace) {
+    const model = models.find((m) => m.name === r.spec)!;
+    const ext = path.extname(file);
+    const out = withTrace.length === 1 ? file : `${file.slice(0, file.length - ext.length)}.${r.spec}.${r.config}.${r.backend}${ext}`;
+    fs.writeFileSync(out, formatItf(toItf(model, r.trace!, { config: r.config, violated: r.violated, backend: r.backend })));
+    console.error(`wrote ${out}`);
+  }
+}
 
 function printResult(model: Model, r: CheckResult): void {
   const head = `${r.spec} ${r.config} (${r.backend}): ${r.verdict}${r.violated ? ` — ${r.violated}` : ''}; expected ${describeExpectation(r.expected)}${r.matchesExpected ? '' : '  <-- MISMATCH'}`;
