@@ -27,6 +27,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
 VARIABLE head \* shared: pool->free_list
 VARIABLE next \* shared, in block memory: the link word inside each block (*POOL_LINK(pool, b))
 VARIABLE where \* ghost: where each block is: at the OS (unmapped), in the list, with a thread, or in a flush walk
+VARIABLE mapped \* ghost: the block belongs to the process (allocated from the OS and not given back)
 VARIABLE fault \* ghost: some thread read or wrote the link word of an unmapped block
 VARIABLE lhead \* ghost: the logical head: the list a BUSY holder is working on
 VARIABLE pc \* the control state (label) of each process
@@ -38,26 +39,28 @@ VARIABLE r \* local of Thread: pop and flush: the head read or taken
 VARIABLE nx \* local of Thread: pop: the successor of the taken head
 VARIABLE fl \* local of Thread: push: the head the new block is linked to
 
-vars == << head, next, where, fault, lhead, pc, held, cache, blk, fw, r, nx, fl >>
+vars == << head, next, where, mapped, fault, lhead, pc, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:156  no thread reads or writes the link word of a block that has been given back to the OS
+\* spec/lib/pool.ts:162  no thread reads or writes the link word of a block that has been given back to the OS
 NoUseAfterFree == ~fault
 
-\* spec/lib/pool.ts:158  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
+\* spec/lib/pool.ts:164  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
 FreeListIntact ==
   /\ ListAcyclic(lhead, next, Blocks)
   /\ (ListNodes(lhead, next, Blocks) = {b \in Blocks : (where[b] = "list")})
   /\ (\A b \in Blocks : ((where[b] = "thread") => (Cardinality({th \in Threads : (b \in ((held[th] \cup cache[th]) \cup {b2 \in {blk[th]} : ((b2 # NULL) /\ (b2 # BUSY))}))}) = 1)))
   /\ (\A b \in Blocks : ((where[b] = "flush") => (Cardinality({th \in Threads : (b \in ListNodes(fw[th], next, Blocks))}) = 1)))
   /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))
+  /\ (\A b \in Blocks : (mapped[b] = (where[b] # "os")))
 
-\* spec/lib/pool.ts:165  no block is in the hands (or local cache) of two threads at once
+\* spec/lib/pool.ts:172  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
 Init ==
   /\ head = NULL
   /\ next = [x \in Blocks |-> NULL]
   /\ where = [x \in Blocks |-> "os"]
+  /\ mapped = [x \in Blocks |-> FALSE]
   /\ fault = FALSE
   /\ lhead = NULL
   /\ pc = [self \in ProcSet |-> "idle"]
@@ -74,14 +77,14 @@ D1(self) ==
   /\ pc[self] = "D1"
   /\ pc' = [pc EXCEPT ![self] = "D2"]
   /\ r' = [r EXCEPT ![self] = head]
-  /\ UNCHANGED << head, next, where, fault, lhead, held, cache, blk, fw, nx, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, nx, fl >>
 
 \* spec/BusyPool.ts:26  D2 -> D2
 D2_spin(self) ==
   /\ pc[self] = "D2"
   /\ (r[self] = BUSY)
   /\ r' = [r EXCEPT ![self] = head]
-  /\ UNCHANGED << head, next, where, fault, lhead, pc, held, cache, blk, fw, nx, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lhead, pc, held, cache, blk, fw, nx, fl >>
 
 \* spec/BusyPool.ts:27  D2 -> os
 D2_empty(self) ==
@@ -89,7 +92,7 @@ D2_empty(self) ==
   /\ (r[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "os"]
   /\ r' = [r EXCEPT ![self] = NULL]
-  /\ UNCHANGED << head, next, where, fault, lhead, held, cache, blk, fw, nx, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, nx, fl >>
 
 \* spec/BusyPool.ts:28  D2 -> D5: D4: r := XCHG(head, BUSY)
 D2_xchg(self) ==
@@ -99,14 +102,14 @@ D2_xchg(self) ==
   /\ pc' = [pc EXCEPT ![self] = "D5"]
   /\ r' = [r EXCEPT ![self] = head]
   /\ head' = BUSY
-  /\ UNCHANGED << next, where, fault, lhead, held, cache, blk, fw, nx, fl >>
+  /\ UNCHANGED << next, where, mapped, fault, lhead, held, cache, blk, fw, nx, fl >>
 
 \* spec/BusyPool.ts:29  D5 -> D2: the XCHG wrote BUSY over BUSY: no ownership
 D5_busy(self) ==
   /\ pc[self] = "D5"
   /\ (r[self] = BUSY)
   /\ pc' = [pc EXCEPT ![self] = "D2"]
-  /\ UNCHANGED << head, next, where, fault, lhead, held, cache, blk, fw, r, nx, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
 \* spec/BusyPool.ts:30  D5 -> os: head := NULL; return NULL
 D5_empty(self) ==
@@ -114,7 +117,7 @@ D5_empty(self) ==
   /\ (r[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "os"]
   /\ head' = NULL
-  /\ UNCHANGED << next, where, fault, lhead, held, cache, blk, fw, r, nx, fl >>
+  /\ UNCHANGED << next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
 \* spec/BusyPool.ts:31  D5 -> D6
 D5_owned(self) ==
@@ -122,15 +125,15 @@ D5_owned(self) ==
   /\ (r[self] # NULL)
   /\ (r[self] # BUSY)
   /\ pc' = [pc EXCEPT ![self] = "D6"]
-  /\ UNCHANGED << head, next, where, fault, lhead, held, cache, blk, fw, r, nx, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
 \* spec/BusyPool.ts:32  D6 -> D7
 D6(self) ==
   /\ pc[self] = "D6"
   /\ pc' = [pc EXCEPT ![self] = "D7"]
   /\ nx' = [nx EXCEPT ![self] = next[r[self]]]
-  /\ fault' = (fault \/ (where[r[self]] = "os"))
-  /\ UNCHANGED << head, next, where, lhead, held, cache, blk, fw, r, fl >>
+  /\ fault' = (fault \/ ~mapped[r[self]])
+  /\ UNCHANGED << head, next, where, mapped, lhead, held, cache, blk, fw, r, fl >>
 
 \* spec/BusyPool.ts:33  D7 -> idle: head := n releases the lock; the caller owns r
 D7(self) ==
@@ -142,15 +145,16 @@ D7(self) ==
   /\ held' = [held EXCEPT ![self] = (held[self] \cup {r[self]})]
   /\ r' = [r EXCEPT ![self] = NULL]
   /\ nx' = [nx EXCEPT ![self] = NULL]
-  /\ UNCHANGED << next, fault, cache, blk, fw, fl >>
+  /\ UNCHANGED << next, mapped, fault, cache, blk, fw, fl >>
 
-\* spec/lib/pool.ts:71  E2 -> idle: pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
+\* spec/lib/pool.ts:74  E2 -> idle: pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
 E2_crowded(self) ==
   /\ pc[self] = "E2"
   /\ OsFree
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ next' = [next EXCEPT ![blk[self]] = NULL]
   /\ where' = [where EXCEPT ![blk[self]] = "os"]
+  /\ mapped' = [mapped EXCEPT ![blk[self]] = FALSE]
   /\ blk' = [blk EXCEPT ![self] = NULL]
   /\ UNCHANGED << head, fault, lhead, held, cache, fw, r, nx, fl >>
 
@@ -159,14 +163,14 @@ E2_notCrowded(self) ==
   /\ pc[self] = "E2"
   /\ pc' = [pc EXCEPT ![self] = "E5"]
   /\ fl' = [fl EXCEPT ![self] = head]
-  /\ UNCHANGED << head, next, where, fault, lhead, held, cache, blk, fw, r, nx >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx >>
 
 \* spec/BusyPool.ts:47  E5 -> E5: E4: while fl = BUSY: fl := head
 E5_spin(self) ==
   /\ pc[self] = "E5"
   /\ (fl[self] = BUSY)
   /\ fl' = [fl EXCEPT ![self] = head]
-  /\ UNCHANGED << head, next, where, fault, lhead, pc, held, cache, blk, fw, r, nx >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lhead, pc, held, cache, blk, fw, r, nx >>
 
 \* spec/BusyPool.ts:48  E5 -> E6
 E5_link(self) ==
@@ -174,8 +178,8 @@ E5_link(self) ==
   /\ (fl[self] # BUSY)
   /\ pc' = [pc EXCEPT ![self] = "E6"]
   /\ next' = [next EXCEPT ![blk[self]] = fl[self]]
-  /\ fault' = (fault \/ (where[blk[self]] = "os"))
-  /\ UNCHANGED << head, where, lhead, held, cache, blk, fw, r, nx, fl >>
+  /\ fault' = (fault \/ ~mapped[blk[self]])
+  /\ UNCHANGED << head, where, mapped, lhead, held, cache, blk, fw, r, nx, fl >>
 
 \* spec/BusyPool.ts:49  E6 -> idle
 E6_ok(self) ==
@@ -187,7 +191,7 @@ E6_ok(self) ==
   /\ where' = [where EXCEPT ![blk[self]] = "list"]
   /\ blk' = [blk EXCEPT ![self] = NULL]
   /\ fl' = [fl EXCEPT ![self] = NULL]
-  /\ UNCHANGED << next, fault, held, cache, fw, r, nx >>
+  /\ UNCHANGED << next, mapped, fault, held, cache, fw, r, nx >>
 
 \* spec/BusyPool.ts:53  E6 -> E5: fl := head (may be BUSY); goto E4
 E6_fail(self) ==
@@ -195,28 +199,28 @@ E6_fail(self) ==
   /\ (head # fl[self])
   /\ pc' = [pc EXCEPT ![self] = "E5"]
   /\ fl' = [fl EXCEPT ![self] = head]
-  /\ UNCHANGED << head, next, where, fault, lhead, held, cache, blk, fw, r, nx >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx >>
 
 \* spec/BusyPool.ts:60  H1 -> H2
 H1(self) ==
   /\ pc[self] = "H1"
   /\ pc' = [pc EXCEPT ![self] = "H2"]
   /\ r' = [r EXCEPT ![self] = head]
-  /\ UNCHANGED << head, next, where, fault, lhead, held, cache, blk, fw, nx, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, nx, fl >>
 
 \* spec/BusyPool.ts:61  H2 -> H2
 H2_spin(self) ==
   /\ pc[self] = "H2"
   /\ (r[self] = BUSY)
   /\ r' = [r EXCEPT ![self] = head]
-  /\ UNCHANGED << head, next, where, fault, lhead, pc, held, cache, blk, fw, nx, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lhead, pc, held, cache, blk, fw, nx, fl >>
 
 \* spec/BusyPool.ts:62  H2 -> idle
 H2_empty(self) ==
   /\ pc[self] = "H2"
   /\ (r[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
-  /\ UNCHANGED << head, next, where, fault, lhead, held, cache, blk, fw, r, nx, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
 \* spec/BusyPool.ts:63  H2 -> H5: H4: n := XCHG(head, BUSY)
 H2_xchg(self) ==
@@ -226,14 +230,14 @@ H2_xchg(self) ==
   /\ pc' = [pc EXCEPT ![self] = "H5"]
   /\ r' = [r EXCEPT ![self] = head]
   /\ head' = BUSY
-  /\ UNCHANGED << next, where, fault, lhead, held, cache, blk, fw, nx, fl >>
+  /\ UNCHANGED << next, where, mapped, fault, lhead, held, cache, blk, fw, nx, fl >>
 
 \* spec/BusyPool.ts:64  H5 -> H2: the XCHG returned BUSY: retry
 H5_busy(self) ==
   /\ pc[self] = "H5"
   /\ (r[self] = BUSY)
   /\ pc' = [pc EXCEPT ![self] = "H2"]
-  /\ UNCHANGED << head, next, where, fault, lhead, held, cache, blk, fw, r, nx, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
 \* spec/BusyPool.ts:65  H5 -> walk: head := NULL; the detached list is walked and freed
 H5_detach(self) ==
@@ -245,83 +249,85 @@ H5_detach(self) ==
   /\ fw' = [fw EXCEPT ![self] = r[self]]
   /\ r' = [r EXCEPT ![self] = NULL]
   /\ where' = [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])]
-  /\ UNCHANGED << next, fault, held, cache, blk, nx, fl >>
+  /\ UNCHANGED << next, mapped, fault, held, cache, blk, nx, fl >>
 
-\* spec/lib/pool.ts:116  idle -> idle: pool_get_from_cache: a hit in the local cache
+\* spec/lib/pool.ts:122  idle -> idle: pool_get_from_cache: a hit in the local cache
 idle_allocCache(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in cache[self] :
        /\ cache' = [cache EXCEPT ![self] = (cache[self] \ {b})]
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
-       /\ UNCHANGED << head, next, where, fault, lhead, pc, blk, fw, r, nx, fl >>
+       /\ UNCHANGED << head, next, where, mapped, fault, lhead, pc, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:120  idle -> D1: pool_get_from_cache: local cache empty, go to the shared list
+\* spec/lib/pool.ts:126  idle -> D1: pool_get_from_cache: local cache empty, go to the shared list
 idle_alloc(self) ==
   /\ pc[self] = "idle"
   /\ (Cardinality(cache[self]) = 0)
   /\ pc' = [pc EXCEPT ![self] = "D1"]
-  /\ UNCHANGED << head, next, where, fault, lhead, held, cache, blk, fw, r, nx, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:124  idle -> idle: pool_free: the block stays in the local cache
+\* spec/lib/pool.ts:130  idle -> idle: pool_free: the block stays in the local cache
 idle_freeKeep(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
        /\ held' = [held EXCEPT ![self] = (held[self] \ {b})]
        /\ cache' = [cache EXCEPT ![self] = (cache[self] \cup {b})]
-       /\ UNCHANGED << head, next, where, fault, lhead, pc, blk, fw, r, nx, fl >>
+       /\ UNCHANGED << head, next, where, mapped, fault, lhead, pc, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:128  idle -> E2: pool_free: the block is evicted from the local cache to the shared list
+\* spec/lib/pool.ts:134  idle -> E2: pool_free: the block is evicted from the local cache to the shared list
 idle_freePush(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
        /\ pc' = [pc EXCEPT ![self] = "E2"]
        /\ held' = [held EXCEPT ![self] = (held[self] \ {b})]
        /\ blk' = [blk EXCEPT ![self] = b]
-       /\ UNCHANGED << head, next, where, fault, lhead, cache, fw, r, nx, fl >>
+       /\ UNCHANGED << head, next, where, mapped, fault, lhead, cache, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:132  idle -> H1: pool_flush
+\* spec/lib/pool.ts:138  idle -> H1: pool_flush
 idle_flush(self) ==
   /\ pc[self] = "idle"
   /\ Flush
   /\ OsFree
   /\ pc' = [pc EXCEPT ![self] = "H1"]
-  /\ UNCHANGED << head, next, where, fault, lhead, held, cache, blk, fw, r, nx, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:135  os -> idle: malloc() may return any address the OS holds, including one freed before
+\* spec/lib/pool.ts:141  os -> idle: malloc() may return any address the OS holds, including one freed before
 os_get(self) ==
   /\ pc[self] = "os"
-  /\ \E b \in {b \in Blocks : (where[b] = "os")} :
+  /\ \E b \in {b \in Blocks : ~mapped[b]} :
        /\ pc' = [pc EXCEPT ![self] = "idle"]
+       /\ mapped' = [mapped EXCEPT ![b] = TRUE]
        /\ where' = [where EXCEPT ![b] = "thread"]
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
        /\ UNCHANGED << head, next, fault, lhead, cache, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:139  os -> idle: every block is in use: the allocation fails
+\* spec/lib/pool.ts:145  os -> idle: every block is in use: the allocation fails
 os_none(self) ==
   /\ pc[self] = "os"
-  /\ (Cardinality({b \in Blocks : (where[b] = "os")}) = 0)
+  /\ (Cardinality({b \in Blocks : ~mapped[b]}) = 0)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
-  /\ UNCHANGED << head, next, where, fault, lhead, held, cache, blk, fw, r, nx, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:141  walk -> walk: n := t.next; free(t)
+\* spec/lib/pool.ts:147  walk -> walk: n := t.next; free(t)
 walk_free(self) ==
   /\ pc[self] = "walk"
   /\ (fw[self] # NULL)
   /\ (fw[self] # BUSY)
   /\ fw' = [fw EXCEPT ![self] = next[fw[self]]]
-  /\ fault' = (fault \/ (where[fw[self]] = "os"))
+  /\ fault' = (fault \/ ~mapped[fw[self]])
   /\ next' = [next EXCEPT ![fw[self]] = NULL]
   /\ where' = [where EXCEPT ![fw[self]] = "os"]
+  /\ mapped' = [mapped EXCEPT ![fw[self]] = FALSE]
   /\ UNCHANGED << head, lhead, pc, held, cache, blk, r, nx, fl >>
 
-\* spec/lib/pool.ts:146  walk -> idle
+\* spec/lib/pool.ts:152  walk -> idle
 walk_done(self) ==
   /\ pc[self] = "walk"
   /\ (fw[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
-  /\ UNCHANGED << head, next, where, fault, lhead, held, cache, blk, fw, r, nx, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:96
+\* spec/lib/pool.ts:102
 Thread(self) ==
   \/ D1(self)
   \/ D2_spin(self)

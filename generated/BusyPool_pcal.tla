@@ -31,11 +31,12 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     head = NULL;  \* shared: pool->free_list
     next = [x \in Blocks |-> NULL];  \* shared, in block memory: the link word inside each block ( *POOL_LINK(pool, b))
     where = [x \in Blocks |-> "os"];  \* ghost: where each block is: at the OS (unmapped), in the list, with a thread, or in a flush walk
+    mapped = [x \in Blocks |-> FALSE];  \* ghost: the block belongs to the process (allocated from the OS and not given back)
     fault = FALSE;  \* ghost: some thread read or wrote the link word of an unmapped block
     lhead = NULL;  \* ghost: the logical head: the list a BUSY holder is working on
 
   define {
-    \* spec/lib/pool.ts:156  no thread reads or writes the link word of a block that has been given back to the OS
+    \* spec/lib/pool.ts:162  no thread reads or writes the link word of a block that has been given back to the OS
     NoUseAfterFree == ~fault
   }
 
@@ -45,7 +46,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
   \* A successful CAS(ref, old, new): ref = old, and it becomes new
   macro cas(ref, old, new) { await ref = old; ref := new }
 
-  \* spec/lib/pool.ts:96  T processes of type Thread
+  \* spec/lib/pool.ts:102  T processes of type Thread
   fair process (Thread \in Threads)
     variables
       held = {};  \* blocks allocated to the caller
@@ -56,29 +57,29 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       nx = NULL;  \* pop: the successor of the taken head
       fl = NULL;  \* push: the head the new block is linked to
   {
-  idle:  \* spec/lib/pool.ts:108  between operations
-    either { \* idle_allocCache  spec/lib/pool.ts:116  pool_get_from_cache: a hit in the local cache
+  idle:  \* spec/lib/pool.ts:114  between operations
+    either { \* idle_allocCache  spec/lib/pool.ts:122  pool_get_from_cache: a hit in the local cache
       with (b \in cache) {
         cache := cache \ {b};
         held := held \cup {b};
         goto idle;
       }
-    } or { \* idle_alloc  spec/lib/pool.ts:120  pool_get_from_cache: local cache empty, go to the shared list
+    } or { \* idle_alloc  spec/lib/pool.ts:126  pool_get_from_cache: local cache empty, go to the shared list
       await Cardinality(cache) = 0;
       goto D1;
-    } or { \* idle_freeKeep  spec/lib/pool.ts:124  pool_free: the block stays in the local cache
+    } or { \* idle_freeKeep  spec/lib/pool.ts:130  pool_free: the block stays in the local cache
       with (b \in held) {
         held := held \ {b};
         cache := cache \cup {b};
         goto idle;
       }
-    } or { \* idle_freePush  spec/lib/pool.ts:128  pool_free: the block is evicted from the local cache to the shared list
+    } or { \* idle_freePush  spec/lib/pool.ts:134  pool_free: the block is evicted from the local cache to the shared list
       with (b \in held) {
         held := held \ {b};
         blk := b;
         goto E2;
       }
-    } or { \* idle_flush  spec/lib/pool.ts:132  pool_flush
+    } or { \* idle_flush  spec/lib/pool.ts:138  pool_flush
       await Flush /\ OsFree;
       goto H1;
     };
@@ -115,7 +116,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
   D6:  \* spec/BusyPool.ts:23  n := r->next, under the self-lock
     \* D6  spec/BusyPool.ts:32
     nx := next[r];
-    fault := fault \/ (where[r] = "os");
+    fault := fault \/ ~mapped[r];
     goto D7;
   D7:  \* spec/BusyPool.ts:24  head := n: releases the lock
     \* D7  spec/BusyPool.ts:33  head := n releases the lock; the caller owns r
@@ -127,10 +128,11 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     nx := NULL;
     goto idle;
   E2:  \* spec/BusyPool.ts:42  if pool_is_crowded(): free(ptr) to the OS
-    either { \* E2_crowded  spec/lib/pool.ts:71  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
+    either { \* E2_crowded  spec/lib/pool.ts:74  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
       await OsFree;
       next[blk] := NULL;
       where[blk] := "os";
+      mapped[blk] := FALSE;
       blk := NULL;
       goto idle;
     } or { \* E2_notCrowded  spec/BusyPool.ts:46  E3: fl := head
@@ -145,7 +147,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     } or { \* E5_link  spec/BusyPool.ts:48
       await fl # BUSY;
       next[blk] := fl;
-      fault := fault \/ (where[blk] = "os");
+      fault := fault \/ ~mapped[blk];
       goto E6;
     };
   E6:  \* spec/BusyPool.ts:44  CAS(head, fl, ptr)
@@ -191,40 +193,42 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       where := [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])];
       goto walk;
     };
-  os:  \* spec/lib/pool.ts:113  pool_alloc_nocache: the shared list was empty
-    either { \* os_get  spec/lib/pool.ts:135  malloc() may return any address the OS holds, including one freed before
-      with (b \in {b \in Blocks : (where[b] = "os")}) {
+  os:  \* spec/lib/pool.ts:119  pool_alloc_nocache: the shared list was empty
+    either { \* os_get  spec/lib/pool.ts:141  malloc() may return any address the OS holds, including one freed before
+      with (b \in {b \in Blocks : ~mapped[b]}) {
+        mapped[b] := TRUE;
         where[b] := "thread";
         held := held \cup {b};
         goto idle;
       }
-    } or { \* os_none  spec/lib/pool.ts:139  every block is in use: the allocation fails
-      await Cardinality({b \in Blocks : (where[b] = "os")}) = 0;
+    } or { \* os_none  spec/lib/pool.ts:145  every block is in use: the allocation fails
+      await Cardinality({b \in Blocks : ~mapped[b]}) = 0;
       goto idle;
     };
-  walk:  \* spec/lib/pool.ts:114  pool_flush: walk the detached list and free every block to the OS
-    either { \* walk_free  spec/lib/pool.ts:141  n := t.next; free(t)
+  walk:  \* spec/lib/pool.ts:120  pool_flush: walk the detached list and free every block to the OS
+    either { \* walk_free  spec/lib/pool.ts:147  n := t.next; free(t)
       await fw # NULL /\ fw # BUSY;
-      fault := fault \/ (where[fw] = "os");
+      fault := fault \/ ~mapped[fw];
       where[fw] := "os";
+      mapped[fw] := FALSE;
       fw := next[fw] || next[fw] := NULL;
       goto walk;
-    } or { \* walk_done  spec/lib/pool.ts:146
+    } or { \* walk_done  spec/lib/pool.ts:152
       await fw = NULL;
       goto idle;
     };
   }
 } *)
 \* BEGIN TRANSLATION
-VARIABLES head, next, where, fault, lhead, pc
+VARIABLES head, next, where, mapped, fault, lhead, pc
 
 (* define statement *)
 NoUseAfterFree == ~fault
 
 VARIABLES held, cache, blk, fw, r, nx, fl
 
-vars == << head, next, where, fault, lhead, pc, held, cache, blk, fw, r, nx, 
-           fl >>
+vars == << head, next, where, mapped, fault, lhead, pc, held, cache, blk, fw, 
+           r, nx, fl >>
 
 ProcSet == (Threads)
 
@@ -232,6 +236,7 @@ Init == (* Global variables *)
         /\ head = NULL
         /\ next = [x \in Blocks |-> NULL]
         /\ where = [x \in Blocks |-> "os"]
+        /\ mapped = [x \in Blocks |-> FALSE]
         /\ fault = FALSE
         /\ lhead = NULL
         (* Process Thread *)
@@ -266,13 +271,14 @@ idle(self) == /\ pc[self] = "idle"
                  \/ /\ Flush /\ OsFree
                     /\ pc' = [pc EXCEPT ![self] = "H1"]
                     /\ UNCHANGED <<held, cache, blk>>
-              /\ UNCHANGED << head, next, where, fault, lhead, fw, r, nx, fl >>
+              /\ UNCHANGED << head, next, where, mapped, fault, lhead, fw, r, 
+                              nx, fl >>
 
 D1(self) == /\ pc[self] = "D1"
             /\ r' = [r EXCEPT ![self] = head]
             /\ pc' = [pc EXCEPT ![self] = "D2"]
-            /\ UNCHANGED << head, next, where, fault, lhead, held, cache, blk, 
-                            fw, nx, fl >>
+            /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, 
+                            cache, blk, fw, nx, fl >>
 
 D2(self) == /\ pc[self] = "D2"
             /\ \/ /\ r[self] = BUSY
@@ -287,8 +293,8 @@ D2(self) == /\ pc[self] = "D2"
                   /\ r' = [r EXCEPT ![self] = head]
                   /\ head' = BUSY
                   /\ pc' = [pc EXCEPT ![self] = "D5"]
-            /\ UNCHANGED << next, where, fault, lhead, held, cache, blk, fw, 
-                            nx, fl >>
+            /\ UNCHANGED << next, where, mapped, fault, lhead, held, cache, 
+                            blk, fw, nx, fl >>
 
 D5(self) == /\ pc[self] = "D5"
             /\ \/ /\ r[self] = BUSY
@@ -300,15 +306,15 @@ D5(self) == /\ pc[self] = "D5"
                \/ /\ r[self] # NULL /\ r[self] # BUSY
                   /\ pc' = [pc EXCEPT ![self] = "D6"]
                   /\ head' = head
-            /\ UNCHANGED << next, where, fault, lhead, held, cache, blk, fw, r, 
-                            nx, fl >>
+            /\ UNCHANGED << next, where, mapped, fault, lhead, held, cache, 
+                            blk, fw, r, nx, fl >>
 
 D6(self) == /\ pc[self] = "D6"
             /\ nx' = [nx EXCEPT ![self] = next[r[self]]]
-            /\ fault' = (fault \/ (where[r[self]] = "os"))
+            /\ fault' = (fault \/ ~mapped[r[self]])
             /\ pc' = [pc EXCEPT ![self] = "D7"]
-            /\ UNCHANGED << head, next, where, lhead, held, cache, blk, fw, r, 
-                            fl >>
+            /\ UNCHANGED << head, next, where, mapped, lhead, held, cache, blk, 
+                            fw, r, fl >>
 
 D7(self) == /\ pc[self] = "D7"
             /\ head' = nx[self]
@@ -318,18 +324,19 @@ D7(self) == /\ pc[self] = "D7"
             /\ r' = [r EXCEPT ![self] = NULL]
             /\ nx' = [nx EXCEPT ![self] = NULL]
             /\ pc' = [pc EXCEPT ![self] = "idle"]
-            /\ UNCHANGED << next, fault, cache, blk, fw, fl >>
+            /\ UNCHANGED << next, mapped, fault, cache, blk, fw, fl >>
 
 E2(self) == /\ pc[self] = "E2"
             /\ \/ /\ OsFree
                   /\ next' = [next EXCEPT ![blk[self]] = NULL]
                   /\ where' = [where EXCEPT ![blk[self]] = "os"]
+                  /\ mapped' = [mapped EXCEPT ![blk[self]] = FALSE]
                   /\ blk' = [blk EXCEPT ![self] = NULL]
                   /\ pc' = [pc EXCEPT ![self] = "idle"]
                   /\ fl' = fl
                \/ /\ fl' = [fl EXCEPT ![self] = head]
                   /\ pc' = [pc EXCEPT ![self] = "E5"]
-                  /\ UNCHANGED <<next, where, blk>>
+                  /\ UNCHANGED <<next, where, mapped, blk>>
             /\ UNCHANGED << head, fault, lhead, held, cache, fw, r, nx >>
 
 E5(self) == /\ pc[self] = "E5"
@@ -339,10 +346,11 @@ E5(self) == /\ pc[self] = "E5"
                   /\ UNCHANGED <<next, fault>>
                \/ /\ fl[self] # BUSY
                   /\ next' = [next EXCEPT ![blk[self]] = fl[self]]
-                  /\ fault' = (fault \/ (where[blk[self]] = "os"))
+                  /\ fault' = (fault \/ ~mapped[blk[self]])
                   /\ pc' = [pc EXCEPT ![self] = "E6"]
                   /\ fl' = fl
-            /\ UNCHANGED << head, where, lhead, held, cache, blk, fw, r, nx >>
+            /\ UNCHANGED << head, where, mapped, lhead, held, cache, blk, fw, 
+                            r, nx >>
 
 E6(self) == /\ pc[self] = "E6"
             /\ \/ /\ head = fl[self]
@@ -356,13 +364,13 @@ E6(self) == /\ pc[self] = "E6"
                   /\ fl' = [fl EXCEPT ![self] = head]
                   /\ pc' = [pc EXCEPT ![self] = "E5"]
                   /\ UNCHANGED <<head, where, lhead, blk>>
-            /\ UNCHANGED << next, fault, held, cache, fw, r, nx >>
+            /\ UNCHANGED << next, mapped, fault, held, cache, fw, r, nx >>
 
 H1(self) == /\ pc[self] = "H1"
             /\ r' = [r EXCEPT ![self] = head]
             /\ pc' = [pc EXCEPT ![self] = "H2"]
-            /\ UNCHANGED << head, next, where, fault, lhead, held, cache, blk, 
-                            fw, nx, fl >>
+            /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, 
+                            cache, blk, fw, nx, fl >>
 
 H2(self) == /\ pc[self] = "H2"
             /\ \/ /\ r[self] = BUSY
@@ -376,8 +384,8 @@ H2(self) == /\ pc[self] = "H2"
                   /\ r' = [r EXCEPT ![self] = head]
                   /\ head' = BUSY
                   /\ pc' = [pc EXCEPT ![self] = "H5"]
-            /\ UNCHANGED << next, where, fault, lhead, held, cache, blk, fw, 
-                            nx, fl >>
+            /\ UNCHANGED << next, where, mapped, fault, lhead, held, cache, 
+                            blk, fw, nx, fl >>
 
 H5(self) == /\ pc[self] = "H5"
             /\ \/ /\ r[self] = BUSY
@@ -390,29 +398,31 @@ H5(self) == /\ pc[self] = "H5"
                   /\ r' = [r EXCEPT ![self] = NULL]
                   /\ where' = [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])]
                   /\ pc' = [pc EXCEPT ![self] = "walk"]
-            /\ UNCHANGED << next, fault, held, cache, blk, nx, fl >>
+            /\ UNCHANGED << next, mapped, fault, held, cache, blk, nx, fl >>
 
 os(self) == /\ pc[self] = "os"
-            /\ \/ /\ \E b \in {b \in Blocks : (where[b] = "os")}:
+            /\ \/ /\ \E b \in {b \in Blocks : ~mapped[b]}:
+                       /\ mapped' = [mapped EXCEPT ![b] = TRUE]
                        /\ where' = [where EXCEPT ![b] = "thread"]
                        /\ held' = [held EXCEPT ![self] = held[self] \cup {b}]
                        /\ pc' = [pc EXCEPT ![self] = "idle"]
-               \/ /\ Cardinality({b \in Blocks : (where[b] = "os")}) = 0
+               \/ /\ Cardinality({b \in Blocks : ~mapped[b]}) = 0
                   /\ pc' = [pc EXCEPT ![self] = "idle"]
-                  /\ UNCHANGED <<where, held>>
+                  /\ UNCHANGED <<where, mapped, held>>
             /\ UNCHANGED << head, next, fault, lhead, cache, blk, fw, r, nx, 
                             fl >>
 
 walk(self) == /\ pc[self] = "walk"
               /\ \/ /\ fw[self] # NULL /\ fw[self] # BUSY
-                    /\ fault' = (fault \/ (where[fw[self]] = "os"))
+                    /\ fault' = (fault \/ ~mapped[fw[self]])
                     /\ where' = [where EXCEPT ![fw[self]] = "os"]
+                    /\ mapped' = [mapped EXCEPT ![fw[self]] = FALSE]
                     /\ /\ fw' = [fw EXCEPT ![self] = next[fw[self]]]
                        /\ next' = [next EXCEPT ![fw[self]] = NULL]
                     /\ pc' = [pc EXCEPT ![self] = "walk"]
                  \/ /\ fw[self] = NULL
                     /\ pc' = [pc EXCEPT ![self] = "idle"]
-                    /\ UNCHANGED <<next, where, fault, fw>>
+                    /\ UNCHANGED <<next, where, mapped, fault, fw>>
               /\ UNCHANGED << head, lhead, held, cache, blk, r, nx, fl >>
 
 Thread(self) == idle(self) \/ D1(self) \/ D2(self) \/ D5(self) \/ D6(self)
@@ -437,15 +447,16 @@ Termination == <>(\A self \in ProcSet: pc[self] = "Done")
 \* These read process-local variables, which the translation declares after the define block:
 \* they follow the translation.
 
-\* spec/lib/pool.ts:158  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
+\* spec/lib/pool.ts:164  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
 FreeListIntact ==
   /\ ListAcyclic(lhead, next, Blocks)
   /\ (ListNodes(lhead, next, Blocks) = {b \in Blocks : (where[b] = "list")})
   /\ (\A b \in Blocks : ((where[b] = "thread") => (Cardinality({th \in Threads : (b \in ((held[th] \cup cache[th]) \cup {b2 \in {blk[th]} : ((b2 # NULL) /\ (b2 # BUSY))}))}) = 1)))
   /\ (\A b \in Blocks : ((where[b] = "flush") => (Cardinality({th \in Threads : (b \in ListNodes(fw[th], next, Blocks))}) = 1)))
   /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))
+  /\ (\A b \in Blocks : (mapped[b] = (where[b] # "os")))
 
-\* spec/lib/pool.ts:165  no block is in the hands (or local cache) of two threads at once
+\* spec/lib/pool.ts:172  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
 ============================================================

@@ -28,6 +28,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
 VARIABLE head \* shared: pool->free_list
 VARIABLE next \* shared, in block memory: the link word inside each block (*POOL_LINK(pool, b))
 VARIABLE where \* ghost: where each block is: at the OS (unmapped), in the list, with a thread, or in a flush walk
+VARIABLE mapped \* ghost: the block belongs to the process (allocated from the OS and not given back)
 VARIABLE fault \* ghost: some thread read or wrote the link word of an unmapped block
 VARIABLE seq \* shared: pool->seq, bumped by every pop and flush
 VARIABLE lock \* shared: pool->lock, taken only by pool_flush
@@ -41,20 +42,21 @@ VARIABLE ch \* local of Thread: pop/flush: the head read
 VARIABLE nh \* local of Thread: pop: the successor read through ch
 VARIABLE fl \* local of Thread: push: the head the new block is linked to
 
-vars == << head, next, where, fault, seq, lock, pc, held, cache, blk, fw, cs, ch, nh, fl >>
+vars == << head, next, where, mapped, fault, seq, lock, pc, held, cache, blk, fw, cs, ch, nh, fl >>
 
-\* spec/lib/pool.ts:156  no thread reads or writes the link word of a block that has been given back to the OS
+\* spec/lib/pool.ts:162  no thread reads or writes the link word of a block that has been given back to the OS
 NoUseAfterFree == ~fault
 
-\* spec/lib/pool.ts:158  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
+\* spec/lib/pool.ts:164  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
 FreeListIntact ==
   /\ ListAcyclic(head, next, Blocks)
   /\ (ListNodes(head, next, Blocks) = {b \in Blocks : (where[b] = "list")})
   /\ (\A b \in Blocks : ((where[b] = "thread") => (Cardinality({th \in Threads : (b \in ((held[th] \cup cache[th]) \cup {b2 \in {blk[th]} : ((b2 # NULL) /\ (b2 # BUSY))}))}) = 1)))
   /\ (\A b \in Blocks : ((where[b] = "flush") => (Cardinality({th \in Threads : (b \in ListNodes(fw[th], next, Blocks))}) = 1)))
   /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))
+  /\ (\A b \in Blocks : (mapped[b] = (where[b] # "os")))
 
-\* spec/lib/pool.ts:165  no block is in the hands (or local cache) of two threads at once
+\* spec/lib/pool.ts:172  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
 Constraint_small == (seq <= MaxSeq)
@@ -69,6 +71,7 @@ Init ==
   /\ head = NULL
   /\ next = [x \in Blocks |-> NULL]
   /\ where = [x \in Blocks |-> "os"]
+  /\ mapped = [x \in Blocks |-> FALSE]
   /\ fault = FALSE
   /\ seq = 0
   /\ lock = FALSE
@@ -87,14 +90,14 @@ A1(self) ==
   /\ pc[self] = "A1"
   /\ pc' = [pc EXCEPT ![self] = "A2"]
   /\ cs' = [cs EXCEPT ![self] = seq]
-  /\ UNCHANGED << head, next, where, fault, seq, lock, held, cache, blk, fw, ch, nh, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, ch, nh, fl >>
 
 \* spec/DwcasPool.ts:34  A2 -> A4
 A2(self) ==
   /\ pc[self] = "A2"
   /\ pc' = [pc EXCEPT ![self] = "A4"]
   /\ ch' = [ch EXCEPT ![self] = head]
-  /\ UNCHANGED << head, next, where, fault, seq, lock, held, cache, blk, fw, cs, nh, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, nh, fl >>
 
 \* spec/DwcasPool.ts:35  A4 -> os
 A4_empty(self) ==
@@ -102,7 +105,7 @@ A4_empty(self) ==
   /\ (ch[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "os"]
   /\ cs' = [cs EXCEPT ![self] = 0]
-  /\ UNCHANGED << head, next, where, fault, seq, lock, held, cache, blk, fw, ch, nh, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, ch, nh, fl >>
 
 \* spec/DwcasPool.ts:36  A4 -> A5
 A4_deref(self) ==
@@ -111,8 +114,8 @@ A4_deref(self) ==
   /\ (ch[self] # BUSY)
   /\ pc' = [pc EXCEPT ![self] = "A5"]
   /\ nh' = [nh EXCEPT ![self] = next[ch[self]]]
-  /\ fault' = (fault \/ (where[ch[self]] = "os"))
-  /\ UNCHANGED << head, next, where, seq, lock, held, cache, blk, fw, cs, ch, fl >>
+  /\ fault' = (fault \/ ~mapped[ch[self]])
+  /\ UNCHANGED << head, next, where, mapped, seq, lock, held, cache, blk, fw, cs, ch, fl >>
 
 \* spec/DwcasPool.ts:37  A5 -> idle: the caller owns ch
 A5_ok(self) ==
@@ -127,7 +130,7 @@ A5_ok(self) ==
   /\ cs' = [cs EXCEPT ![self] = 0]
   /\ ch' = [ch EXCEPT ![self] = NULL]
   /\ nh' = [nh EXCEPT ![self] = NULL]
-  /\ UNCHANGED << next, fault, lock, cache, blk, fw, fl >>
+  /\ UNCHANGED << next, mapped, fault, lock, cache, blk, fw, fl >>
 
 \* spec/DwcasPool.ts:42  A5 -> A4: a failed DWCAS reads the current pair atomically; goto A3
 A5_fail(self) ==
@@ -137,22 +140,23 @@ A5_fail(self) ==
   /\ ch' = [ch EXCEPT ![self] = head]
   /\ cs' = [cs EXCEPT ![self] = seq]
   /\ nh' = [nh EXCEPT ![self] = NULL]
-  /\ UNCHANGED << head, next, where, fault, seq, lock, held, cache, blk, fw, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, fl >>
 
 \* spec/lib/cas-push.ts:15  B1 -> B3
 B1(self) ==
   /\ pc[self] = "B1"
   /\ pc' = [pc EXCEPT ![self] = "B3"]
   /\ fl' = [fl EXCEPT ![self] = head]
-  /\ UNCHANGED << head, next, where, fault, seq, lock, held, cache, blk, fw, cs, ch, nh >>
+  /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, ch, nh >>
 
-\* spec/lib/pool.ts:71  B3 -> idle: pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
+\* spec/lib/pool.ts:74  B3 -> idle: pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
 B3_crowded(self) ==
   /\ pc[self] = "B3"
   /\ OsFree
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ next' = [next EXCEPT ![blk[self]] = NULL]
   /\ where' = [where EXCEPT ![blk[self]] = "os"]
+  /\ mapped' = [mapped EXCEPT ![blk[self]] = FALSE]
   /\ blk' = [blk EXCEPT ![self] = NULL]
   /\ UNCHANGED << head, fault, seq, lock, held, cache, fw, cs, ch, nh, fl >>
 
@@ -160,15 +164,15 @@ B3_crowded(self) ==
 B3_notCrowded(self) ==
   /\ pc[self] = "B3"
   /\ pc' = [pc EXCEPT ![self] = "B6"]
-  /\ UNCHANGED << head, next, where, fault, seq, lock, held, cache, blk, fw, cs, ch, nh, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, ch, nh, fl >>
 
 \* spec/lib/cas-push.ts:18  B6 -> B7
 B6(self) ==
   /\ pc[self] = "B6"
   /\ pc' = [pc EXCEPT ![self] = "B7"]
   /\ next' = [next EXCEPT ![blk[self]] = fl[self]]
-  /\ fault' = (fault \/ (where[blk[self]] = "os"))
-  /\ UNCHANGED << head, where, seq, lock, held, cache, blk, fw, cs, ch, nh, fl >>
+  /\ fault' = (fault \/ ~mapped[blk[self]])
+  /\ UNCHANGED << head, where, mapped, seq, lock, held, cache, blk, fw, cs, ch, nh, fl >>
 
 \* spec/lib/cas-push.ts:19  B7 -> idle
 B7_ok(self) ==
@@ -179,7 +183,7 @@ B7_ok(self) ==
   /\ where' = [where EXCEPT ![blk[self]] = "list"]
   /\ blk' = [blk EXCEPT ![self] = NULL]
   /\ fl' = [fl EXCEPT ![self] = NULL]
-  /\ UNCHANGED << next, fault, seq, lock, held, cache, fw, cs, ch, nh >>
+  /\ UNCHANGED << next, mapped, fault, seq, lock, held, cache, fw, cs, ch, nh >>
 
 \* spec/lib/cas-push.ts:23  B7 -> B6: fl := head; goto B6
 B7_fail(self) ==
@@ -187,7 +191,7 @@ B7_fail(self) ==
   /\ (head # fl[self])
   /\ pc' = [pc EXCEPT ![self] = "B6"]
   /\ fl' = [fl EXCEPT ![self] = head]
-  /\ UNCHANGED << head, next, where, fault, seq, lock, held, cache, blk, fw, cs, ch, nh >>
+  /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, ch, nh >>
 
 \* spec/DwcasPool.ts:56  C1 -> C2
 C1(self) ==
@@ -195,21 +199,21 @@ C1(self) ==
   /\ (lock = FALSE)
   /\ pc' = [pc EXCEPT ![self] = "C2"]
   /\ lock' = TRUE
-  /\ UNCHANGED << head, next, where, fault, seq, held, cache, blk, fw, cs, ch, nh, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, seq, held, cache, blk, fw, cs, ch, nh, fl >>
 
 \* spec/DwcasPool.ts:57  C2 -> C3
 C2(self) ==
   /\ pc[self] = "C2"
   /\ pc' = [pc EXCEPT ![self] = "C3"]
   /\ ch' = [ch EXCEPT ![self] = head]
-  /\ UNCHANGED << head, next, where, fault, seq, lock, held, cache, blk, fw, cs, nh, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, nh, fl >>
 
 \* spec/DwcasPool.ts:58  C3 -> C4
 C3(self) ==
   /\ pc[self] = "C3"
   /\ pc' = [pc EXCEPT ![self] = "C4"]
   /\ cs' = [cs EXCEPT ![self] = seq]
-  /\ UNCHANGED << head, next, where, fault, seq, lock, held, cache, blk, fw, ch, nh, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, ch, nh, fl >>
 
 \* spec/DwcasPool.ts:59  C4 -> C5
 C4_ok(self) ==
@@ -223,97 +227,99 @@ C4_ok(self) ==
   /\ ch' = [ch EXCEPT ![self] = NULL]
   /\ cs' = [cs EXCEPT ![self] = 0]
   /\ where' = [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])]
-  /\ UNCHANGED << next, fault, lock, held, cache, blk, nh, fl >>
+  /\ UNCHANGED << next, mapped, fault, lock, held, cache, blk, nh, fl >>
 
 \* spec/DwcasPool.ts:63  C4 -> C2
 C4_fail(self) ==
   /\ pc[self] = "C4"
   /\ ((head # ch[self]) \/ (seq # cs[self]))
   /\ pc' = [pc EXCEPT ![self] = "C2"]
-  /\ UNCHANGED << head, next, where, fault, seq, lock, held, cache, blk, fw, cs, ch, nh, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, ch, nh, fl >>
 
 \* spec/DwcasPool.ts:64  C5 -> walk
 C5(self) ==
   /\ pc[self] = "C5"
   /\ pc' = [pc EXCEPT ![self] = "walk"]
   /\ lock' = FALSE
-  /\ UNCHANGED << head, next, where, fault, seq, held, cache, blk, fw, cs, ch, nh, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, seq, held, cache, blk, fw, cs, ch, nh, fl >>
 
-\* spec/lib/pool.ts:116  idle -> idle: pool_get_from_cache: a hit in the local cache
+\* spec/lib/pool.ts:122  idle -> idle: pool_get_from_cache: a hit in the local cache
 idle_allocCache(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in cache[self] :
        /\ cache' = [cache EXCEPT ![self] = (cache[self] \ {b})]
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
-       /\ UNCHANGED << head, next, where, fault, seq, lock, pc, blk, fw, cs, ch, nh, fl >>
+       /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, pc, blk, fw, cs, ch, nh, fl >>
 
-\* spec/lib/pool.ts:120  idle -> A1: pool_get_from_cache: local cache empty, go to the shared list
+\* spec/lib/pool.ts:126  idle -> A1: pool_get_from_cache: local cache empty, go to the shared list
 idle_alloc(self) ==
   /\ pc[self] = "idle"
   /\ (Cardinality(cache[self]) = 0)
   /\ pc' = [pc EXCEPT ![self] = "A1"]
-  /\ UNCHANGED << head, next, where, fault, seq, lock, held, cache, blk, fw, cs, ch, nh, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, ch, nh, fl >>
 
-\* spec/lib/pool.ts:124  idle -> idle: pool_free: the block stays in the local cache
+\* spec/lib/pool.ts:130  idle -> idle: pool_free: the block stays in the local cache
 idle_freeKeep(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
        /\ held' = [held EXCEPT ![self] = (held[self] \ {b})]
        /\ cache' = [cache EXCEPT ![self] = (cache[self] \cup {b})]
-       /\ UNCHANGED << head, next, where, fault, seq, lock, pc, blk, fw, cs, ch, nh, fl >>
+       /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, pc, blk, fw, cs, ch, nh, fl >>
 
-\* spec/lib/pool.ts:128  idle -> B1: pool_free: the block is evicted from the local cache to the shared list
+\* spec/lib/pool.ts:134  idle -> B1: pool_free: the block is evicted from the local cache to the shared list
 idle_freePush(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
        /\ pc' = [pc EXCEPT ![self] = "B1"]
        /\ held' = [held EXCEPT ![self] = (held[self] \ {b})]
        /\ blk' = [blk EXCEPT ![self] = b]
-       /\ UNCHANGED << head, next, where, fault, seq, lock, cache, fw, cs, ch, nh, fl >>
+       /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, cache, fw, cs, ch, nh, fl >>
 
-\* spec/lib/pool.ts:132  idle -> C1: pool_flush
+\* spec/lib/pool.ts:138  idle -> C1: pool_flush
 idle_flush(self) ==
   /\ pc[self] = "idle"
   /\ Flush
   /\ OsFree
   /\ pc' = [pc EXCEPT ![self] = "C1"]
-  /\ UNCHANGED << head, next, where, fault, seq, lock, held, cache, blk, fw, cs, ch, nh, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, ch, nh, fl >>
 
-\* spec/lib/pool.ts:135  os -> idle: malloc() may return any address the OS holds, including one freed before
+\* spec/lib/pool.ts:141  os -> idle: malloc() may return any address the OS holds, including one freed before
 os_get(self) ==
   /\ pc[self] = "os"
-  /\ \E b \in {b \in Blocks : (where[b] = "os")} :
+  /\ \E b \in {b \in Blocks : ~mapped[b]} :
        /\ pc' = [pc EXCEPT ![self] = "idle"]
+       /\ mapped' = [mapped EXCEPT ![b] = TRUE]
        /\ where' = [where EXCEPT ![b] = "thread"]
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
        /\ UNCHANGED << head, next, fault, seq, lock, cache, blk, fw, cs, ch, nh, fl >>
 
-\* spec/lib/pool.ts:139  os -> idle: every block is in use: the allocation fails
+\* spec/lib/pool.ts:145  os -> idle: every block is in use: the allocation fails
 os_none(self) ==
   /\ pc[self] = "os"
-  /\ (Cardinality({b \in Blocks : (where[b] = "os")}) = 0)
+  /\ (Cardinality({b \in Blocks : ~mapped[b]}) = 0)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
-  /\ UNCHANGED << head, next, where, fault, seq, lock, held, cache, blk, fw, cs, ch, nh, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, ch, nh, fl >>
 
-\* spec/lib/pool.ts:141  walk -> walk: n := t.next; free(t)
+\* spec/lib/pool.ts:147  walk -> walk: n := t.next; free(t)
 walk_free(self) ==
   /\ pc[self] = "walk"
   /\ (fw[self] # NULL)
   /\ (fw[self] # BUSY)
   /\ fw' = [fw EXCEPT ![self] = next[fw[self]]]
-  /\ fault' = (fault \/ (where[fw[self]] = "os"))
+  /\ fault' = (fault \/ ~mapped[fw[self]])
   /\ next' = [next EXCEPT ![fw[self]] = NULL]
   /\ where' = [where EXCEPT ![fw[self]] = "os"]
+  /\ mapped' = [mapped EXCEPT ![fw[self]] = FALSE]
   /\ UNCHANGED << head, seq, lock, pc, held, cache, blk, cs, ch, nh, fl >>
 
-\* spec/lib/pool.ts:146  walk -> idle
+\* spec/lib/pool.ts:152  walk -> idle
 walk_done(self) ==
   /\ pc[self] = "walk"
   /\ (fw[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
-  /\ UNCHANGED << head, next, where, fault, seq, lock, held, cache, blk, fw, cs, ch, nh, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, ch, nh, fl >>
 
-\* spec/lib/pool.ts:96
+\* spec/lib/pool.ts:102
 Thread(self) ==
   \/ A1(self)
   \/ A2(self)

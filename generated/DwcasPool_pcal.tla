@@ -32,12 +32,13 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     head = NULL;  \* shared: pool->free_list
     next = [x \in Blocks |-> NULL];  \* shared, in block memory: the link word inside each block ( *POOL_LINK(pool, b))
     where = [x \in Blocks |-> "os"];  \* ghost: where each block is: at the OS (unmapped), in the list, with a thread, or in a flush walk
+    mapped = [x \in Blocks |-> FALSE];  \* ghost: the block belongs to the process (allocated from the OS and not given back)
     fault = FALSE;  \* ghost: some thread read or wrote the link word of an unmapped block
     seq = 0;  \* shared: pool->seq, bumped by every pop and flush
     lock = FALSE;  \* shared: pool->lock, taken only by pool_flush
 
   define {
-    \* spec/lib/pool.ts:156  no thread reads or writes the link word of a block that has been given back to the OS
+    \* spec/lib/pool.ts:162  no thread reads or writes the link word of a block that has been given back to the OS
     NoUseAfterFree == ~fault
 
     Constraint_small == (seq <= MaxSeq)
@@ -58,7 +59,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     ref1 := new1 || ref2 := new2
   }
 
-  \* spec/lib/pool.ts:96  T processes of type Thread
+  \* spec/lib/pool.ts:102  T processes of type Thread
   fair process (Thread \in Threads)
     variables
       held = {};  \* blocks allocated to the caller
@@ -70,29 +71,29 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       nh = NULL;  \* pop: the successor read through ch
       fl = NULL;  \* push: the head the new block is linked to
   {
-  idle:  \* spec/lib/pool.ts:108  between operations
-    either { \* idle_allocCache  spec/lib/pool.ts:116  pool_get_from_cache: a hit in the local cache
+  idle:  \* spec/lib/pool.ts:114  between operations
+    either { \* idle_allocCache  spec/lib/pool.ts:122  pool_get_from_cache: a hit in the local cache
       with (b \in cache) {
         cache := cache \ {b};
         held := held \cup {b};
         goto idle;
       }
-    } or { \* idle_alloc  spec/lib/pool.ts:120  pool_get_from_cache: local cache empty, go to the shared list
+    } or { \* idle_alloc  spec/lib/pool.ts:126  pool_get_from_cache: local cache empty, go to the shared list
       await Cardinality(cache) = 0;
       goto A1;
-    } or { \* idle_freeKeep  spec/lib/pool.ts:124  pool_free: the block stays in the local cache
+    } or { \* idle_freeKeep  spec/lib/pool.ts:130  pool_free: the block stays in the local cache
       with (b \in held) {
         held := held \ {b};
         cache := cache \cup {b};
         goto idle;
       }
-    } or { \* idle_freePush  spec/lib/pool.ts:128  pool_free: the block is evicted from the local cache to the shared list
+    } or { \* idle_freePush  spec/lib/pool.ts:134  pool_free: the block is evicted from the local cache to the shared list
       with (b \in held) {
         held := held \ {b};
         blk := b;
         goto B1;
       }
-    } or { \* idle_flush  spec/lib/pool.ts:132  pool_flush
+    } or { \* idle_flush  spec/lib/pool.ts:138  pool_flush
       await Flush /\ OsFree;
       goto C1;
     };
@@ -112,7 +113,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     } or { \* A4_deref  spec/DwcasPool.ts:36
       await ch # NULL /\ ch # BUSY;
       nh := next[ch];
-      fault := fault \/ (where[ch] = "os");
+      fault := fault \/ ~mapped[ch];
       goto A5;
     };
   A5:  \* spec/DwcasPool.ts:32  DWCAS(<head, seq>, <ch, cs>, <nh, cs + 1>)
@@ -136,10 +137,11 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     fl := head;
     goto B3;
   B3:  \* spec/lib/cas-push.ts:12  if pool_is_crowded(): free(ptr); allocated--
-    either { \* B3_crowded  spec/lib/pool.ts:71  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
+    either { \* B3_crowded  spec/lib/pool.ts:74  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
       await OsFree;
       next[blk] := NULL;
       where[blk] := "os";
+      mapped[blk] := FALSE;
       blk := NULL;
       goto idle;
     } or { \* B3_notCrowded  spec/lib/cas-push.ts:17
@@ -148,7 +150,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
   B6:  \* spec/lib/cas-push.ts:13  ptr->next := fl
     \* B6  spec/lib/cas-push.ts:18
     next[blk] := fl;
-    fault := fault \/ (where[blk] = "os");
+    fault := fault \/ ~mapped[blk];
     goto B7;
   B7:  \* spec/lib/cas-push.ts:14  CAS(head, fl, ptr); seq is not changed
     either { \* B7_ok  spec/lib/cas-push.ts:19
@@ -191,32 +193,34 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     \* C5  spec/DwcasPool.ts:64
     lock := FALSE;
     goto walk;
-  os:  \* spec/lib/pool.ts:113  pool_alloc_nocache: the shared list was empty
-    either { \* os_get  spec/lib/pool.ts:135  malloc() may return any address the OS holds, including one freed before
-      with (b \in {b \in Blocks : (where[b] = "os")}) {
+  os:  \* spec/lib/pool.ts:119  pool_alloc_nocache: the shared list was empty
+    either { \* os_get  spec/lib/pool.ts:141  malloc() may return any address the OS holds, including one freed before
+      with (b \in {b \in Blocks : ~mapped[b]}) {
+        mapped[b] := TRUE;
         where[b] := "thread";
         held := held \cup {b};
         goto idle;
       }
-    } or { \* os_none  spec/lib/pool.ts:139  every block is in use: the allocation fails
-      await Cardinality({b \in Blocks : (where[b] = "os")}) = 0;
+    } or { \* os_none  spec/lib/pool.ts:145  every block is in use: the allocation fails
+      await Cardinality({b \in Blocks : ~mapped[b]}) = 0;
       goto idle;
     };
-  walk:  \* spec/lib/pool.ts:114  pool_flush: walk the detached list and free every block to the OS
-    either { \* walk_free  spec/lib/pool.ts:141  n := t.next; free(t)
+  walk:  \* spec/lib/pool.ts:120  pool_flush: walk the detached list and free every block to the OS
+    either { \* walk_free  spec/lib/pool.ts:147  n := t.next; free(t)
       await fw # NULL /\ fw # BUSY;
-      fault := fault \/ (where[fw] = "os");
+      fault := fault \/ ~mapped[fw];
       where[fw] := "os";
+      mapped[fw] := FALSE;
       fw := next[fw] || next[fw] := NULL;
       goto walk;
-    } or { \* walk_done  spec/lib/pool.ts:146
+    } or { \* walk_done  spec/lib/pool.ts:152
       await fw = NULL;
       goto idle;
     };
   }
 } *)
 \* BEGIN TRANSLATION
-VARIABLES head, next, where, fault, seq, lock, pc
+VARIABLES head, next, where, mapped, fault, seq, lock, pc
 
 (* define statement *)
 NoUseAfterFree == ~fault
@@ -231,8 +235,8 @@ Constraint_noOsFree == (seq <= MaxSeq)
 
 VARIABLES held, cache, blk, fw, cs, ch, nh, fl
 
-vars == << head, next, where, fault, seq, lock, pc, held, cache, blk, fw, cs, 
-           ch, nh, fl >>
+vars == << head, next, where, mapped, fault, seq, lock, pc, held, cache, blk, 
+           fw, cs, ch, nh, fl >>
 
 ProcSet == (Threads)
 
@@ -240,6 +244,7 @@ Init == (* Global variables *)
         /\ head = NULL
         /\ next = [x \in Blocks |-> NULL]
         /\ where = [x \in Blocks |-> "os"]
+        /\ mapped = [x \in Blocks |-> FALSE]
         /\ fault = FALSE
         /\ seq = 0
         /\ lock = FALSE
@@ -276,20 +281,20 @@ idle(self) == /\ pc[self] = "idle"
                  \/ /\ Flush /\ OsFree
                     /\ pc' = [pc EXCEPT ![self] = "C1"]
                     /\ UNCHANGED <<held, cache, blk>>
-              /\ UNCHANGED << head, next, where, fault, seq, lock, fw, cs, ch, 
-                              nh, fl >>
+              /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, fw, 
+                              cs, ch, nh, fl >>
 
 A1(self) == /\ pc[self] = "A1"
             /\ cs' = [cs EXCEPT ![self] = seq]
             /\ pc' = [pc EXCEPT ![self] = "A2"]
-            /\ UNCHANGED << head, next, where, fault, seq, lock, held, cache, 
-                            blk, fw, ch, nh, fl >>
+            /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, 
+                            cache, blk, fw, ch, nh, fl >>
 
 A2(self) == /\ pc[self] = "A2"
             /\ ch' = [ch EXCEPT ![self] = head]
             /\ pc' = [pc EXCEPT ![self] = "A4"]
-            /\ UNCHANGED << head, next, where, fault, seq, lock, held, cache, 
-                            blk, fw, cs, nh, fl >>
+            /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, 
+                            cache, blk, fw, cs, nh, fl >>
 
 A4(self) == /\ pc[self] = "A4"
             /\ \/ /\ ch[self] = NULL
@@ -298,11 +303,11 @@ A4(self) == /\ pc[self] = "A4"
                   /\ UNCHANGED <<fault, nh>>
                \/ /\ ch[self] # NULL /\ ch[self] # BUSY
                   /\ nh' = [nh EXCEPT ![self] = next[ch[self]]]
-                  /\ fault' = (fault \/ (where[ch[self]] = "os"))
+                  /\ fault' = (fault \/ ~mapped[ch[self]])
                   /\ pc' = [pc EXCEPT ![self] = "A5"]
                   /\ cs' = cs
-            /\ UNCHANGED << head, next, where, seq, lock, held, cache, blk, fw, 
-                            ch, fl >>
+            /\ UNCHANGED << head, next, where, mapped, seq, lock, held, cache, 
+                            blk, fw, ch, fl >>
 
 A5(self) == /\ pc[self] = "A5"
             /\ \/ /\ head = ch[self] /\ seq = cs[self]
@@ -320,31 +325,32 @@ A5(self) == /\ pc[self] = "A5"
                   /\ nh' = [nh EXCEPT ![self] = NULL]
                   /\ pc' = [pc EXCEPT ![self] = "A4"]
                   /\ UNCHANGED <<head, where, seq, held>>
-            /\ UNCHANGED << next, fault, lock, cache, blk, fw, fl >>
+            /\ UNCHANGED << next, mapped, fault, lock, cache, blk, fw, fl >>
 
 B1(self) == /\ pc[self] = "B1"
             /\ fl' = [fl EXCEPT ![self] = head]
             /\ pc' = [pc EXCEPT ![self] = "B3"]
-            /\ UNCHANGED << head, next, where, fault, seq, lock, held, cache, 
-                            blk, fw, cs, ch, nh >>
+            /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, 
+                            cache, blk, fw, cs, ch, nh >>
 
 B3(self) == /\ pc[self] = "B3"
             /\ \/ /\ OsFree
                   /\ next' = [next EXCEPT ![blk[self]] = NULL]
                   /\ where' = [where EXCEPT ![blk[self]] = "os"]
+                  /\ mapped' = [mapped EXCEPT ![blk[self]] = FALSE]
                   /\ blk' = [blk EXCEPT ![self] = NULL]
                   /\ pc' = [pc EXCEPT ![self] = "idle"]
                \/ /\ pc' = [pc EXCEPT ![self] = "B6"]
-                  /\ UNCHANGED <<next, where, blk>>
+                  /\ UNCHANGED <<next, where, mapped, blk>>
             /\ UNCHANGED << head, fault, seq, lock, held, cache, fw, cs, ch, 
                             nh, fl >>
 
 B6(self) == /\ pc[self] = "B6"
             /\ next' = [next EXCEPT ![blk[self]] = fl[self]]
-            /\ fault' = (fault \/ (where[blk[self]] = "os"))
+            /\ fault' = (fault \/ ~mapped[blk[self]])
             /\ pc' = [pc EXCEPT ![self] = "B7"]
-            /\ UNCHANGED << head, where, seq, lock, held, cache, blk, fw, cs, 
-                            ch, nh, fl >>
+            /\ UNCHANGED << head, where, mapped, seq, lock, held, cache, blk, 
+                            fw, cs, ch, nh, fl >>
 
 B7(self) == /\ pc[self] = "B7"
             /\ \/ /\ head = fl[self]
@@ -357,27 +363,27 @@ B7(self) == /\ pc[self] = "B7"
                   /\ fl' = [fl EXCEPT ![self] = head]
                   /\ pc' = [pc EXCEPT ![self] = "B6"]
                   /\ UNCHANGED <<head, where, blk>>
-            /\ UNCHANGED << next, fault, seq, lock, held, cache, fw, cs, ch, 
-                            nh >>
+            /\ UNCHANGED << next, mapped, fault, seq, lock, held, cache, fw, 
+                            cs, ch, nh >>
 
 C1(self) == /\ pc[self] = "C1"
             /\ lock = FALSE
             /\ lock' = TRUE
             /\ pc' = [pc EXCEPT ![self] = "C2"]
-            /\ UNCHANGED << head, next, where, fault, seq, held, cache, blk, 
-                            fw, cs, ch, nh, fl >>
+            /\ UNCHANGED << head, next, where, mapped, fault, seq, held, cache, 
+                            blk, fw, cs, ch, nh, fl >>
 
 C2(self) == /\ pc[self] = "C2"
             /\ ch' = [ch EXCEPT ![self] = head]
             /\ pc' = [pc EXCEPT ![self] = "C3"]
-            /\ UNCHANGED << head, next, where, fault, seq, lock, held, cache, 
-                            blk, fw, cs, nh, fl >>
+            /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, 
+                            cache, blk, fw, cs, nh, fl >>
 
 C3(self) == /\ pc[self] = "C3"
             /\ cs' = [cs EXCEPT ![self] = seq]
             /\ pc' = [pc EXCEPT ![self] = "C4"]
-            /\ UNCHANGED << head, next, where, fault, seq, lock, held, cache, 
-                            blk, fw, ch, nh, fl >>
+            /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, 
+                            cache, blk, fw, ch, nh, fl >>
 
 C4(self) == /\ pc[self] = "C4"
             /\ \/ /\ head = ch[self] /\ seq = cs[self]
@@ -391,35 +397,38 @@ C4(self) == /\ pc[self] = "C4"
                \/ /\ (head # ch[self]) \/ (seq # cs[self])
                   /\ pc' = [pc EXCEPT ![self] = "C2"]
                   /\ UNCHANGED <<head, where, seq, fw, cs, ch>>
-            /\ UNCHANGED << next, fault, lock, held, cache, blk, nh, fl >>
+            /\ UNCHANGED << next, mapped, fault, lock, held, cache, blk, nh, 
+                            fl >>
 
 C5(self) == /\ pc[self] = "C5"
             /\ lock' = FALSE
             /\ pc' = [pc EXCEPT ![self] = "walk"]
-            /\ UNCHANGED << head, next, where, fault, seq, held, cache, blk, 
-                            fw, cs, ch, nh, fl >>
+            /\ UNCHANGED << head, next, where, mapped, fault, seq, held, cache, 
+                            blk, fw, cs, ch, nh, fl >>
 
 os(self) == /\ pc[self] = "os"
-            /\ \/ /\ \E b \in {b \in Blocks : (where[b] = "os")}:
+            /\ \/ /\ \E b \in {b \in Blocks : ~mapped[b]}:
+                       /\ mapped' = [mapped EXCEPT ![b] = TRUE]
                        /\ where' = [where EXCEPT ![b] = "thread"]
                        /\ held' = [held EXCEPT ![self] = held[self] \cup {b}]
                        /\ pc' = [pc EXCEPT ![self] = "idle"]
-               \/ /\ Cardinality({b \in Blocks : (where[b] = "os")}) = 0
+               \/ /\ Cardinality({b \in Blocks : ~mapped[b]}) = 0
                   /\ pc' = [pc EXCEPT ![self] = "idle"]
-                  /\ UNCHANGED <<where, held>>
+                  /\ UNCHANGED <<where, mapped, held>>
             /\ UNCHANGED << head, next, fault, seq, lock, cache, blk, fw, cs, 
                             ch, nh, fl >>
 
 walk(self) == /\ pc[self] = "walk"
               /\ \/ /\ fw[self] # NULL /\ fw[self] # BUSY
-                    /\ fault' = (fault \/ (where[fw[self]] = "os"))
+                    /\ fault' = (fault \/ ~mapped[fw[self]])
                     /\ where' = [where EXCEPT ![fw[self]] = "os"]
+                    /\ mapped' = [mapped EXCEPT ![fw[self]] = FALSE]
                     /\ /\ fw' = [fw EXCEPT ![self] = next[fw[self]]]
                        /\ next' = [next EXCEPT ![fw[self]] = NULL]
                     /\ pc' = [pc EXCEPT ![self] = "walk"]
                  \/ /\ fw[self] = NULL
                     /\ pc' = [pc EXCEPT ![self] = "idle"]
-                    /\ UNCHANGED <<next, where, fault, fw>>
+                    /\ UNCHANGED <<next, where, mapped, fault, fw>>
               /\ UNCHANGED << head, seq, lock, held, cache, blk, cs, ch, nh, 
                               fl >>
 
@@ -445,15 +454,16 @@ Termination == <>(\A self \in ProcSet: pc[self] = "Done")
 \* These read process-local variables, which the translation declares after the define block:
 \* they follow the translation.
 
-\* spec/lib/pool.ts:158  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
+\* spec/lib/pool.ts:164  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
 FreeListIntact ==
   /\ ListAcyclic(head, next, Blocks)
   /\ (ListNodes(head, next, Blocks) = {b \in Blocks : (where[b] = "list")})
   /\ (\A b \in Blocks : ((where[b] = "thread") => (Cardinality({th \in Threads : (b \in ((held[th] \cup cache[th]) \cup {b2 \in {blk[th]} : ((b2 # NULL) /\ (b2 # BUSY))}))}) = 1)))
   /\ (\A b \in Blocks : ((where[b] = "flush") => (Cardinality({th \in Threads : (b \in ListNodes(fw[th], next, Blocks))}) = 1)))
   /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))
+  /\ (\A b \in Blocks : (mapped[b] = (where[b] # "os")))
 
-\* spec/lib/pool.ts:165  no block is in the hands (or local cache) of two threads at once
+\* spec/lib/pool.ts:172  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
 ============================================================

@@ -27,6 +27,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
 VARIABLE head \* shared: pool->free_list
 VARIABLE next \* shared, in block memory: the link word inside each block (*POOL_LINK(pool, b))
 VARIABLE where \* ghost: where each block is: at the OS (unmapped), in the list, with a thread, or in a flush walk
+VARIABLE mapped \* ghost: the block belongs to the process (allocated from the OS and not given back)
 VARIABLE fault \* ghost: some thread read or wrote the link word of an unmapped block
 VARIABLE lock \* shared: pool->lock: 0 when free, else the holder thread id
 VARIABLE pc \* the control state (label) of each process
@@ -37,26 +38,28 @@ VARIABLE fw \* local of Thread: flush walk cursor over the detached list
 VARIABLE pp \* local of Thread: pop: the head read under the lock; push: the head to link to
 VARIABLE nn \* local of Thread: pop: its successor
 
-vars == << head, next, where, fault, lock, pc, held, cache, blk, fw, pp, nn >>
+vars == << head, next, where, mapped, fault, lock, pc, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:156  no thread reads or writes the link word of a block that has been given back to the OS
+\* spec/lib/pool.ts:162  no thread reads or writes the link word of a block that has been given back to the OS
 NoUseAfterFree == ~fault
 
-\* spec/lib/pool.ts:158  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
+\* spec/lib/pool.ts:164  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
 FreeListIntact ==
   /\ ListAcyclic(head, next, Blocks)
   /\ (ListNodes(head, next, Blocks) = {b \in Blocks : (where[b] = "list")})
   /\ (\A b \in Blocks : ((where[b] = "thread") => (Cardinality({th \in Threads : (b \in ((held[th] \cup cache[th]) \cup {b2 \in {blk[th]} : ((b2 # NULL) /\ (b2 # BUSY))}))}) = 1)))
   /\ (\A b \in Blocks : ((where[b] = "flush") => (Cardinality({th \in Threads : (b \in ListNodes(fw[th], next, Blocks))}) = 1)))
   /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))
+  /\ (\A b \in Blocks : (mapped[b] = (where[b] # "os")))
 
-\* spec/lib/pool.ts:165  no block is in the hands (or local cache) of two threads at once
+\* spec/lib/pool.ts:172  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
 Init ==
   /\ head = NULL
   /\ next = [x \in Blocks |-> NULL]
   /\ where = [x \in Blocks |-> "os"]
+  /\ mapped = [x \in Blocks |-> FALSE]
   /\ fault = FALSE
   /\ lock = 0
   /\ pc = [self \in ProcSet |-> "idle"]
@@ -73,14 +76,14 @@ L1(self) ==
   /\ (lock = 0)
   /\ pc' = [pc EXCEPT ![self] = "L2"]
   /\ lock' = self
-  /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, pp, nn >>
+  /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, pp, nn >>
 
 \* spec/LockedPool.ts:23  L2 -> L3
 L2(self) ==
   /\ pc[self] = "L2"
   /\ pc' = [pc EXCEPT ![self] = "L3"]
   /\ pp' = [pp EXCEPT ![self] = head]
-  /\ UNCHANGED << head, next, where, fault, lock, held, cache, blk, fw, nn >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, nn >>
 
 \* spec/LockedPool.ts:24  L3 -> L4
 L3_deref(self) ==
@@ -89,15 +92,15 @@ L3_deref(self) ==
   /\ (pp[self] # BUSY)
   /\ pc' = [pc EXCEPT ![self] = "L4"]
   /\ nn' = [nn EXCEPT ![self] = next[pp[self]]]
-  /\ fault' = (fault \/ (where[pp[self]] = "os"))
-  /\ UNCHANGED << head, next, where, lock, held, cache, blk, fw, pp >>
+  /\ fault' = (fault \/ ~mapped[pp[self]])
+  /\ UNCHANGED << head, next, where, mapped, lock, held, cache, blk, fw, pp >>
 
 \* spec/LockedPool.ts:25  L3 -> L5
 L3_empty(self) ==
   /\ pc[self] = "L3"
   /\ (pp[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "L5"]
-  /\ UNCHANGED << head, next, where, fault, lock, held, cache, blk, fw, pp, nn >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
 \* spec/LockedPool.ts:26  L4 -> L5
 L4(self) ==
@@ -107,7 +110,7 @@ L4(self) ==
   /\ where' = [where EXCEPT ![pp[self]] = "thread"]
   /\ held' = [held EXCEPT ![self] = (held[self] \cup {pp[self]})]
   /\ nn' = [nn EXCEPT ![self] = NULL]
-  /\ UNCHANGED << next, fault, lock, cache, blk, fw, pp >>
+  /\ UNCHANGED << next, mapped, fault, lock, cache, blk, fw, pp >>
 
 \* spec/LockedPool.ts:27  L5 -> idle
 L5_got(self) ==
@@ -117,7 +120,7 @@ L5_got(self) ==
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ lock' = 0
   /\ pp' = [pp EXCEPT ![self] = NULL]
-  /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, nn >>
+  /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, nn >>
 
 \* spec/LockedPool.ts:28  L5 -> os
 L5_empty(self) ==
@@ -125,7 +128,7 @@ L5_empty(self) ==
   /\ (pp[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "os"]
   /\ lock' = 0
-  /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, pp, nn >>
+  /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, pp, nn >>
 
 \* spec/LockedPool.ts:40  M2 -> M3
 M2(self) ==
@@ -133,36 +136,36 @@ M2(self) ==
   /\ (lock = 0)
   /\ pc' = [pc EXCEPT ![self] = "M3"]
   /\ lock' = self
-  /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, pp, nn >>
+  /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, pp, nn >>
 
 \* spec/LockedPool.ts:41  M3 -> M4
 M3_notCrowded(self) ==
   /\ pc[self] = "M3"
   /\ pc' = [pc EXCEPT ![self] = "M4"]
-  /\ UNCHANGED << head, next, where, fault, lock, held, cache, blk, fw, pp, nn >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
 \* spec/LockedPool.ts:42  M3 -> M6: leave ptr set: it goes to the OS at M7
 M3_crowded(self) ==
   /\ pc[self] = "M3"
   /\ OsFree
   /\ pc' = [pc EXCEPT ![self] = "M6"]
-  /\ UNCHANGED << head, next, where, fault, lock, held, cache, blk, fw, pp, nn >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
 \* spec/LockedPool.ts:43  M4 -> M4b
 M4(self) ==
   /\ pc[self] = "M4"
   /\ pc' = [pc EXCEPT ![self] = "M4b"]
   /\ pp' = [pp EXCEPT ![self] = head]
-  /\ UNCHANGED << head, next, where, fault, lock, held, cache, blk, fw, nn >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, nn >>
 
 \* spec/LockedPool.ts:44  M4b -> M5
 M4b(self) ==
   /\ pc[self] = "M4b"
   /\ pc' = [pc EXCEPT ![self] = "M5"]
   /\ next' = [next EXCEPT ![blk[self]] = pp[self]]
-  /\ fault' = (fault \/ (where[blk[self]] = "os"))
+  /\ fault' = (fault \/ ~mapped[blk[self]])
   /\ pp' = [pp EXCEPT ![self] = NULL]
-  /\ UNCHANGED << head, where, lock, held, cache, blk, fw, nn >>
+  /\ UNCHANGED << head, where, mapped, lock, held, cache, blk, fw, nn >>
 
 \* spec/LockedPool.ts:45  M5 -> M6: ptr := NULL
 M5(self) ==
@@ -171,16 +174,16 @@ M5(self) ==
   /\ head' = blk[self]
   /\ where' = [where EXCEPT ![blk[self]] = "list"]
   /\ blk' = [blk EXCEPT ![self] = NULL]
-  /\ UNCHANGED << next, fault, lock, held, cache, fw, pp, nn >>
+  /\ UNCHANGED << next, mapped, fault, lock, held, cache, fw, pp, nn >>
 
 \* spec/LockedPool.ts:46  M6 -> M7
 M6(self) ==
   /\ pc[self] = "M6"
   /\ pc' = [pc EXCEPT ![self] = "M7"]
   /\ lock' = 0
-  /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, pp, nn >>
+  /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:71  M7 -> idle: pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
+\* spec/lib/pool.ts:74  M7 -> idle: pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
 M7_crowded(self) ==
   /\ pc[self] = "M7"
   /\ OsFree
@@ -189,6 +192,7 @@ M7_crowded(self) ==
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ next' = [next EXCEPT ![blk[self]] = NULL]
   /\ where' = [where EXCEPT ![blk[self]] = "os"]
+  /\ mapped' = [mapped EXCEPT ![blk[self]] = FALSE]
   /\ blk' = [blk EXCEPT ![self] = NULL]
   /\ UNCHANGED << head, fault, lock, held, cache, fw, pp, nn >>
 
@@ -197,7 +201,7 @@ M7_done(self) ==
   /\ pc[self] = "M7"
   /\ (blk[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
-  /\ UNCHANGED << head, next, where, fault, lock, held, cache, blk, fw, pp, nn >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
 \* spec/LockedPool.ts:56  K1 -> K2
 K1(self) ==
@@ -205,14 +209,14 @@ K1(self) ==
   /\ (lock = 0)
   /\ pc' = [pc EXCEPT ![self] = "K2"]
   /\ lock' = self
-  /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, pp, nn >>
+  /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, pp, nn >>
 
 \* spec/LockedPool.ts:57  K2 -> K3
 K2(self) ==
   /\ pc[self] = "K2"
   /\ pc' = [pc EXCEPT ![self] = "K3"]
   /\ pp' = [pp EXCEPT ![self] = head]
-  /\ UNCHANGED << head, next, where, fault, lock, held, cache, blk, fw, nn >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, nn >>
 
 \* spec/LockedPool.ts:58  K3 -> K4
 K3(self) ==
@@ -222,90 +226,92 @@ K3(self) ==
   /\ fw' = [fw EXCEPT ![self] = pp[self]]
   /\ pp' = [pp EXCEPT ![self] = NULL]
   /\ where' = [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])]
-  /\ UNCHANGED << next, fault, lock, held, cache, blk, nn >>
+  /\ UNCHANGED << next, mapped, fault, lock, held, cache, blk, nn >>
 
 \* spec/LockedPool.ts:59  K4 -> walk
 K4(self) ==
   /\ pc[self] = "K4"
   /\ pc' = [pc EXCEPT ![self] = "walk"]
   /\ lock' = 0
-  /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, pp, nn >>
+  /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:116  idle -> idle: pool_get_from_cache: a hit in the local cache
+\* spec/lib/pool.ts:122  idle -> idle: pool_get_from_cache: a hit in the local cache
 idle_allocCache(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in cache[self] :
        /\ cache' = [cache EXCEPT ![self] = (cache[self] \ {b})]
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
-       /\ UNCHANGED << head, next, where, fault, lock, pc, blk, fw, pp, nn >>
+       /\ UNCHANGED << head, next, where, mapped, fault, lock, pc, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:120  idle -> L1: pool_get_from_cache: local cache empty, go to the shared list
+\* spec/lib/pool.ts:126  idle -> L1: pool_get_from_cache: local cache empty, go to the shared list
 idle_alloc(self) ==
   /\ pc[self] = "idle"
   /\ (Cardinality(cache[self]) = 0)
   /\ pc' = [pc EXCEPT ![self] = "L1"]
-  /\ UNCHANGED << head, next, where, fault, lock, held, cache, blk, fw, pp, nn >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:124  idle -> idle: pool_free: the block stays in the local cache
+\* spec/lib/pool.ts:130  idle -> idle: pool_free: the block stays in the local cache
 idle_freeKeep(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
        /\ held' = [held EXCEPT ![self] = (held[self] \ {b})]
        /\ cache' = [cache EXCEPT ![self] = (cache[self] \cup {b})]
-       /\ UNCHANGED << head, next, where, fault, lock, pc, blk, fw, pp, nn >>
+       /\ UNCHANGED << head, next, where, mapped, fault, lock, pc, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:128  idle -> M2: pool_free: the block is evicted from the local cache to the shared list
+\* spec/lib/pool.ts:134  idle -> M2: pool_free: the block is evicted from the local cache to the shared list
 idle_freePush(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
        /\ pc' = [pc EXCEPT ![self] = "M2"]
        /\ held' = [held EXCEPT ![self] = (held[self] \ {b})]
        /\ blk' = [blk EXCEPT ![self] = b]
-       /\ UNCHANGED << head, next, where, fault, lock, cache, fw, pp, nn >>
+       /\ UNCHANGED << head, next, where, mapped, fault, lock, cache, fw, pp, nn >>
 
-\* spec/lib/pool.ts:132  idle -> K1: pool_flush
+\* spec/lib/pool.ts:138  idle -> K1: pool_flush
 idle_flush(self) ==
   /\ pc[self] = "idle"
   /\ Flush
   /\ OsFree
   /\ pc' = [pc EXCEPT ![self] = "K1"]
-  /\ UNCHANGED << head, next, where, fault, lock, held, cache, blk, fw, pp, nn >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:135  os -> idle: malloc() may return any address the OS holds, including one freed before
+\* spec/lib/pool.ts:141  os -> idle: malloc() may return any address the OS holds, including one freed before
 os_get(self) ==
   /\ pc[self] = "os"
-  /\ \E b \in {b \in Blocks : (where[b] = "os")} :
+  /\ \E b \in {b \in Blocks : ~mapped[b]} :
        /\ pc' = [pc EXCEPT ![self] = "idle"]
+       /\ mapped' = [mapped EXCEPT ![b] = TRUE]
        /\ where' = [where EXCEPT ![b] = "thread"]
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
        /\ UNCHANGED << head, next, fault, lock, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:139  os -> idle: every block is in use: the allocation fails
+\* spec/lib/pool.ts:145  os -> idle: every block is in use: the allocation fails
 os_none(self) ==
   /\ pc[self] = "os"
-  /\ (Cardinality({b \in Blocks : (where[b] = "os")}) = 0)
+  /\ (Cardinality({b \in Blocks : ~mapped[b]}) = 0)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
-  /\ UNCHANGED << head, next, where, fault, lock, held, cache, blk, fw, pp, nn >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:141  walk -> walk: n := t.next; free(t)
+\* spec/lib/pool.ts:147  walk -> walk: n := t.next; free(t)
 walk_free(self) ==
   /\ pc[self] = "walk"
   /\ (fw[self] # NULL)
   /\ (fw[self] # BUSY)
   /\ fw' = [fw EXCEPT ![self] = next[fw[self]]]
-  /\ fault' = (fault \/ (where[fw[self]] = "os"))
+  /\ fault' = (fault \/ ~mapped[fw[self]])
   /\ next' = [next EXCEPT ![fw[self]] = NULL]
   /\ where' = [where EXCEPT ![fw[self]] = "os"]
+  /\ mapped' = [mapped EXCEPT ![fw[self]] = FALSE]
   /\ UNCHANGED << head, lock, pc, held, cache, blk, pp, nn >>
 
-\* spec/lib/pool.ts:146  walk -> idle
+\* spec/lib/pool.ts:152  walk -> idle
 walk_done(self) ==
   /\ pc[self] = "walk"
   /\ (fw[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
-  /\ UNCHANGED << head, next, where, fault, lock, held, cache, blk, fw, pp, nn >>
+  /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:96
+\* spec/lib/pool.ts:102
 Thread(self) ==
   \/ L1(self)
   \/ L2(self)

@@ -31,15 +31,16 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     head = NULL;  \* shared: pool->free_list
     next = [x \in Blocks |-> NULL];  \* shared, in block memory: the link word inside each block ( *POOL_LINK(pool, b))
     where = [x \in Blocks |-> "os"];  \* ghost: where each block is: at the OS (unmapped), in the list, with a thread, or in a flush walk
+    mapped = [x \in Blocks |-> FALSE];  \* ghost: the block belongs to the process (allocated from the OS and not given back)
     fault = FALSE;  \* ghost: some thread read or wrote the link word of an unmapped block
     lock = 0;  \* shared: pool->lock: 0 when free, else the holder thread id
 
   define {
-    \* spec/lib/pool.ts:156  no thread reads or writes the link word of a block that has been given back to the OS
+    \* spec/lib/pool.ts:162  no thread reads or writes the link word of a block that has been given back to the OS
     NoUseAfterFree == ~fault
   }
 
-  \* spec/lib/pool.ts:96  T processes of type Thread
+  \* spec/lib/pool.ts:102  T processes of type Thread
   fair process (Thread \in Threads)
     variables
       held = {};  \* blocks allocated to the caller
@@ -49,29 +50,29 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       pp = NULL;  \* pop: the head read under the lock; push: the head to link to
       nn = NULL;  \* pop: its successor
   {
-  idle:  \* spec/lib/pool.ts:108  between operations
-    either { \* idle_allocCache  spec/lib/pool.ts:116  pool_get_from_cache: a hit in the local cache
+  idle:  \* spec/lib/pool.ts:114  between operations
+    either { \* idle_allocCache  spec/lib/pool.ts:122  pool_get_from_cache: a hit in the local cache
       with (b \in cache) {
         cache := cache \ {b};
         held := held \cup {b};
         goto idle;
       }
-    } or { \* idle_alloc  spec/lib/pool.ts:120  pool_get_from_cache: local cache empty, go to the shared list
+    } or { \* idle_alloc  spec/lib/pool.ts:126  pool_get_from_cache: local cache empty, go to the shared list
       await Cardinality(cache) = 0;
       goto L1;
-    } or { \* idle_freeKeep  spec/lib/pool.ts:124  pool_free: the block stays in the local cache
+    } or { \* idle_freeKeep  spec/lib/pool.ts:130  pool_free: the block stays in the local cache
       with (b \in held) {
         held := held \ {b};
         cache := cache \cup {b};
         goto idle;
       }
-    } or { \* idle_freePush  spec/lib/pool.ts:128  pool_free: the block is evicted from the local cache to the shared list
+    } or { \* idle_freePush  spec/lib/pool.ts:134  pool_free: the block is evicted from the local cache to the shared list
       with (b \in held) {
         held := held \ {b};
         blk := b;
         goto M2;
       }
-    } or { \* idle_flush  spec/lib/pool.ts:132  pool_flush
+    } or { \* idle_flush  spec/lib/pool.ts:138  pool_flush
       await Flush /\ OsFree;
       goto K1;
     };
@@ -88,7 +89,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     either { \* L3_deref  spec/LockedPool.ts:24
       await pp # NULL /\ pp # BUSY;
       nn := next[pp];
-      fault := fault \/ (where[pp] = "os");
+      fault := fault \/ ~mapped[pp];
       goto L4;
     } or { \* L3_empty  spec/LockedPool.ts:25
       await pp = NULL;
@@ -131,7 +132,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
   M4b:  \* spec/LockedPool.ts:36  ptr->next := head (the store)
     \* M4b  spec/LockedPool.ts:44
     next[blk] := pp;
-    fault := fault \/ (where[blk] = "os");
+    fault := fault \/ ~mapped[blk];
     pp := NULL;
     goto M5;
   M5:  \* spec/LockedPool.ts:37  head := ptr
@@ -145,10 +146,11 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     lock := 0;
     goto M7;
   M7:  \* spec/LockedPool.ts:39  if crowded: free(ptr) to the OS, outside the lock
-    either { \* M7_crowded  spec/lib/pool.ts:71  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
+    either { \* M7_crowded  spec/lib/pool.ts:74  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
       await OsFree /\ blk # NULL /\ blk # BUSY;
       next[blk] := NULL;
       where[blk] := "os";
+      mapped[blk] := FALSE;
       blk := NULL;
       goto idle;
     } or { \* M7_done  spec/LockedPool.ts:48
@@ -175,40 +177,42 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     \* K4  spec/LockedPool.ts:59
     lock := 0;
     goto walk;
-  os:  \* spec/lib/pool.ts:113  pool_alloc_nocache: the shared list was empty
-    either { \* os_get  spec/lib/pool.ts:135  malloc() may return any address the OS holds, including one freed before
-      with (b \in {b \in Blocks : (where[b] = "os")}) {
+  os:  \* spec/lib/pool.ts:119  pool_alloc_nocache: the shared list was empty
+    either { \* os_get  spec/lib/pool.ts:141  malloc() may return any address the OS holds, including one freed before
+      with (b \in {b \in Blocks : ~mapped[b]}) {
+        mapped[b] := TRUE;
         where[b] := "thread";
         held := held \cup {b};
         goto idle;
       }
-    } or { \* os_none  spec/lib/pool.ts:139  every block is in use: the allocation fails
-      await Cardinality({b \in Blocks : (where[b] = "os")}) = 0;
+    } or { \* os_none  spec/lib/pool.ts:145  every block is in use: the allocation fails
+      await Cardinality({b \in Blocks : ~mapped[b]}) = 0;
       goto idle;
     };
-  walk:  \* spec/lib/pool.ts:114  pool_flush: walk the detached list and free every block to the OS
-    either { \* walk_free  spec/lib/pool.ts:141  n := t.next; free(t)
+  walk:  \* spec/lib/pool.ts:120  pool_flush: walk the detached list and free every block to the OS
+    either { \* walk_free  spec/lib/pool.ts:147  n := t.next; free(t)
       await fw # NULL /\ fw # BUSY;
-      fault := fault \/ (where[fw] = "os");
+      fault := fault \/ ~mapped[fw];
       where[fw] := "os";
+      mapped[fw] := FALSE;
       fw := next[fw] || next[fw] := NULL;
       goto walk;
-    } or { \* walk_done  spec/lib/pool.ts:146
+    } or { \* walk_done  spec/lib/pool.ts:152
       await fw = NULL;
       goto idle;
     };
   }
 } *)
 \* BEGIN TRANSLATION
-VARIABLES head, next, where, fault, lock, pc
+VARIABLES head, next, where, mapped, fault, lock, pc
 
 (* define statement *)
 NoUseAfterFree == ~fault
 
 VARIABLES held, cache, blk, fw, pp, nn
 
-vars == << head, next, where, fault, lock, pc, held, cache, blk, fw, pp, nn
-        >>
+vars == << head, next, where, mapped, fault, lock, pc, held, cache, blk, fw, 
+           pp, nn >>
 
 ProcSet == (Threads)
 
@@ -216,6 +220,7 @@ Init == (* Global variables *)
         /\ head = NULL
         /\ next = [x \in Blocks |-> NULL]
         /\ where = [x \in Blocks |-> "os"]
+        /\ mapped = [x \in Blocks |-> FALSE]
         /\ fault = FALSE
         /\ lock = 0
         (* Process Thread *)
@@ -249,30 +254,32 @@ idle(self) == /\ pc[self] = "idle"
                  \/ /\ Flush /\ OsFree
                     /\ pc' = [pc EXCEPT ![self] = "K1"]
                     /\ UNCHANGED <<held, cache, blk>>
-              /\ UNCHANGED << head, next, where, fault, lock, fw, pp, nn >>
+              /\ UNCHANGED << head, next, where, mapped, fault, lock, fw, pp, 
+                              nn >>
 
 L1(self) == /\ pc[self] = "L1"
             /\ lock = 0
             /\ lock' = self
             /\ pc' = [pc EXCEPT ![self] = "L2"]
-            /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, pp, 
-                            nn >>
+            /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, 
+                            fw, pp, nn >>
 
 L2(self) == /\ pc[self] = "L2"
             /\ pp' = [pp EXCEPT ![self] = head]
             /\ pc' = [pc EXCEPT ![self] = "L3"]
-            /\ UNCHANGED << head, next, where, fault, lock, held, cache, blk, 
-                            fw, nn >>
+            /\ UNCHANGED << head, next, where, mapped, fault, lock, held, 
+                            cache, blk, fw, nn >>
 
 L3(self) == /\ pc[self] = "L3"
             /\ \/ /\ pp[self] # NULL /\ pp[self] # BUSY
                   /\ nn' = [nn EXCEPT ![self] = next[pp[self]]]
-                  /\ fault' = (fault \/ (where[pp[self]] = "os"))
+                  /\ fault' = (fault \/ ~mapped[pp[self]])
                   /\ pc' = [pc EXCEPT ![self] = "L4"]
                \/ /\ pp[self] = NULL
                   /\ pc' = [pc EXCEPT ![self] = "L5"]
                   /\ UNCHANGED <<fault, nn>>
-            /\ UNCHANGED << head, next, where, lock, held, cache, blk, fw, pp >>
+            /\ UNCHANGED << head, next, where, mapped, lock, held, cache, blk, 
+                            fw, pp >>
 
 L4(self) == /\ pc[self] = "L4"
             /\ head' = nn[self]
@@ -280,7 +287,7 @@ L4(self) == /\ pc[self] = "L4"
             /\ held' = [held EXCEPT ![self] = held[self] \cup {pp[self]}]
             /\ nn' = [nn EXCEPT ![self] = NULL]
             /\ pc' = [pc EXCEPT ![self] = "L5"]
-            /\ UNCHANGED << next, fault, lock, cache, blk, fw, pp >>
+            /\ UNCHANGED << next, mapped, fault, lock, cache, blk, fw, pp >>
 
 L5(self) == /\ pc[self] = "L5"
             /\ \/ /\ pp[self] # NULL /\ pp[self] # BUSY
@@ -291,71 +298,74 @@ L5(self) == /\ pc[self] = "L5"
                   /\ lock' = 0
                   /\ pc' = [pc EXCEPT ![self] = "os"]
                   /\ pp' = pp
-            /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, nn >>
+            /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, 
+                            fw, nn >>
 
 M2(self) == /\ pc[self] = "M2"
             /\ lock = 0
             /\ lock' = self
             /\ pc' = [pc EXCEPT ![self] = "M3"]
-            /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, pp, 
-                            nn >>
+            /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, 
+                            fw, pp, nn >>
 
 M3(self) == /\ pc[self] = "M3"
             /\ \/ /\ pc' = [pc EXCEPT ![self] = "M4"]
                \/ /\ OsFree
                   /\ pc' = [pc EXCEPT ![self] = "M6"]
-            /\ UNCHANGED << head, next, where, fault, lock, held, cache, blk, 
-                            fw, pp, nn >>
+            /\ UNCHANGED << head, next, where, mapped, fault, lock, held, 
+                            cache, blk, fw, pp, nn >>
 
 M4(self) == /\ pc[self] = "M4"
             /\ pp' = [pp EXCEPT ![self] = head]
             /\ pc' = [pc EXCEPT ![self] = "M4b"]
-            /\ UNCHANGED << head, next, where, fault, lock, held, cache, blk, 
-                            fw, nn >>
+            /\ UNCHANGED << head, next, where, mapped, fault, lock, held, 
+                            cache, blk, fw, nn >>
 
 M4b(self) == /\ pc[self] = "M4b"
              /\ next' = [next EXCEPT ![blk[self]] = pp[self]]
-             /\ fault' = (fault \/ (where[blk[self]] = "os"))
+             /\ fault' = (fault \/ ~mapped[blk[self]])
              /\ pp' = [pp EXCEPT ![self] = NULL]
              /\ pc' = [pc EXCEPT ![self] = "M5"]
-             /\ UNCHANGED << head, where, lock, held, cache, blk, fw, nn >>
+             /\ UNCHANGED << head, where, mapped, lock, held, cache, blk, fw, 
+                             nn >>
 
 M5(self) == /\ pc[self] = "M5"
             /\ head' = blk[self]
             /\ where' = [where EXCEPT ![blk[self]] = "list"]
             /\ blk' = [blk EXCEPT ![self] = NULL]
             /\ pc' = [pc EXCEPT ![self] = "M6"]
-            /\ UNCHANGED << next, fault, lock, held, cache, fw, pp, nn >>
+            /\ UNCHANGED << next, mapped, fault, lock, held, cache, fw, pp, nn >>
 
 M6(self) == /\ pc[self] = "M6"
             /\ lock' = 0
             /\ pc' = [pc EXCEPT ![self] = "M7"]
-            /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, pp, 
-                            nn >>
+            /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, 
+                            fw, pp, nn >>
 
 M7(self) == /\ pc[self] = "M7"
             /\ \/ /\ OsFree /\ blk[self] # NULL /\ blk[self] # BUSY
                   /\ next' = [next EXCEPT ![blk[self]] = NULL]
                   /\ where' = [where EXCEPT ![blk[self]] = "os"]
+                  /\ mapped' = [mapped EXCEPT ![blk[self]] = FALSE]
                   /\ blk' = [blk EXCEPT ![self] = NULL]
                   /\ pc' = [pc EXCEPT ![self] = "idle"]
                \/ /\ blk[self] = NULL
                   /\ pc' = [pc EXCEPT ![self] = "idle"]
-                  /\ UNCHANGED <<next, where, blk>>
+                  /\ UNCHANGED <<next, where, mapped, blk>>
             /\ UNCHANGED << head, fault, lock, held, cache, fw, pp, nn >>
 
 K1(self) == /\ pc[self] = "K1"
             /\ lock = 0
             /\ lock' = self
             /\ pc' = [pc EXCEPT ![self] = "K2"]
-            /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, pp, 
-                            nn >>
+            /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, 
+                            fw, pp, nn >>
 
 K2(self) == /\ pc[self] = "K2"
             /\ pp' = [pp EXCEPT ![self] = head]
             /\ pc' = [pc EXCEPT ![self] = "K3"]
-            /\ UNCHANGED << head, next, where, fault, lock, held, cache, blk, 
-                            fw, nn >>
+            /\ UNCHANGED << head, next, where, mapped, fault, lock, held, 
+                            cache, blk, fw, nn >>
 
 K3(self) == /\ pc[self] = "K3"
             /\ head' = NULL
@@ -363,34 +373,36 @@ K3(self) == /\ pc[self] = "K3"
             /\ pp' = [pp EXCEPT ![self] = NULL]
             /\ where' = [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])]
             /\ pc' = [pc EXCEPT ![self] = "K4"]
-            /\ UNCHANGED << next, fault, lock, held, cache, blk, nn >>
+            /\ UNCHANGED << next, mapped, fault, lock, held, cache, blk, nn >>
 
 K4(self) == /\ pc[self] = "K4"
             /\ lock' = 0
             /\ pc' = [pc EXCEPT ![self] = "walk"]
-            /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, pp, 
-                            nn >>
+            /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, 
+                            fw, pp, nn >>
 
 os(self) == /\ pc[self] = "os"
-            /\ \/ /\ \E b \in {b \in Blocks : (where[b] = "os")}:
+            /\ \/ /\ \E b \in {b \in Blocks : ~mapped[b]}:
+                       /\ mapped' = [mapped EXCEPT ![b] = TRUE]
                        /\ where' = [where EXCEPT ![b] = "thread"]
                        /\ held' = [held EXCEPT ![self] = held[self] \cup {b}]
                        /\ pc' = [pc EXCEPT ![self] = "idle"]
-               \/ /\ Cardinality({b \in Blocks : (where[b] = "os")}) = 0
+               \/ /\ Cardinality({b \in Blocks : ~mapped[b]}) = 0
                   /\ pc' = [pc EXCEPT ![self] = "idle"]
-                  /\ UNCHANGED <<where, held>>
+                  /\ UNCHANGED <<where, mapped, held>>
             /\ UNCHANGED << head, next, fault, lock, cache, blk, fw, pp, nn >>
 
 walk(self) == /\ pc[self] = "walk"
               /\ \/ /\ fw[self] # NULL /\ fw[self] # BUSY
-                    /\ fault' = (fault \/ (where[fw[self]] = "os"))
+                    /\ fault' = (fault \/ ~mapped[fw[self]])
                     /\ where' = [where EXCEPT ![fw[self]] = "os"]
+                    /\ mapped' = [mapped EXCEPT ![fw[self]] = FALSE]
                     /\ /\ fw' = [fw EXCEPT ![self] = next[fw[self]]]
                        /\ next' = [next EXCEPT ![fw[self]] = NULL]
                     /\ pc' = [pc EXCEPT ![self] = "walk"]
                  \/ /\ fw[self] = NULL
                     /\ pc' = [pc EXCEPT ![self] = "idle"]
-                    /\ UNCHANGED <<next, where, fault, fw>>
+                    /\ UNCHANGED <<next, where, mapped, fault, fw>>
               /\ UNCHANGED << head, lock, held, cache, blk, pp, nn >>
 
 Thread(self) == idle(self) \/ L1(self) \/ L2(self) \/ L3(self) \/ L4(self)
@@ -416,15 +428,16 @@ Termination == <>(\A self \in ProcSet: pc[self] = "Done")
 \* These read process-local variables, which the translation declares after the define block:
 \* they follow the translation.
 
-\* spec/lib/pool.ts:158  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
+\* spec/lib/pool.ts:164  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
 FreeListIntact ==
   /\ ListAcyclic(head, next, Blocks)
   /\ (ListNodes(head, next, Blocks) = {b \in Blocks : (where[b] = "list")})
   /\ (\A b \in Blocks : ((where[b] = "thread") => (Cardinality({th \in Threads : (b \in ((held[th] \cup cache[th]) \cup {b2 \in {blk[th]} : ((b2 # NULL) /\ (b2 # BUSY))}))}) = 1)))
   /\ (\A b \in Blocks : ((where[b] = "flush") => (Cardinality({th \in Threads : (b \in ListNodes(fw[th], next, Blocks))}) = 1)))
   /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))
+  /\ (\A b \in Blocks : (mapped[b] = (where[b] # "os")))
 
-\* spec/lib/pool.ts:165  no block is in the hands (or local cache) of two threads at once
+\* spec/lib/pool.ts:172  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
 ============================================================

@@ -27,6 +27,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
 VARIABLE head \* shared: pool->free_list
 VARIABLE next \* shared, in block memory: the link word inside each block (*POOL_LINK(pool, b))
 VARIABLE where \* ghost: where each block is: at the OS (unmapped), in the list, with a thread, or in a flush walk
+VARIABLE mapped \* ghost: the block belongs to the process (allocated from the OS and not given back)
 VARIABLE fault \* ghost: some thread read or wrote the link word of an unmapped block
 VARIABLE pc \* the control state (label) of each process
 VARIABLE held \* local of Thread: blocks allocated to the caller
@@ -37,26 +38,28 @@ VARIABLE h \* local of Thread: pop: the head read
 VARIABLE n \* local of Thread: pop: its successor
 VARIABLE fl \* local of Thread: push: the head the new block is linked to; flush: the list taken
 
-vars == << head, next, where, fault, pc, held, cache, blk, fw, h, n, fl >>
+vars == << head, next, where, mapped, fault, pc, held, cache, blk, fw, h, n, fl >>
 
-\* spec/lib/pool.ts:156  no thread reads or writes the link word of a block that has been given back to the OS
+\* spec/lib/pool.ts:162  no thread reads or writes the link word of a block that has been given back to the OS
 NoUseAfterFree == ~fault
 
-\* spec/lib/pool.ts:158  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
+\* spec/lib/pool.ts:164  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
 FreeListIntact ==
   /\ ListAcyclic(head, next, Blocks)
   /\ (ListNodes(head, next, Blocks) = {b \in Blocks : (where[b] = "list")})
   /\ (\A b \in Blocks : ((where[b] = "thread") => (Cardinality({th \in Threads : (b \in ((held[th] \cup cache[th]) \cup {b2 \in {blk[th]} : ((b2 # NULL) /\ (b2 # BUSY))}))}) = 1)))
   /\ (\A b \in Blocks : ((where[b] = "flush") => (Cardinality({th \in Threads : (b \in ListNodes(fw[th], next, Blocks))}) = 1)))
   /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))
+  /\ (\A b \in Blocks : (mapped[b] = (where[b] # "os")))
 
-\* spec/lib/pool.ts:165  no block is in the hands (or local cache) of two threads at once
+\* spec/lib/pool.ts:172  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
 Init ==
   /\ head = NULL
   /\ next = [x \in Blocks |-> NULL]
   /\ where = [x \in Blocks |-> "os"]
+  /\ mapped = [x \in Blocks |-> FALSE]
   /\ fault = FALSE
   /\ pc = [self \in ProcSet |-> "idle"]
   /\ held = [self \in ProcSet |-> {}]
@@ -72,14 +75,14 @@ T1(self) ==
   /\ pc[self] = "T1"
   /\ pc' = [pc EXCEPT ![self] = "T3"]
   /\ h' = [h EXCEPT ![self] = head]
-  /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, n, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, n, fl >>
 
 \* spec/TreiberPool.ts:23  T3 -> os
 T3_empty(self) ==
   /\ pc[self] = "T3"
   /\ (h[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "os"]
-  /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, h, n, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, h, n, fl >>
 
 \* spec/TreiberPool.ts:24  T3 -> T4
 T3_deref(self) ==
@@ -88,8 +91,8 @@ T3_deref(self) ==
   /\ (h[self] # BUSY)
   /\ pc' = [pc EXCEPT ![self] = "T4"]
   /\ n' = [n EXCEPT ![self] = next[h[self]]]
-  /\ fault' = (fault \/ (where[h[self]] = "os"))
-  /\ UNCHANGED << head, next, where, held, cache, blk, fw, h, fl >>
+  /\ fault' = (fault \/ ~mapped[h[self]])
+  /\ UNCHANGED << head, next, where, mapped, held, cache, blk, fw, h, fl >>
 
 \* spec/TreiberPool.ts:25  T4 -> idle
 T4_ok(self) ==
@@ -101,7 +104,7 @@ T4_ok(self) ==
   /\ held' = [held EXCEPT ![self] = (held[self] \cup {h[self]})]
   /\ h' = [h EXCEPT ![self] = NULL]
   /\ n' = [n EXCEPT ![self] = NULL]
-  /\ UNCHANGED << next, fault, cache, blk, fw, fl >>
+  /\ UNCHANGED << next, mapped, fault, cache, blk, fw, fl >>
 
 \* spec/TreiberPool.ts:29  T4 -> T3: h := head; goto T2
 T4_fail(self) ==
@@ -110,22 +113,23 @@ T4_fail(self) ==
   /\ pc' = [pc EXCEPT ![self] = "T3"]
   /\ h' = [h EXCEPT ![self] = head]
   /\ n' = [n EXCEPT ![self] = NULL]
-  /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, fl >>
 
 \* spec/lib/cas-push.ts:15  B1 -> B3
 B1(self) ==
   /\ pc[self] = "B1"
   /\ pc' = [pc EXCEPT ![self] = "B3"]
   /\ fl' = [fl EXCEPT ![self] = head]
-  /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, h, n >>
+  /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, h, n >>
 
-\* spec/lib/pool.ts:71  B3 -> idle: pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
+\* spec/lib/pool.ts:74  B3 -> idle: pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
 B3_crowded(self) ==
   /\ pc[self] = "B3"
   /\ OsFree
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ next' = [next EXCEPT ![blk[self]] = NULL]
   /\ where' = [where EXCEPT ![blk[self]] = "os"]
+  /\ mapped' = [mapped EXCEPT ![blk[self]] = FALSE]
   /\ blk' = [blk EXCEPT ![self] = NULL]
   /\ UNCHANGED << head, fault, held, cache, fw, h, n, fl >>
 
@@ -133,15 +137,15 @@ B3_crowded(self) ==
 B3_notCrowded(self) ==
   /\ pc[self] = "B3"
   /\ pc' = [pc EXCEPT ![self] = "B6"]
-  /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, h, n, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, h, n, fl >>
 
 \* spec/lib/cas-push.ts:18  B6 -> B7
 B6(self) ==
   /\ pc[self] = "B6"
   /\ pc' = [pc EXCEPT ![self] = "B7"]
   /\ next' = [next EXCEPT ![blk[self]] = fl[self]]
-  /\ fault' = (fault \/ (where[blk[self]] = "os"))
-  /\ UNCHANGED << head, where, held, cache, blk, fw, h, n, fl >>
+  /\ fault' = (fault \/ ~mapped[blk[self]])
+  /\ UNCHANGED << head, where, mapped, held, cache, blk, fw, h, n, fl >>
 
 \* spec/lib/cas-push.ts:19  B7 -> idle
 B7_ok(self) ==
@@ -152,7 +156,7 @@ B7_ok(self) ==
   /\ where' = [where EXCEPT ![blk[self]] = "list"]
   /\ blk' = [blk EXCEPT ![self] = NULL]
   /\ fl' = [fl EXCEPT ![self] = NULL]
-  /\ UNCHANGED << next, fault, held, cache, fw, h, n >>
+  /\ UNCHANGED << next, mapped, fault, held, cache, fw, h, n >>
 
 \* spec/lib/cas-push.ts:23  B7 -> B6: fl := head; goto B6
 B7_fail(self) ==
@@ -160,14 +164,14 @@ B7_fail(self) ==
   /\ (head # fl[self])
   /\ pc' = [pc EXCEPT ![self] = "B6"]
   /\ fl' = [fl EXCEPT ![self] = head]
-  /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, h, n >>
+  /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, h, n >>
 
 \* spec/TreiberPool.ts:36  F1 -> F2
 F1(self) ==
   /\ pc[self] = "F1"
   /\ pc' = [pc EXCEPT ![self] = "F2"]
   /\ fl' = [fl EXCEPT ![self] = head]
-  /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, h, n >>
+  /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, h, n >>
 
 \* spec/TreiberPool.ts:37  F2 -> walk
 F2_ok(self) ==
@@ -178,90 +182,92 @@ F2_ok(self) ==
   /\ fw' = [fw EXCEPT ![self] = fl[self]]
   /\ fl' = [fl EXCEPT ![self] = NULL]
   /\ where' = [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])]
-  /\ UNCHANGED << next, fault, held, cache, blk, h, n >>
+  /\ UNCHANGED << next, mapped, fault, held, cache, blk, h, n >>
 
 \* spec/TreiberPool.ts:41  F2 -> F1
 F2_fail(self) ==
   /\ pc[self] = "F2"
   /\ (head # fl[self])
   /\ pc' = [pc EXCEPT ![self] = "F1"]
-  /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, h, n, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, h, n, fl >>
 
-\* spec/lib/pool.ts:116  idle -> idle: pool_get_from_cache: a hit in the local cache
+\* spec/lib/pool.ts:122  idle -> idle: pool_get_from_cache: a hit in the local cache
 idle_allocCache(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in cache[self] :
        /\ cache' = [cache EXCEPT ![self] = (cache[self] \ {b})]
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
-       /\ UNCHANGED << head, next, where, fault, pc, blk, fw, h, n, fl >>
+       /\ UNCHANGED << head, next, where, mapped, fault, pc, blk, fw, h, n, fl >>
 
-\* spec/lib/pool.ts:120  idle -> T1: pool_get_from_cache: local cache empty, go to the shared list
+\* spec/lib/pool.ts:126  idle -> T1: pool_get_from_cache: local cache empty, go to the shared list
 idle_alloc(self) ==
   /\ pc[self] = "idle"
   /\ (Cardinality(cache[self]) = 0)
   /\ pc' = [pc EXCEPT ![self] = "T1"]
-  /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, h, n, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, h, n, fl >>
 
-\* spec/lib/pool.ts:124  idle -> idle: pool_free: the block stays in the local cache
+\* spec/lib/pool.ts:130  idle -> idle: pool_free: the block stays in the local cache
 idle_freeKeep(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
        /\ held' = [held EXCEPT ![self] = (held[self] \ {b})]
        /\ cache' = [cache EXCEPT ![self] = (cache[self] \cup {b})]
-       /\ UNCHANGED << head, next, where, fault, pc, blk, fw, h, n, fl >>
+       /\ UNCHANGED << head, next, where, mapped, fault, pc, blk, fw, h, n, fl >>
 
-\* spec/lib/pool.ts:128  idle -> B1: pool_free: the block is evicted from the local cache to the shared list
+\* spec/lib/pool.ts:134  idle -> B1: pool_free: the block is evicted from the local cache to the shared list
 idle_freePush(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
        /\ pc' = [pc EXCEPT ![self] = "B1"]
        /\ held' = [held EXCEPT ![self] = (held[self] \ {b})]
        /\ blk' = [blk EXCEPT ![self] = b]
-       /\ UNCHANGED << head, next, where, fault, cache, fw, h, n, fl >>
+       /\ UNCHANGED << head, next, where, mapped, fault, cache, fw, h, n, fl >>
 
-\* spec/lib/pool.ts:132  idle -> F1: pool_flush
+\* spec/lib/pool.ts:138  idle -> F1: pool_flush
 idle_flush(self) ==
   /\ pc[self] = "idle"
   /\ Flush
   /\ OsFree
   /\ pc' = [pc EXCEPT ![self] = "F1"]
-  /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, h, n, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, h, n, fl >>
 
-\* spec/lib/pool.ts:135  os -> idle: malloc() may return any address the OS holds, including one freed before
+\* spec/lib/pool.ts:141  os -> idle: malloc() may return any address the OS holds, including one freed before
 os_get(self) ==
   /\ pc[self] = "os"
-  /\ \E b \in {b \in Blocks : (where[b] = "os")} :
+  /\ \E b \in {b \in Blocks : ~mapped[b]} :
        /\ pc' = [pc EXCEPT ![self] = "idle"]
+       /\ mapped' = [mapped EXCEPT ![b] = TRUE]
        /\ where' = [where EXCEPT ![b] = "thread"]
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
        /\ UNCHANGED << head, next, fault, cache, blk, fw, h, n, fl >>
 
-\* spec/lib/pool.ts:139  os -> idle: every block is in use: the allocation fails
+\* spec/lib/pool.ts:145  os -> idle: every block is in use: the allocation fails
 os_none(self) ==
   /\ pc[self] = "os"
-  /\ (Cardinality({b \in Blocks : (where[b] = "os")}) = 0)
+  /\ (Cardinality({b \in Blocks : ~mapped[b]}) = 0)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
-  /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, h, n, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, h, n, fl >>
 
-\* spec/lib/pool.ts:141  walk -> walk: n := t.next; free(t)
+\* spec/lib/pool.ts:147  walk -> walk: n := t.next; free(t)
 walk_free(self) ==
   /\ pc[self] = "walk"
   /\ (fw[self] # NULL)
   /\ (fw[self] # BUSY)
   /\ fw' = [fw EXCEPT ![self] = next[fw[self]]]
-  /\ fault' = (fault \/ (where[fw[self]] = "os"))
+  /\ fault' = (fault \/ ~mapped[fw[self]])
   /\ next' = [next EXCEPT ![fw[self]] = NULL]
   /\ where' = [where EXCEPT ![fw[self]] = "os"]
+  /\ mapped' = [mapped EXCEPT ![fw[self]] = FALSE]
   /\ UNCHANGED << head, pc, held, cache, blk, h, n, fl >>
 
-\* spec/lib/pool.ts:146  walk -> idle
+\* spec/lib/pool.ts:152  walk -> idle
 walk_done(self) ==
   /\ pc[self] = "walk"
   /\ (fw[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
-  /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, h, n, fl >>
+  /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, h, n, fl >>
 
-\* spec/lib/pool.ts:96
+\* spec/lib/pool.ts:102
 Thread(self) ==
   \/ T1(self)
   \/ T3_empty(self)

@@ -31,17 +31,18 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     head = NULL;  \* shared: pool->free_list
     next = [x \in Blocks |-> NULL];  \* shared, in block memory: the link word inside each block ( *POOL_LINK(pool, b))
     where = [x \in Blocks |-> "os"];  \* ghost: where each block is: at the OS (unmapped), in the list, with a thread, or in a flush walk
+    mapped = [x \in Blocks |-> FALSE];  \* ghost: the block belongs to the process (allocated from the OS and not given back)
     fault = FALSE;  \* ghost: some thread read or wrote the link word of an unmapped block
 
   define {
-    \* spec/lib/pool.ts:156  no thread reads or writes the link word of a block that has been given back to the OS
+    \* spec/lib/pool.ts:162  no thread reads or writes the link word of a block that has been given back to the OS
     NoUseAfterFree == ~fault
   }
 
   \* A successful CAS(ref, old, new): ref = old, and it becomes new
   macro cas(ref, old, new) { await ref = old; ref := new }
 
-  \* spec/lib/pool.ts:96  T processes of type Thread
+  \* spec/lib/pool.ts:102  T processes of type Thread
   fair process (Thread \in Threads)
     variables
       held = {};  \* blocks allocated to the caller
@@ -52,29 +53,29 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       n = NULL;  \* pop: its successor
       fl = NULL;  \* push: the head the new block is linked to; flush: the list taken
   {
-  idle:  \* spec/lib/pool.ts:108  between operations
-    either { \* idle_allocCache  spec/lib/pool.ts:116  pool_get_from_cache: a hit in the local cache
+  idle:  \* spec/lib/pool.ts:114  between operations
+    either { \* idle_allocCache  spec/lib/pool.ts:122  pool_get_from_cache: a hit in the local cache
       with (b \in cache) {
         cache := cache \ {b};
         held := held \cup {b};
         goto idle;
       }
-    } or { \* idle_alloc  spec/lib/pool.ts:120  pool_get_from_cache: local cache empty, go to the shared list
+    } or { \* idle_alloc  spec/lib/pool.ts:126  pool_get_from_cache: local cache empty, go to the shared list
       await Cardinality(cache) = 0;
       goto T1;
-    } or { \* idle_freeKeep  spec/lib/pool.ts:124  pool_free: the block stays in the local cache
+    } or { \* idle_freeKeep  spec/lib/pool.ts:130  pool_free: the block stays in the local cache
       with (b \in held) {
         held := held \ {b};
         cache := cache \cup {b};
         goto idle;
       }
-    } or { \* idle_freePush  spec/lib/pool.ts:128  pool_free: the block is evicted from the local cache to the shared list
+    } or { \* idle_freePush  spec/lib/pool.ts:134  pool_free: the block is evicted from the local cache to the shared list
       with (b \in held) {
         held := held \ {b};
         blk := b;
         goto B1;
       }
-    } or { \* idle_flush  spec/lib/pool.ts:132  pool_flush
+    } or { \* idle_flush  spec/lib/pool.ts:138  pool_flush
       await Flush /\ OsFree;
       goto F1;
     };
@@ -89,7 +90,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     } or { \* T3_deref  spec/TreiberPool.ts:24
       await h # NULL /\ h # BUSY;
       n := next[h];
-      fault := fault \/ (where[h] = "os");
+      fault := fault \/ ~mapped[h];
       goto T4;
     };
   T4:  \* spec/TreiberPool.ts:21  CAS(head, h, n)
@@ -111,10 +112,11 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     fl := head;
     goto B3;
   B3:  \* spec/lib/cas-push.ts:12  if pool_is_crowded(): free(ptr); allocated--
-    either { \* B3_crowded  spec/lib/pool.ts:71  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
+    either { \* B3_crowded  spec/lib/pool.ts:74  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
       await OsFree;
       next[blk] := NULL;
       where[blk] := "os";
+      mapped[blk] := FALSE;
       blk := NULL;
       goto idle;
     } or { \* B3_notCrowded  spec/lib/cas-push.ts:17
@@ -123,7 +125,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
   B6:  \* spec/lib/cas-push.ts:13  ptr->next := fl
     \* B6  spec/lib/cas-push.ts:18
     next[blk] := fl;
-    fault := fault \/ (where[blk] = "os");
+    fault := fault \/ ~mapped[blk];
     goto B7;
   B7:  \* spec/lib/cas-push.ts:14  CAS(head, fl, ptr); seq is not changed
     either { \* B7_ok  spec/lib/cas-push.ts:19
@@ -152,39 +154,42 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       await head # fl;  \* CAS failed
       goto F1;
     };
-  os:  \* spec/lib/pool.ts:113  pool_alloc_nocache: the shared list was empty
-    either { \* os_get  spec/lib/pool.ts:135  malloc() may return any address the OS holds, including one freed before
-      with (b \in {b \in Blocks : (where[b] = "os")}) {
+  os:  \* spec/lib/pool.ts:119  pool_alloc_nocache: the shared list was empty
+    either { \* os_get  spec/lib/pool.ts:141  malloc() may return any address the OS holds, including one freed before
+      with (b \in {b \in Blocks : ~mapped[b]}) {
+        mapped[b] := TRUE;
         where[b] := "thread";
         held := held \cup {b};
         goto idle;
       }
-    } or { \* os_none  spec/lib/pool.ts:139  every block is in use: the allocation fails
-      await Cardinality({b \in Blocks : (where[b] = "os")}) = 0;
+    } or { \* os_none  spec/lib/pool.ts:145  every block is in use: the allocation fails
+      await Cardinality({b \in Blocks : ~mapped[b]}) = 0;
       goto idle;
     };
-  walk:  \* spec/lib/pool.ts:114  pool_flush: walk the detached list and free every block to the OS
-    either { \* walk_free  spec/lib/pool.ts:141  n := t.next; free(t)
+  walk:  \* spec/lib/pool.ts:120  pool_flush: walk the detached list and free every block to the OS
+    either { \* walk_free  spec/lib/pool.ts:147  n := t.next; free(t)
       await fw # NULL /\ fw # BUSY;
-      fault := fault \/ (where[fw] = "os");
+      fault := fault \/ ~mapped[fw];
       where[fw] := "os";
+      mapped[fw] := FALSE;
       fw := next[fw] || next[fw] := NULL;
       goto walk;
-    } or { \* walk_done  spec/lib/pool.ts:146
+    } or { \* walk_done  spec/lib/pool.ts:152
       await fw = NULL;
       goto idle;
     };
   }
 } *)
 \* BEGIN TRANSLATION
-VARIABLES head, next, where, fault, pc
+VARIABLES head, next, where, mapped, fault, pc
 
 (* define statement *)
 NoUseAfterFree == ~fault
 
 VARIABLES held, cache, blk, fw, h, n, fl
 
-vars == << head, next, where, fault, pc, held, cache, blk, fw, h, n, fl >>
+vars == << head, next, where, mapped, fault, pc, held, cache, blk, fw, h, n, 
+           fl >>
 
 ProcSet == (Threads)
 
@@ -192,6 +197,7 @@ Init == (* Global variables *)
         /\ head = NULL
         /\ next = [x \in Blocks |-> NULL]
         /\ where = [x \in Blocks |-> "os"]
+        /\ mapped = [x \in Blocks |-> FALSE]
         /\ fault = FALSE
         (* Process Thread *)
         /\ held = [self \in Threads |-> {}]
@@ -225,13 +231,13 @@ idle(self) == /\ pc[self] = "idle"
                  \/ /\ Flush /\ OsFree
                     /\ pc' = [pc EXCEPT ![self] = "F1"]
                     /\ UNCHANGED <<held, cache, blk>>
-              /\ UNCHANGED << head, next, where, fault, fw, h, n, fl >>
+              /\ UNCHANGED << head, next, where, mapped, fault, fw, h, n, fl >>
 
 T1(self) == /\ pc[self] = "T1"
             /\ h' = [h EXCEPT ![self] = head]
             /\ pc' = [pc EXCEPT ![self] = "T3"]
-            /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, n, 
-                            fl >>
+            /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, 
+                            fw, n, fl >>
 
 T3(self) == /\ pc[self] = "T3"
             /\ \/ /\ h[self] = NULL
@@ -239,9 +245,10 @@ T3(self) == /\ pc[self] = "T3"
                   /\ UNCHANGED <<fault, n>>
                \/ /\ h[self] # NULL /\ h[self] # BUSY
                   /\ n' = [n EXCEPT ![self] = next[h[self]]]
-                  /\ fault' = (fault \/ (where[h[self]] = "os"))
+                  /\ fault' = (fault \/ ~mapped[h[self]])
                   /\ pc' = [pc EXCEPT ![self] = "T4"]
-            /\ UNCHANGED << head, next, where, held, cache, blk, fw, h, fl >>
+            /\ UNCHANGED << head, next, where, mapped, held, cache, blk, fw, h, 
+                            fl >>
 
 T4(self) == /\ pc[self] = "T4"
             /\ \/ /\ head = h[self]
@@ -256,29 +263,31 @@ T4(self) == /\ pc[self] = "T4"
                   /\ n' = [n EXCEPT ![self] = NULL]
                   /\ pc' = [pc EXCEPT ![self] = "T3"]
                   /\ UNCHANGED <<head, where, held>>
-            /\ UNCHANGED << next, fault, cache, blk, fw, fl >>
+            /\ UNCHANGED << next, mapped, fault, cache, blk, fw, fl >>
 
 B1(self) == /\ pc[self] = "B1"
             /\ fl' = [fl EXCEPT ![self] = head]
             /\ pc' = [pc EXCEPT ![self] = "B3"]
-            /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, h, 
-                            n >>
+            /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, 
+                            fw, h, n >>
 
 B3(self) == /\ pc[self] = "B3"
             /\ \/ /\ OsFree
                   /\ next' = [next EXCEPT ![blk[self]] = NULL]
                   /\ where' = [where EXCEPT ![blk[self]] = "os"]
+                  /\ mapped' = [mapped EXCEPT ![blk[self]] = FALSE]
                   /\ blk' = [blk EXCEPT ![self] = NULL]
                   /\ pc' = [pc EXCEPT ![self] = "idle"]
                \/ /\ pc' = [pc EXCEPT ![self] = "B6"]
-                  /\ UNCHANGED <<next, where, blk>>
+                  /\ UNCHANGED <<next, where, mapped, blk>>
             /\ UNCHANGED << head, fault, held, cache, fw, h, n, fl >>
 
 B6(self) == /\ pc[self] = "B6"
             /\ next' = [next EXCEPT ![blk[self]] = fl[self]]
-            /\ fault' = (fault \/ (where[blk[self]] = "os"))
+            /\ fault' = (fault \/ ~mapped[blk[self]])
             /\ pc' = [pc EXCEPT ![self] = "B7"]
-            /\ UNCHANGED << head, where, held, cache, blk, fw, h, n, fl >>
+            /\ UNCHANGED << head, where, mapped, held, cache, blk, fw, h, n, 
+                            fl >>
 
 B7(self) == /\ pc[self] = "B7"
             /\ \/ /\ head = fl[self]
@@ -291,13 +300,13 @@ B7(self) == /\ pc[self] = "B7"
                   /\ fl' = [fl EXCEPT ![self] = head]
                   /\ pc' = [pc EXCEPT ![self] = "B6"]
                   /\ UNCHANGED <<head, where, blk>>
-            /\ UNCHANGED << next, fault, held, cache, fw, h, n >>
+            /\ UNCHANGED << next, mapped, fault, held, cache, fw, h, n >>
 
 F1(self) == /\ pc[self] = "F1"
             /\ fl' = [fl EXCEPT ![self] = head]
             /\ pc' = [pc EXCEPT ![self] = "F2"]
-            /\ UNCHANGED << head, next, where, fault, held, cache, blk, fw, h, 
-                            n >>
+            /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, 
+                            fw, h, n >>
 
 F2(self) == /\ pc[self] = "F2"
             /\ \/ /\ head = fl[self]
@@ -309,28 +318,30 @@ F2(self) == /\ pc[self] = "F2"
                \/ /\ head # fl[self]
                   /\ pc' = [pc EXCEPT ![self] = "F1"]
                   /\ UNCHANGED <<head, where, fw, fl>>
-            /\ UNCHANGED << next, fault, held, cache, blk, h, n >>
+            /\ UNCHANGED << next, mapped, fault, held, cache, blk, h, n >>
 
 os(self) == /\ pc[self] = "os"
-            /\ \/ /\ \E b \in {b \in Blocks : (where[b] = "os")}:
+            /\ \/ /\ \E b \in {b \in Blocks : ~mapped[b]}:
+                       /\ mapped' = [mapped EXCEPT ![b] = TRUE]
                        /\ where' = [where EXCEPT ![b] = "thread"]
                        /\ held' = [held EXCEPT ![self] = held[self] \cup {b}]
                        /\ pc' = [pc EXCEPT ![self] = "idle"]
-               \/ /\ Cardinality({b \in Blocks : (where[b] = "os")}) = 0
+               \/ /\ Cardinality({b \in Blocks : ~mapped[b]}) = 0
                   /\ pc' = [pc EXCEPT ![self] = "idle"]
-                  /\ UNCHANGED <<where, held>>
+                  /\ UNCHANGED <<where, mapped, held>>
             /\ UNCHANGED << head, next, fault, cache, blk, fw, h, n, fl >>
 
 walk(self) == /\ pc[self] = "walk"
               /\ \/ /\ fw[self] # NULL /\ fw[self] # BUSY
-                    /\ fault' = (fault \/ (where[fw[self]] = "os"))
+                    /\ fault' = (fault \/ ~mapped[fw[self]])
                     /\ where' = [where EXCEPT ![fw[self]] = "os"]
+                    /\ mapped' = [mapped EXCEPT ![fw[self]] = FALSE]
                     /\ /\ fw' = [fw EXCEPT ![self] = next[fw[self]]]
                        /\ next' = [next EXCEPT ![fw[self]] = NULL]
                     /\ pc' = [pc EXCEPT ![self] = "walk"]
                  \/ /\ fw[self] = NULL
                     /\ pc' = [pc EXCEPT ![self] = "idle"]
-                    /\ UNCHANGED <<next, where, fault, fw>>
+                    /\ UNCHANGED <<next, where, mapped, fault, fw>>
               /\ UNCHANGED << head, held, cache, blk, h, n, fl >>
 
 Thread(self) == idle(self) \/ T1(self) \/ T3(self) \/ T4(self) \/ B1(self)
@@ -354,15 +365,16 @@ Termination == <>(\A self \in ProcSet: pc[self] = "Done")
 \* These read process-local variables, which the translation declares after the define block:
 \* they follow the translation.
 
-\* spec/lib/pool.ts:158  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
+\* spec/lib/pool.ts:164  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
 FreeListIntact ==
   /\ ListAcyclic(head, next, Blocks)
   /\ (ListNodes(head, next, Blocks) = {b \in Blocks : (where[b] = "list")})
   /\ (\A b \in Blocks : ((where[b] = "thread") => (Cardinality({th \in Threads : (b \in ((held[th] \cup cache[th]) \cup {b2 \in {blk[th]} : ((b2 # NULL) /\ (b2 # BUSY))}))}) = 1)))
   /\ (\A b \in Blocks : ((where[b] = "flush") => (Cardinality({th \in Threads : (b \in ListNodes(fw[th], next, Blocks))}) = 1)))
   /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))
+  /\ (\A b \in Blocks : (mapped[b] = (where[b] # "os")))
 
-\* spec/lib/pool.ts:165  no block is in the hands (or local cache) of two threads at once
+\* spec/lib/pool.ts:172  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
 ============================================================

@@ -7,8 +7,10 @@
  * memory operation per step, following ../shared/reference/ALGORITHMS.md.
  *
  * Modelling choices (ALGORITHMS.md section E):
- * - Blocks are addresses 1..N; the OS is the set of blocks with where[b] = "os". Allocation from the OS
- *   may return any such block, so an address given back can come back (reuse, which enables ABA).
+ * - Blocks are addresses 1..N; the OS holds the unmapped ones (ghost `mapped[b]` false). Allocation from
+ *   the OS may return any such block, so an address given back can come back (reuse, which enables ABA).
+ *   `mapped` is written only by the thread that owns the block as it crosses the OS boundary; the
+ *   bookkeeping ghost `where` (list, thread, flush walk) is what the properties compare the list with.
  * - "Crowded" is a nondeterministic choice (a sound over-approximation of pool_is_crowded's racy
  *   counter test); the counters `used`, `allocated`, `needed_avg` are abstracted away with it.
  * - The local cache is a set per thread and alloc may take any of its blocks (LIFO over-approximated).
@@ -37,6 +39,7 @@ export interface PoolCtx {
   head: Ref;
   next: Ref;
   where: Ref;
+  mapped: Ref;
   fault: Ref;
   held: LocalRef;
   cache: LocalRef;
@@ -88,8 +91,11 @@ export function poolProtocol<V>(p: ProtocolBuilder, variant: Variant<V>): void {
   const where = p.ghost('where', arrayOf(Blocks, WHERE), mapOver(Blocks, () => 'os'), {
     doc: 'where each block is: at the OS (unmapped), in the list, with a thread, or in a flush walk',
   });
+  const mapped = p.ghost('mapped', arrayOf(Blocks, bool), mapOver(Blocks, () => false), {
+    doc: 'the block belongs to the process (allocated from the OS and not given back)',
+  });
   const fault = p.ghost('fault', bool, false, { doc: 'some thread read or wrote the link word of an unmapped block' });
-  p.blockMemory(Blocks, (b) => where.at(b).ne('os'));
+  p.blockMemory(Blocks, (b) => mapped.at(b));
 
   const isBlock = (x: E) => and(x.ne(NULL), x.ne(BUSY));
   let ctx!: PoolCtx & V;
@@ -99,9 +105,9 @@ export function poolProtocol<V>(p: ProtocolBuilder, variant: Variant<V>): void {
     const blk = t.local('blk', ptr(Blocks), NULL, 'the block being freed');
     const fw = t.local('fw', ptr(Blocks), NULL, 'flush walk cursor over the detached list');
     const base: PoolCtx = {
-      p, t, Blocks, T, N, OsFree, Flush, head, next, where, fault, held, cache, blk, fw, isBlock,
-      deref: (x) => fault.set(fault.or(where.at(x).eq('os'))),
-      toOs: (x) => [next.at(x).set(NULL), where.at(x).set('os')],
+      p, t, Blocks, T, N, OsFree, Flush, head, next, where, mapped, fault, held, cache, blk, fw, isBlock,
+      deref: (x) => fault.set(fault.or(not(mapped.at(x)))),
+      toOs: (x) => [next.at(x).set(NULL), where.at(x).set('os'), mapped.at(x).set(false)],
       detachAll: () => where.set(mapOver(Blocks, (b) => ite(where.at(b).eq('list'), 'flush', where.at(b)), 'b')),
     };
 
@@ -131,9 +137,9 @@ export function poolProtocol<V>(p: ProtocolBuilder, variant: Variant<V>): void {
     }), 'b');
     t.step('idle', { branch: 'flush', to: flushEntry, when: and(Flush, OsFree), op: 'flush', doc: 'pool_flush' });
 
-    const atOs = filter(Blocks, (b) => where.at(b).eq('os'), 'b');
+    const atOs = filter(Blocks, (b) => not(mapped.at(b)), 'b');
     t.choose('os', atOs, (b) => ({
-      branch: 'get', to: 'idle', do: [where.at(b).set('thread'), held.set(held.plus(b))],
+      branch: 'get', to: 'idle', do: [mapped.at(b).set(true), where.at(b).set('thread'), held.set(held.plus(b))],
       doc: 'malloc() may return any address the OS holds, including one freed before',
     }), 'b');
     t.step('os', { branch: 'none', to: 'idle', when: atOs.isEmpty(), doc: 'every block is in use: the allocation fails' });
@@ -161,6 +167,7 @@ export function poolProtocol<V>(p: ProtocolBuilder, variant: Variant<V>): void {
     forall(Blocks, (b) => where.at(b).eq('thread').implies(holders(b, mine).size().eq(1)), 'b'),
     forall(Blocks, (b) => where.at(b).eq('flush').implies(holders(b, walking).size().eq(1)), 'b'),
     forall(Threads, (th) => forall(mine(th), (b) => where.at(b).eq('thread'), 'b'), 'th'),
+    forall(Blocks, (b) => mapped.at(b).eq(where.at(b).ne('os')), 'b'),
   ), 'the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated');
   p.invariant('NoDoubleAlloc', forall(Threads, (t1) => forall(Threads, (t2) =>
     t1.ne(t2).implies(ctx.held.of(t1).union(ctx.cache.of(t1)).intersect(ctx.held.of(t2).union(ctx.cache.of(t2))).isEmpty()),

@@ -8,6 +8,21 @@ export interface Env {
   state: State;
   self?: number;
   bound: Map<string, Value>;
+  /**
+   * Where variables are read from when not from `state`: the runtime reads shared memory word by
+   * word (one atomic load per word, and a mapped check before every in-block word).
+   */
+  reader?: Reader;
+}
+
+export interface Reader {
+  /** A whole shared or ghost variable. */
+  var(name: string): Value;
+  /** One element `name[i]` of an array variable. */
+  elem(name: string, i: Value): Value;
+  /** A local of process `proc`. */
+  local(name: string, proc: Value): Value;
+  pc(proc: Value): Value;
 }
 
 export class EvalError extends Error {}
@@ -98,13 +113,13 @@ export function evaluate(e: Expr, env: Env): Value {
       if (v === undefined) throw new EvalError(`constant ${e.name} has no value`);
       return v;
     }
-    case 'var': return env.state[e.name];
+    case 'var': return env.reader ? env.reader.var(e.name) : env.state[e.name];
     case 'local': {
       const p = e.proc ? evaluate(e.proc, env) : env.self;
       if (p === undefined) throw new EvalError(`local ${e.name} outside a process`);
-      return apply(env.state[e.name], p);
+      return env.reader ? env.reader.local(e.name, p) : apply(env.state[e.name], p);
     }
-    case 'pc': return apply(env.state.pc, evaluate(e.proc, env));
+    case 'pc': return env.reader ? env.reader.pc(evaluate(e.proc, env)) : apply(env.state.pc, evaluate(e.proc, env));
     case 'self':
       if (env.self === undefined) throw new EvalError('self outside a process');
       return env.self;
@@ -116,7 +131,9 @@ export function evaluate(e: Expr, env: Env): Value {
     case 'not': return !asBool(evaluate(e.arg, env), 'operand of ~');
     case 'bin': return evalBin(e, env);
     case 'ite': return asBool(evaluate(e.cond, env), 'IF condition') ? evaluate(e.then, env) : evaluate(e.else, env);
-    case 'index': return apply(evaluate(e.arr, env), evaluate(e.idx, env));
+    case 'index':
+      if (env.reader && e.arr.op === 'var') return env.reader.elem(e.arr.name, evaluate(e.idx, env));
+      return apply(evaluate(e.arr, env), evaluate(e.idx, env));
     case 'except': return update(evaluate(e.arr, env), evaluate(e.idx, env), evaluate(e.value, env));
     case 'setOf': {
       const elems: Value[] = new Array(e.elems.length);

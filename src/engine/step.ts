@@ -55,7 +55,7 @@ export function initialState(m: Machine): State {
 }
 
 /** All bindings of the transition's parameters (cartesian product of their sets). */
-function bindings(t: Transition, e: Env): Map<string, Value>[] {
+export function bindings(t: Transition, e: Env): Map<string, Value>[] {
   let out: Map<string, Value>[] = [new Map()];
   for (const p of t.params) {
     const next: Map<string, Value>[] = [];

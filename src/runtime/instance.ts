@@ -1,0 +1,56 @@
+/**
+ * A whole running instance in one thread: the shared memory and every process of the model. The
+ * deterministic scheduler, the counterexample replay and the conformance tests drive it one
+ * transition at a time; stress runs use the same RuntimeProcess in worker threads instead.
+ */
+import type { Model } from '../dsl/ir.ts';
+import type { TraceStep } from '../engine/trace.ts';
+import type { State } from '../engine/value.ts';
+import { RuntimeProcess, type Candidate, type Chooser, type Fault, type StepResult } from './process.ts';
+import { Shared } from './shared.ts';
+
+export class Instance {
+  readonly shared: Shared;
+  readonly procs: RuntimeProcess[];
+
+  constructor(model: Model, config: string, opts: { blockSize?: number } = {}) {
+    this.shared = Shared.create(model, config, opts.blockSize ?? 64);
+    this.procs = this.shared.procIds.map((id) => new RuntimeProcess(this.shared, id));
+  }
+
+  get model(): Model {
+    return this.shared.model;
+  }
+
+  proc(id: number): RuntimeProcess {
+    const p = this.procs.find((x) => x.id === id);
+    if (!p) throw new Error(`no process ${id}`);
+    return p;
+  }
+
+  /** The instance's state as a model state (shared memory plus every process's pc and locals). */
+  state(): State {
+    return this.shared.project(this.procs.map((p) => ({ id: p.id, pc: p.pc, locals: p.locals })));
+  }
+
+  /** Executes one step of process `id`; null when it has nothing enabled. */
+  step(id: number, choose: Chooser): StepResult | null {
+    return this.proc(id).step(choose);
+  }
+}
+
+/** A step of a recorded run: the trace step plus the faults the runtime saw during it. */
+export interface RecordedRun {
+  trace: TraceStep[];
+  faults: (Fault & { step: number })[];
+}
+
+export function viaOf(p: RuntimeProcess, r: StepResult) {
+  return { proc: p.id, procType: p.pt.name, transition: r.transition.name, args: r.args };
+}
+
+/** Picks the candidate with the given transition name and arguments. */
+export function forced(transition: string, args: Record<string, unknown>): Chooser {
+  const want = JSON.stringify(args);
+  return (enabled: Candidate[]) => enabled.find((c) => c.t.name === transition && JSON.stringify(c.args) === want);
+}

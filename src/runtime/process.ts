@@ -1,0 +1,382 @@
+/**
+ * One process of a model running on shared memory: it executes the model's own transitions, one
+ * atomic step at a time, with real atomic operations.
+ *
+ * A step reads each shared word once (Atomics.load), evaluates the guards and effects of the current
+ * label's transitions against those values, picks one enabled transition, and commits it at its
+ * linearization point, the one shared word it writes (the atomicity rule guarantees there is at most
+ * one, a DWCAS pair counting as one):
+ * - written but not read: Atomics.store;
+ * - read only by the effects and written with a value that does not depend on it: Atomics.exchange
+ *   (XCHG), and the effects are evaluated with the value the exchange returned;
+ * - read by the guard or the new value: Atomics.compareExchange (CAS; on a pair, DWCAS) against the
+ *   value read, and the whole step is retried when another thread changed the word meanwhile.
+ * A step that writes no shared word but reads and writes a ghost word (taking a block from the OS)
+ * uses that word as its linearization point the same way. Other ghost writes follow as stores.
+ *
+ * Before every access to an in-block word (the link word), the block's mapping is checked; an access
+ * to an unmapped block is recorded as a fault and reads the poison value instead of memory.
+ */
+import type { Assign, Expr, Model, ProcType, Transition } from '../dsl/ir.ts';
+import { sourceKey } from '../dsl/ir.ts';
+import { EvalError, evaluate, update, type Env, type Reader } from '../engine/eval.ts';
+import { bindings } from '../engine/step.ts';
+import type { Value } from '../engine/value.ts';
+import { walkExpr } from '../dsl/print.ts';
+import { decode, encode, type VarLayout } from './layout.ts';
+import { extract, replace, wordKey, type Raw, type Word } from './memory.ts';
+import type { Shared } from './shared.ts';
+
+export interface Fault {
+  proc: number;
+  transition: string;
+  label: string;
+  block: number;
+  variable: string;
+  access: 'read' | 'write';
+  /** spec file:line of the transition. */
+  source: string;
+  /** Operations this process had completed before the fault. */
+  opCount: number;
+  /** Steps this process had taken before the fault. */
+  stepCount: number;
+}
+
+export interface Candidate {
+  t: Transition;
+  binding: Map<string, Value>;
+  args: Record<string, Value>;
+}
+
+export type Chooser = (enabled: Candidate[]) => Candidate | undefined;
+
+export interface StepResult {
+  transition: Transition;
+  args: Record<string, Value>;
+  faults: Fault[];
+  /** Commit attempts that lost a race and were retried. */
+  retries: number;
+}
+
+/** Test hook: lets a test corrupt a step's writes to prove conformance checking catches it. */
+export type WriteHook = (t: Transition, writes: PendingWrite[]) => void;
+
+export interface PendingWrite { v: VarLayout; index: number; value: Value }
+
+interface TransitionPlan {
+  /** Variables the effects' right-hand sides and indices read. */
+  rhsReads: Set<string>;
+}
+
+function varsIn(...es: Expr[]): Set<string> {
+  const out = new Set<string>();
+  for (const e of es) walkExpr(e, (x) => { if (x.op === 'var') out.add(x.name); });
+  return out;
+}
+
+const plans = new WeakMap<Transition, TransitionPlan>();
+function planOf(t: Transition): TransitionPlan {
+  let p = plans.get(t);
+  if (!p) {
+    p = {
+      rhsReads: varsIn(...t.effects.map((a) => a.value), ...t.effects.flatMap((a) => (a.target.index ? [a.target.index] : []))),
+    };
+    plans.set(t, p);
+  }
+  return p;
+}
+
+/** Reads of one step: every word loaded once, in-block words checked against the mapping first. */
+class StepReader implements Reader {
+  readonly cache = new Map<string, { word: Word; raw: Raw }>();
+  faults: Fault[] = [];
+  recordFaults = true;
+  current?: Transition;
+
+  constructor(private readonly proc: RuntimeProcess) {}
+
+  word(v: VarLayout, i: number): { word: Word; raw: Raw } {
+    const mem = this.proc.shared.memory;
+    const word = mem.wordOf(v, i);
+    const k = wordKey(word);
+    let hit = this.cache.get(k);
+    if (!hit) {
+      hit = { word, raw: mem.load(word) };
+      this.cache.set(k, hit);
+    }
+    return hit;
+  }
+
+  var(name: string): Value {
+    const v = this.proc.varLayout(name);
+    if (!v.isArray) return this.elem(name, 1);
+    return Array.from({ length: v.length }, (_, i) => this.elem(name, i + 1));
+  }
+
+  elem(name: string, i: Value): Value {
+    const v = this.proc.varLayout(name);
+    const idx = i as number;
+    if (typeof idx !== 'number' || idx < 1 || idx > v.length) throw new EvalError(`index ${JSON.stringify(i)} is outside the domain of ${name}`);
+    // An access to an unmapped block is a fault. The model goes on with the word's value (the poison
+    // the OS left), so the runtime does too, and the two stay comparable step by step.
+    if (v.where === 'block' && !this.proc.mapped(idx, this)) this.fault(name, idx, 'read');
+    return decode(v.elem, extract(v, this.word(v, idx).raw));
+  }
+
+  fault(variable: string, block: number, access: 'read' | 'write'): void {
+    if (!this.recordFaults || !this.current) return;
+    if (this.faults.some((f) => f.block === block && f.variable === variable)) return;
+    this.faults.push(this.proc.faultReport(this.current, variable, block, access));
+  }
+
+  local(name: string, proc: Value): Value {
+    if (proc !== this.proc.id) throw new EvalError(`process ${this.proc.id} cannot read local ${name} of process ${String(proc)}`);
+    return this.proc.locals[name];
+  }
+
+  pc(proc: Value): Value {
+    if (proc !== this.proc.id) throw new EvalError(`process ${this.proc.id} cannot read the pc of process ${String(proc)}`);
+    return this.proc.pc;
+  }
+}
+
+export class RuntimeProcess {
+  pc: string;
+  locals: Record<string, Value> = {};
+  opCount = 0;
+  stepCount = 0;
+  readonly pt: ProcType;
+  private readonly fromLabel = new Map<string, Transition[]>();
+  writeHook?: WriteHook;
+
+  constructor(readonly shared: Shared, readonly id: number) {
+    const model = shared.model;
+    let pt: ProcType | undefined;
+    let next = 1;
+    for (const p of model.procTypes) {
+      const n = typeof p.count === 'number' ? p.count : (shared.consts[p.count] as number);
+      if (id >= next && id < next + n) pt = p;
+      next += n;
+    }
+    if (!pt) throw new Error(`no process ${id} in ${model.name}`);
+    this.pt = pt;
+    this.pc = pt.initial;
+    for (const t of pt.transitions) this.fromLabel.set(t.from, [...(this.fromLabel.get(t.from) ?? []), t]);
+    const env = this.env(new StepReader(this));
+    for (const l of pt.locals) this.locals[l.name] = evaluate(l.init, env);
+  }
+
+  get model(): Model {
+    return this.shared.model;
+  }
+
+  varLayout(name: string): VarLayout {
+    const v = this.shared.layout.vars.get(name);
+    if (!v) throw new EvalError(`unknown variable ${name}`);
+    return v;
+  }
+
+  private env(reader: StepReader, binding = new Map<string, Value>()): Env {
+    return { model: this.model, consts: this.shared.consts, state: {}, self: this.id, bound: binding, reader };
+  }
+
+  /** The model's mapping predicate for block `b` (always mapped when the model declares none). */
+  mapped(b: number, reader: StepReader): boolean {
+    const mem = this.model.memory;
+    if (!mem) return true;
+    const saved = reader.recordFaults;
+    reader.recordFaults = false;
+    try {
+      return evaluate(mem.mapped, { ...this.env(reader), bound: new Map([[mem.v, b]]) }) === true;
+    } finally {
+      reader.recordFaults = saved;
+    }
+  }
+
+  faultReport(t: Transition, variable: string, block: number, access: 'read' | 'write'): Fault {
+    const src = this.model.sources[sourceKey.transition(this.pt.name, t.name)];
+    return {
+      proc: this.id, transition: t.name, label: t.from, block, variable, access,
+      source: src ? `${src.file}:${src.line}` : '?', opCount: this.opCount, stepCount: this.stepCount,
+    };
+  }
+
+  /** The transitions enabled now, as seen by one consistent set of reads. */
+  enabled(reader = new StepReader(this)): Candidate[] {
+    const out: Candidate[] = [];
+    reader.recordFaults = false;
+    for (const t of this.fromLabel.get(this.pc) ?? []) {
+      for (const b of bindings(t, this.env(reader))) {
+        if (evaluate(t.guard, this.env(reader, b)) === true) out.push({ t, binding: b, args: Object.fromEntries(b) });
+      }
+    }
+    reader.recordFaults = true;
+    return out;
+  }
+
+  /**
+   * Executes one atomic step. Returns null when no transition is enabled (e.g. a spinlock held by
+   * another thread) or the chooser declines them all.
+   */
+  step(choose: Chooser): StepResult | null {
+    for (let retries = 0; ; retries += 1) {
+      const reader = new StepReader(this);
+      const pick = choose(this.enabled(reader));
+      if (!pick) return null;
+      // Words read while deciding which transition is enabled: a write to one of them must be a CAS.
+      const decided = new Set(reader.cache.keys());
+      const done = this.commit(pick, reader, decided);
+      if (done) {
+        this.stepCount += 1;
+        return { transition: pick.t, args: pick.args, faults: done.faults, retries };
+      }
+    }
+  }
+
+  /** Evaluates the effects of `pick` and commits them; null when a CAS lost a race (retry the step). */
+  private commit(pick: Candidate, reader: StepReader, decided: Set<string>): { faults: Fault[] } | null {
+    const { t, binding } = pick;
+    const mem = this.shared.memory;
+    reader.current = t;
+    reader.faults = [];
+    const env = this.env(reader, binding);
+
+    // The one shared word this step writes, if any (the atomicity rule; a pair is one word).
+    const sharedEffects = t.effects.filter((a) => a.target.kind === 'var' && this.varLayout(a.target.name).decl.role === 'shared');
+    const sharedWrites = this.evalWrites(sharedEffects, env);
+    const sharedKeys = new Set(sharedWrites.map((w) => wordKey(mem.wordOf(w.v, w.index))));
+    if (sharedKeys.size > 1) {
+      throw new EvalError(`transition ${t.name} writes ${sharedKeys.size} shared words in one step; the runtime executes only single-word steps`);
+    }
+    let linear: string | undefined;
+    if (sharedWrites.length > 0) {
+      const word = mem.wordOf(sharedWrites[0].v, sharedWrites[0].index);
+      const k = wordKey(word);
+      linear = k;
+      for (const w of sharedWrites) if (w.v.where === 'block' && !this.mapped(w.index, reader)) reader.fault(w.v.decl.name, w.index, 'write');
+      const names = new Set(sharedWrites.map((w) => w.v.decl.name));
+      const valueReadsWord = sharedEffects.some((a) => [...varsIn(a.value)].some((n) => names.has(n)));
+      const effectsReadWord = [...planOf(t).rhsReads].some((n) => names.has(n));
+      if (decided.has(k) || valueReadsWord) {
+        // CAS (DWCAS on a pair) against the value the decision or the new value was based on.
+        const base = reader.word(sharedWrites[0].v, sharedWrites[0].index).raw;
+        if (!mem.compareExchange(word, base, this.rawAfter(sharedWrites, base))) return null;
+      } else if (effectsReadWord && word.kind !== 'pair') {
+        // XCHG: swap in the new value, then evaluate the effects with the value it replaced.
+        const old = mem.exchange(word, this.rawAfter(sharedWrites, 0));
+        reader.cache.set(k, { word, raw: old });
+      } else {
+        this.storeWord(word, sharedWrites);
+      }
+    }
+
+    const writes = this.evalWrites(t.effects, env);
+    this.writeHook?.(t, writes);
+    const ghostWords = new Map<string, { word: Word; ws: PendingWrite[] }>();
+    for (const w of writes) {
+      if (w.v.decl.role !== 'ghost') continue;
+      const word = mem.wordOf(w.v, w.index);
+      const g = ghostWords.get(wordKey(word)) ?? { word, ws: [] };
+      g.ws.push(w);
+      ghostWords.set(wordKey(word), g);
+    }
+    if (linear === undefined) {
+      // No shared write: a ghost word this step read and writes is the linearization point
+      // (taking a block from the OS must not hand the same block to two threads).
+      const rmw = [...ghostWords.entries()].find(([k]) => decided.has(k));
+      if (rmw) {
+        const [k, g] = rmw;
+        if (!mem.compareExchange(g.word, reader.cache.get(k)!.raw, this.rawAfter(g.ws, reader.cache.get(k)!.raw))) return null;
+        linear = k;
+      }
+    }
+    if (this.writeHook) {
+      // A test corrupted the writes: apply the shared ones as given, so a conformance check sees them.
+      for (const w of writes) if (w.v.decl.role === 'shared') this.storeWord(mem.wordOf(w.v, w.index), [w]);
+    }
+
+    // Ghost writes after the linearization point; the block mapping may change with them. A ghost
+    // word this step read is only changed from the value it read (CAS), and an unchanged one is not
+    // written at all: a whole-array ghost update (the flush's detach) must not overwrite what other
+    // threads wrote to the elements it does not change.
+    const before = this.mappingOf(ghostWords);
+    for (const [k, g] of ghostWords) {
+      if (k === linear) continue;
+      const read = reader.cache.get(k);
+      if (!read) { this.storeWord(g.word, g.ws); continue; }
+      const raw = this.rawAfter(g.ws, read.raw);
+      if (raw !== read.raw) mem.compareExchange(g.word, read.raw, raw);
+    }
+    this.afterMappingChange(before);
+
+    // Locals and the control state are the process's own.
+    for (const a of t.effects) {
+      if (a.target.kind !== 'local') continue;
+      const v = evaluate(a.value, env);
+      this.locals[a.target.name] = a.target.index ? update(this.locals[a.target.name], evaluate(a.target.index, env), v) : v;
+    }
+    if (t.to === this.pt.initial && (t.from !== t.to || t.op)) this.opCount += 1;
+    this.pc = t.to;
+    return { faults: reader.faults };
+  }
+
+  /** Evaluated variable writes (whole-array assignments become one write per element). */
+  private evalWrites(effects: Assign[], env: Env): PendingWrite[] {
+    const out: PendingWrite[] = [];
+    for (const a of effects) {
+      if (a.target.kind !== 'var') continue;
+      const v = this.varLayout(a.target.name);
+      const value = evaluate(a.value, env);
+      if (a.target.index) out.push({ v, index: evaluate(a.target.index, env) as number, value });
+      else if (v.isArray) (value as Value[]).forEach((x, i) => out.push({ v, index: i + 1, value: x }));
+      else out.push({ v, index: 1, value });
+    }
+    return out;
+  }
+
+  private rawAfter(ws: PendingWrite[], base: Raw): Raw {
+    let raw = base;
+    for (const w of ws) raw = replace(w.v, raw, encode(w.v.elem, w.value));
+    return raw;
+  }
+
+  /** A store; a half of a DWCAS pair is replaced with a CAS loop so the other half survives. */
+  private storeWord(word: Word, ws: PendingWrite[]): void {
+    const mem = this.shared.memory;
+    if (word.kind !== 'pair') {
+      mem.store(word, this.rawAfter(ws, 0));
+      return;
+    }
+    for (;;) {
+      const base = mem.load(word);
+      if (mem.compareExchange(word, base, this.rawAfter(ws, base))) return;
+    }
+  }
+
+  /** Mapping of the blocks whose mapping ghost this step writes, before the writes. */
+  private mappingOf(ghostWords: Map<string, { ws: PendingWrite[] }>): Map<number, boolean> {
+    const m = new Map<number, boolean>();
+    const mem = this.model.memory;
+    if (!mem) return m;
+    const deps = varsIn(mem.mapped);
+    for (const g of ghostWords.values()) {
+      for (const w of g.ws) if (deps.has(w.v.decl.name) && w.v.isArray) m.set(w.index, this.mapped(w.index, new StepReader(this)));
+    }
+    return m;
+  }
+
+  /** A block that went back to the OS is poisoned; one taken from the OS is zeroed, as fresh memory is. */
+  private afterMappingChange(before: Map<number, boolean>): void {
+    for (const [b, was] of before) {
+      const now = this.mapped(b, new StepReader(this));
+      if (was && !now) this.shared.memory.fillPayload(b, 0xde);
+      else if (!was && now) this.shared.memory.fillPayload(b, 0);
+    }
+  }
+
+  /** For projections: the value of a local (as the engine stores it). */
+  localValue(name: string): Value {
+    return this.locals[name];
+  }
+}
+

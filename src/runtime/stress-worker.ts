@@ -1,0 +1,56 @@
+/**
+ * One stress thread: random alloc/free/flush on the shared pool until the deadline, then reports
+ * its operation count, its faults and its locals (for the final accounting).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { PoolThread, type Policy } from './pool.ts';
+import type { SharedDesc } from './shared.ts';
+
+export interface StressWorkerInput {
+  entry: string;
+  desc: SharedDesc;
+  id: number;
+  seed: number;
+  seconds: number;
+  policy: Policy;
+  flush: boolean;
+  /** Shared start flag: workers begin together. */
+  start: SharedArrayBuffer;
+}
+
+export interface StressWorkerOutput {
+  id: number;
+  ops: number;
+  faultCount: number;
+  faults: PoolThread['faults'];
+  pc: string;
+  locals: ReturnType<PoolThread['locals']>;
+  error?: string;
+}
+
+const input = workerData as StressWorkerInput;
+const thread = new PoolThread(input.desc, input.id, input.seed, input.policy);
+const gate = new Int32Array(input.start);
+Atomics.wait(gate, 0, 0);
+const deadline = performance.now() + input.seconds * 1000;
+let ops = 0;
+let error: string | undefined;
+try {
+  // A tiny generator of its own for the operation mix, seeded apart from the policy's.
+  let x = (input.seed ^ 0x9e3779b9) >>> 0;
+  const rand = () => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x / 2 ** 32; };
+  while (performance.now() < deadline) {
+    const held = thread.held;
+    const r = rand();
+    if (held.length === 0 || r < 0.45) thread.alloc();
+    else if (r < 0.97 || !input.flush) thread.free(held[Math.floor(rand() * held.length)]);
+    else thread.flush();
+    ops += 1;
+  }
+} catch (err) {
+  error = (err as Error).message;
+}
+const out: StressWorkerOutput = {
+  id: input.id, ops, faultCount: thread.faultCount, faults: thread.faults, pc: thread.proc.pc, locals: thread.locals(), error,
+};
+parentPort!.postMessage(out);
