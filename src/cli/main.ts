@@ -8,6 +8,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   doctor: async () => (await import('./commands/doctor.ts')).default,
   'fetch-tlc': async () => (await import('./commands/fetch-tlc.ts')).default,
   simulate: async () => (await import('./commands/simulate.ts')).default,
+  run: async () => (await import('./commands/run.ts')).default,
+  replay: async () => (await import('./commands/replay.ts')).default,
+  stress: async () => (await import('./commands/stress.ts')).default,
 };
 
 async function help(): Promise<string> {

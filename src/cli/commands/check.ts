@@ -18,6 +18,7 @@ import { formatTable } from '../../report/table.ts';
 import { formatTrace } from '../../report/trace-text.ts';
 import { EXIT, type Command } from '../command.ts';
 import { loadModels } from '../load-models.ts';
+import { count } from '../args.ts';
 import { pluscalBackend } from '../../check/pluscal-backend.ts';
 import { formatItf, toItf } from '../../engine/itf.ts';
 
@@ -32,12 +33,6 @@ function usageError(message: string): number {
   console.error(`poolspec check: ${message}\n${usage}`);
   return EXIT.ERROR;
 }
-
-const positiveInt = (s: string | undefined, dflt: number, what: string): number | string => {
-  if (s === undefined) return dflt;
-  const n = Number(s);
-  return Number.isInteger(n) && n > 0 ? n : `${what} must be a positive integer, got ${JSON.stringify(s)}`;
-};
 
 const command: Command = {
   name: 'check',
@@ -60,8 +55,8 @@ const command: Command = {
     const { values } = args;
     const backends = BACKENDS[values.backend ?? 'tla'];
     if (!backends) return usageError(`unknown backend ${values.backend}`);
-    const workers = positiveInt(values.workers, os.cpus().length, '--workers');
-    const timeout = positiveInt(values.timeout, 1800, '--timeout');
+    const workers = count(values.workers, os.cpus().length, '--workers');
+    const timeout = count(values.timeout, 1800, '--timeout');
     if (typeof workers === 'string') return usageError(workers);
     if (typeof timeout === 'string') return usageError(timeout);
 

@@ -9,7 +9,8 @@ import { formatError } from '../../errors.ts';
 import type { Model } from '../../dsl/ir.ts';
 import { jsonTrace } from '../../check/result.ts';
 import { formatItf, toItf } from '../../engine/itf.ts';
-import { freshSeed, isSeed, MAX_SEED, type Seed } from '../../engine/random.ts';
+import type { Seed } from '../../engine/random.ts';
+import { count, pickConfig, seedArg } from '../args.ts';
 import { simulate, type SimulateResult } from '../../engine/simulate.ts';
 import { machine } from '../../engine/step.ts';
 import { formatTrace } from '../../report/trace-text.ts';
@@ -24,18 +25,6 @@ const usage = `usage: poolspec simulate SPEC [--config NAME] [--runs N] [--depth
 function usageError(message: string): number {
   console.error(`poolspec simulate: ${message}\n${usage}`);
   return EXIT.ERROR;
-}
-
-function count(s: string | undefined, dflt: number, what: string): number | string {
-  if (s === undefined) return dflt;
-  const n = Number(s);
-  return /^\d+$/.test(s) && Number.isSafeInteger(n) && n > 0 ? n : `${what} must be a positive integer, got ${JSON.stringify(s)}`;
-}
-
-function seedArg(s: string | undefined): Seed | string {
-  if (s === undefined) return freshSeed();
-  const n = /^(\d+|0x[0-9a-f]+)$/i.test(s) ? Number(s) : NaN;
-  return isSeed(n) ? n : `--seed must be an integer from 0 to ${MAX_SEED}, got ${JSON.stringify(s)}`;
 }
 
 const command: Command = {
@@ -66,10 +55,9 @@ const command: Command = {
     const models = await loadModels(positionals);
     if (!models) return EXIT.ERROR;
     const model = models[0];
-    const configName = values.config ?? (model.configs.some((c) => c.name === 'small') ? 'small' : model.configs[0]?.name);
-    if (!configName || !model.configs.some((c) => c.name === configName)) {
-      return usageError(`${model.name} has no configuration ${configName ?? ''}; configurations: ${model.configs.map((c) => c.name).join(', ')}`);
-    }
+    const config = pickConfig(model, values.config);
+    if (typeof config === 'string') return usageError(config);
+    const configName = config.name;
 
     const opts = { runs: runs as number, depth: depth as number, seed: seed as Seed };
     if (!values.json) process.stderr.write(`simulating ${model.name} ${configName}: up to ${opts.runs} runs of up to ${opts.depth} steps, seed ${opts.seed}\n`);

@@ -1,0 +1,34 @@
+/** Argument checks shared by the commands: each returns the value, or a one-line message. */
+import type { Config, Model } from '../dsl/ir.ts';
+import { freshSeed, isSeed, MAX_SEED, type Seed } from '../engine/random.ts';
+
+export function count(s: string | undefined, dflt: number, what: string): number | string {
+  if (s === undefined) return dflt;
+  const n = Number(s);
+  return /^\d+$/.test(s) && Number.isSafeInteger(n) && n > 0 ? n : `${what} must be a positive integer, got ${JSON.stringify(s)}`;
+}
+
+export function seconds(s: string | undefined, dflt: number, what: string): number | string {
+  if (s === undefined) return dflt;
+  const n = Number(s);
+  return /^\d+(\.\d+)?$/.test(s) && n > 0 ? n : `${what} must be a positive number of seconds, got ${JSON.stringify(s)}`;
+}
+
+export function probability(s: string | undefined, dflt: number, what: string): number | string {
+  if (s === undefined) return dflt;
+  const n = Number(s);
+  return /^\d*\.?\d+$/.test(s) && n >= 0 && n <= 1 ? n : `${what} must be a probability from 0 to 1, got ${JSON.stringify(s)}`;
+}
+
+export function seedArg(s: string | undefined): Seed | string {
+  if (s === undefined) return freshSeed();
+  const n = /^(\d+|0x[0-9a-f]+)$/i.test(s) ? Number(s) : NaN;
+  return isSeed(n) ? n : `--seed must be an integer from 0 to ${MAX_SEED}, got ${JSON.stringify(s)}`;
+}
+
+/** The named configuration, or `small` (else the first) when none is named. */
+export function pickConfig(model: Model, name: string | undefined): Config | string {
+  const want = name ?? (model.configs.some((c) => c.name === 'small') ? 'small' : model.configs[0]?.name);
+  const c = model.configs.find((x) => x.name === want);
+  return c ?? `${model.name} has no configuration ${want ?? ''}; configurations: ${model.configs.map((x) => x.name).join(', ')}`;
+}
