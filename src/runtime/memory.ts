@@ -36,13 +36,11 @@ export class Memory {
   readonly i32: Int32Array;
   readonly i64: BigInt64Array;
   readonly arena: Int32Array;
-  readonly bytes: Uint8Array;
 
   constructor(readonly layout: Layout, readonly buffers: Buffers) {
     this.i32 = new Int32Array(buffers.words);
     this.i64 = new BigInt64Array(buffers.pairs);
     this.arena = new Int32Array(buffers.arena);
-    this.bytes = new Uint8Array(buffers.arena);
   }
 
   /** The word holding element `i` (1-based for arrays, ignored for scalars) of a variable. */
@@ -83,10 +81,15 @@ export class Memory {
     return Atomics.compareExchange(this.i32, w.index, expected as number, raw as number) === expected;
   }
 
-  /** Fill a block's bytes after its in-block words (the payload), e.g. poison or zero. */
+  /**
+   * Fill a block's payload (after its in-block words) with a byte pattern: poison when the block goes
+   * back to the OS, zero when it comes from the OS, as fresh memory does. Filled through 32-bit words:
+   * byte fills of a SharedArrayBuffer are several times slower here.
+   */
   fillPayload(block: number, byte: number): void {
-    const start = (block - 1) * this.layout.blockSize;
-    this.bytes.fill(byte, start + 8, start + this.layout.blockSize);
+    const words = this.layout.blockSize / 4;
+    const start = (block - 1) * words;
+    this.arena.fill(byte * 0x01010101 | 0, start + 2, start + words);
   }
 }
 

@@ -280,6 +280,8 @@ export class RuntimeProcess {
       g.ws.push(w);
       ghostWords.set(wordKey(word), g);
     }
+    // The mapping of the blocks this step's ghost writes touch, before any of them land.
+    const before = this.mappingOf(ghostWords);
     if (linear === undefined) {
       // No shared write: a ghost word this step read and writes is the linearization point
       // (taking a block from the OS must not hand the same block to two threads).
@@ -299,7 +301,6 @@ export class RuntimeProcess {
     // word this step read is only changed from the value it read (CAS), and an unchanged one is not
     // written at all: a whole-array ghost update (the flush's detach) must not overwrite what other
     // threads wrote to the elements it does not change.
-    const before = this.mappingOf(ghostWords);
     for (const [k, g] of ghostWords) {
       if (k === linear) continue;
       const read = reader.cache.get(k);

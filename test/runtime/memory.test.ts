@@ -61,3 +61,18 @@ describe('steps use the hardware operation the spec describes', () => {
     expect([inst.shared.readVar('head'), inst.shared.readVar('seq')]).toEqual([0, 1]);
   });
 });
+
+describe('the OS boundary', () => {
+  it('a block given back to the OS is poisoned, one taken from the OS is zeroed', async () => {
+    const inst = new Instance(await spec('BusyPool'), 'small', { blockSize: 64 });
+    const t1 = inst.proc(1);
+    const payload = (b: number) => [...inst.shared.memory.arena.subarray((b - 1) * 16 + 2, b * 16)];
+    inst.shared.memory.arena.fill(7);
+    for (const [tr, args] of [['idle_alloc', {}], ['D1', {}], ['D2_empty', {}], ['os_get', { b: 1 }]] as const) t1.step(forced(tr, args));
+    expect(payload(1)).toEqual(new Array(14).fill(0));
+    expect(payload(2)).toEqual(new Array(14).fill(7));
+    for (const [tr, args] of [['idle_freePush', { b: 1 }], ['E2_crowded', {}]] as const) t1.step(forced(tr, args));
+    expect(payload(1)).toEqual(new Array(14).fill(0xdededede | 0));
+    expect(inst.shared.readVar('mapped')).toEqual([false, false]);
+  });
+});
