@@ -40,10 +40,10 @@ VARIABLE nn \* local of Thread: pop: its successor
 
 vars == << head, next, where, mapped, fault, lock, pc, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:162  no thread reads or writes the link word of a block that has been given back to the OS
+\* spec/lib/pool.ts:188  no thread reads or writes the link word of a block that has been given back to the OS
 NoUseAfterFree == ~fault
 
-\* spec/lib/pool.ts:164  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
+\* spec/lib/pool.ts:190  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
 FreeListIntact ==
   /\ ListAcyclic(head, next, Blocks)
   /\ (ListNodes(head, next, Blocks) = {b \in Blocks : (where[b] = "list")})
@@ -52,7 +52,7 @@ FreeListIntact ==
   /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))
   /\ (\A b \in Blocks : (mapped[b] = (where[b] # "os")))
 
-\* spec/lib/pool.ts:172  no block is in the hands (or local cache) of two threads at once
+\* spec/lib/pool.ts:198  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
 Init ==
@@ -183,7 +183,7 @@ M6(self) ==
   /\ lock' = 0
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:74  M7 -> idle: pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
+\* spec/lib/pool.ts:100  M7 -> idle: pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
 M7_crowded(self) ==
   /\ pc[self] = "M7"
   /\ OsFree
@@ -235,7 +235,7 @@ K4(self) ==
   /\ lock' = 0
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:122  idle -> idle: pool_get_from_cache: a hit in the local cache
+\* spec/lib/pool.ts:148  idle -> idle: pool_get_from_cache: a hit in the local cache
 idle_allocCache(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in cache[self] :
@@ -243,14 +243,14 @@ idle_allocCache(self) ==
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
        /\ UNCHANGED << head, next, where, mapped, fault, lock, pc, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:126  idle -> L1: pool_get_from_cache: local cache empty, go to the shared list
+\* spec/lib/pool.ts:152  idle -> L1: pool_get_from_cache: local cache empty, go to the shared list
 idle_alloc(self) ==
   /\ pc[self] = "idle"
   /\ (Cardinality(cache[self]) = 0)
   /\ pc' = [pc EXCEPT ![self] = "L1"]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:130  idle -> idle: pool_free: the block stays in the local cache
+\* spec/lib/pool.ts:156  idle -> idle: pool_free: the block stays in the local cache
 idle_freeKeep(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
@@ -258,7 +258,7 @@ idle_freeKeep(self) ==
        /\ cache' = [cache EXCEPT ![self] = (cache[self] \cup {b})]
        /\ UNCHANGED << head, next, where, mapped, fault, lock, pc, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:134  idle -> M2: pool_free: the block is evicted from the local cache to the shared list
+\* spec/lib/pool.ts:160  idle -> M2: pool_free: the block is evicted from the local cache to the shared list
 idle_freePush(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
@@ -267,7 +267,7 @@ idle_freePush(self) ==
        /\ blk' = [blk EXCEPT ![self] = b]
        /\ UNCHANGED << head, next, where, mapped, fault, lock, cache, fw, pp, nn >>
 
-\* spec/lib/pool.ts:138  idle -> K1: pool_flush
+\* spec/lib/pool.ts:164  idle -> K1: pool_flush
 idle_flush(self) ==
   /\ pc[self] = "idle"
   /\ Flush
@@ -275,7 +275,7 @@ idle_flush(self) ==
   /\ pc' = [pc EXCEPT ![self] = "K1"]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:141  os -> idle: malloc() may return any address the OS holds, including one freed before
+\* spec/lib/pool.ts:167  os -> idle: malloc() may return any address the OS holds, including one freed before
 os_get(self) ==
   /\ pc[self] = "os"
   /\ \E b \in {b \in Blocks : ~mapped[b]} :
@@ -285,14 +285,14 @@ os_get(self) ==
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
        /\ UNCHANGED << head, next, fault, lock, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:145  os -> idle: every block is in use: the allocation fails
+\* spec/lib/pool.ts:171  os -> idle: every block is in use: the allocation fails
 os_none(self) ==
   /\ pc[self] = "os"
   /\ (Cardinality({b \in Blocks : ~mapped[b]}) = 0)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:147  walk -> walk: n := t.next; free(t)
+\* spec/lib/pool.ts:173  walk -> walk: n := t.next; free(t)
 walk_free(self) ==
   /\ pc[self] = "walk"
   /\ (fw[self] # NULL)
@@ -304,14 +304,14 @@ walk_free(self) ==
   /\ mapped' = [mapped EXCEPT ![fw[self]] = FALSE]
   /\ UNCHANGED << head, lock, pc, held, cache, blk, pp, nn >>
 
-\* spec/lib/pool.ts:152  walk -> idle
+\* spec/lib/pool.ts:178  walk -> idle
 walk_done(self) ==
   /\ pc[self] = "walk"
   /\ (fw[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:102
+\* spec/lib/pool.ts:128
 Thread(self) ==
   \/ L1(self)
   \/ L2(self)

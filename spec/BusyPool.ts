@@ -5,7 +5,7 @@
  * same way. Steps D*, E*, H* of ALGORITHMS.md section B.
  */
 import { BUSY, NULL, holds, ptr, protocol } from '../src/dsl/index.ts';
-import { crowdedFree, poolProtocol } from './lib/pool.ts';
+import { crowdedFree, poolConfigs, poolProtocol } from './lib/pool.ts';
 
 export default protocol('BusyPool', (p) => {
   poolProtocol(p, {
@@ -70,8 +70,5 @@ export default protocol('BusyPool', (p) => {
       return 'H1';
     },
   });
-  p.config('small', { constants: { T: 2, N: 2, OsFree: true, Flush: false }, expect: holds() });
-  p.config('standard', { constants: { T: 3, N: 2, OsFree: true, Flush: true }, expect: holds() });
-  p.config('flush', { constants: { T: 2, N: 2, OsFree: true, Flush: true }, expect: holds(), doc: 'small, with pool_flush' });
-  p.config('noOsFree', { constants: { T: 2, N: 2, OsFree: false, Flush: false }, expect: holds() });
+  poolConfigs(p, { small: holds(), standard: holds(), flush: holds(), noOsFree: holds() });
 }, 'HAProxy after the fix: self-locked head with POOL_BUSY via XCHG');

@@ -6,7 +6,7 @@
  */
 import { NULL, and, bool, holds, int, ptr, protocol, violates } from '../src/dsl/index.ts';
 import { casPush } from './lib/cas-push.ts';
-import { poolProtocol } from './lib/pool.ts';
+import { poolConfigs, poolProtocol } from './lib/pool.ts';
 
 export default protocol('DwcasPool', (p) => {
   const MaxSeq = p.constant('MaxSeq', 'int', 'bound on seq for model checking (a state constraint)');
@@ -65,20 +65,14 @@ export default protocol('DwcasPool', (p) => {
       return 'C1';
     },
   });
-  const bounded = seqRef.le(MaxSeq);
-  p.config('small', {
-    constants: { T: 2, N: 2, OsFree: true, Flush: false, MaxSeq: 4 }, constraint: bounded,
-    expect: violates('NoUseAfterFree'),
-    doc: 'the GH #1275 race: a stale head is dereferenced after another thread gave it to the OS',
-  });
-  p.config('standard', { constants: { T: 3, N: 2, OsFree: true, Flush: true, MaxSeq: 4 }, constraint: bounded, expect: violates('NoUseAfterFree') });
-  p.config('flush', {
-    constants: { T: 2, N: 2, OsFree: true, Flush: true, MaxSeq: 4 }, constraint: bounded,
-    expect: violates('NoUseAfterFree'),
-    doc: 'pool_flush frees a block another thread is about to dereference: the same race through the flush',
-  });
-  p.config('noOsFree', {
-    constants: { T: 2, N: 2, OsFree: false, Flush: false, MaxSeq: 4 }, constraint: bounded, expect: holds(),
-    doc: 'the commit message: "there is no problem as long as the item remains mapped in memory"',
+  const uaf = violates('NoUseAfterFree');
+  poolConfigs(p, { small: uaf, standard: uaf, flush: uaf, noOsFree: holds() }, {
+    constants: { MaxSeq: 4 },
+    constraint: seqRef.le(MaxSeq),
+    docs: {
+      small: 'the GH #1275 race: a stale head is dereferenced after another thread gave it to the OS',
+      flush: 'pool_flush frees a block another thread is about to dereference: the same race through the flush',
+      noOsFree: 'the commit message: "there is no problem as long as the item remains mapped in memory"',
+    },
   });
 }, 'HAProxy before the fix: lockless pop with DWCAS on {head, seq}');

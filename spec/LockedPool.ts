@@ -4,7 +4,7 @@
  * compared with. Steps L*, M* and the locked flush.
  */
 import { NULL, holds, int, ptr, protocol, self } from '../src/dsl/index.ts';
-import { crowdedFree, poolProtocol } from './lib/pool.ts';
+import { crowdedFree, poolConfigs, poolProtocol } from './lib/pool.ts';
 
 export default protocol('LockedPool', (p) => {
   poolProtocol(p, {
@@ -60,8 +60,5 @@ export default protocol('LockedPool', (p) => {
       return 'K1';
     },
   });
-  p.config('small', { constants: { T: 2, N: 2, OsFree: true, Flush: false }, expect: holds() });
-  p.config('standard', { constants: { T: 3, N: 2, OsFree: true, Flush: true }, expect: holds() });
-  p.config('flush', { constants: { T: 2, N: 2, OsFree: true, Flush: true }, expect: holds(), doc: 'small, with pool_flush' });
-  p.config('noOsFree', { constants: { T: 2, N: 2, OsFree: false, Flush: false }, expect: holds() });
+  poolConfigs(p, { small: holds(), standard: holds(), flush: holds(), noOsFree: holds() });
 }, 'The locked pool: a spinlock around every list access (the reference)');

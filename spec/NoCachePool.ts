@@ -5,7 +5,7 @@
  * never keeping a block in the local cache), and it holds every property trivially.
  */
 import { holds, protocol } from '../src/dsl/index.ts';
-import { crowdedFree, poolProtocol } from './lib/pool.ts';
+import { crowdedFree, poolConfigs, poolProtocol } from './lib/pool.ts';
 
 export default protocol('NoCachePool', (p) => {
   poolProtocol(p, {
@@ -26,7 +26,5 @@ export default protocol('NoCachePool', (p) => {
       return 'nocache_flush';
     },
   });
-  p.config('small', { constants: { T: 2, N: 2, OsFree: true, Flush: false }, expect: holds() });
-  p.config('standard', { constants: { T: 3, N: 2, OsFree: true, Flush: true }, expect: holds() });
-  p.config('flush', { constants: { T: 2, N: 2, OsFree: true, Flush: true }, expect: holds(), doc: 'small, with pool_flush' });
+  poolConfigs(p, { small: holds(), standard: holds(), flush: holds() });
 }, 'No pool: every allocation from the OS, every free to the OS (the baseline)');

@@ -4,9 +4,9 @@
  * the use-after-free of the seed commit and the classic ABA. pool_flush detaches the list with a
  * single-word CAS, as HAProxy did until b6fa08bc7.
  */
-import { NULL, holds, ptr, protocol, violates } from '../src/dsl/index.ts';
+import { NULL, ptr, protocol, violates } from '../src/dsl/index.ts';
 import { casPush } from './lib/cas-push.ts';
-import { poolProtocol } from './lib/pool.ts';
+import { poolConfigs, poolProtocol } from './lib/pool.ts';
 
 export default protocol('TreiberPool', (p) => {
   poolProtocol(p, {
@@ -42,11 +42,8 @@ export default protocol('TreiberPool', (p) => {
       return 'F1';
     },
   });
-  p.config('small', { constants: { T: 2, N: 2, OsFree: true, Flush: false }, expect: violates('NoUseAfterFree', 'FreeListIntact', 'NoDoubleAlloc') });
-  p.config('standard', { constants: { T: 3, N: 2, OsFree: true, Flush: true }, expect: violates('NoUseAfterFree', 'FreeListIntact', 'NoDoubleAlloc') });
-  p.config('flush', { constants: { T: 2, N: 2, OsFree: true, Flush: true }, expect: violates('NoUseAfterFree', 'FreeListIntact', 'NoDoubleAlloc'), doc: 'small, with pool_flush' });
-  p.config('noOsFree', {
-    constants: { T: 2, N: 2, OsFree: false, Flush: false }, expect: violates('FreeListIntact', 'NoDoubleAlloc'),
-    doc: 'blocks stay mapped: what is left is the plain ABA of a CAS without a counter',
+  const broken = violates('NoUseAfterFree', 'FreeListIntact', 'NoDoubleAlloc');
+  poolConfigs(p, { small: broken, standard: broken, flush: broken, noOsFree: violates('FreeListIntact', 'NoDoubleAlloc') }, {
+    docs: { noOsFree: 'blocks stay mapped: what is left is the plain ABA of a CAS without a counter' },
   });
 }, 'Textbook Treiber stack: single-word CAS on the head, no sequence counter (ABA-prone)');

@@ -24,7 +24,7 @@ import {
   setOf, setType, type DomainRef, type E, type LocalRef, type ProcBuilder, type ProtocolBuilder, type Ref,
   type Val,
 } from '../../src/dsl/index.ts';
-import type { Assign } from '../../src/dsl/ir.ts';
+import type { Assign, Expectation } from '../../src/dsl/ir.ts';
 
 export const WHERE = enumOf('os', 'list', 'thread', 'flush');
 
@@ -67,6 +67,32 @@ export interface Variant<V> {
   flush(ctx: PoolCtx & V): string;
   /** Where the free list starts (a ghost when the head can be BUSY). Default: head. */
   listHead?(ctx: PoolCtx & V): E;
+}
+
+/**
+ * The configurations every pool spec is checked in (sizes kept small enough for 2 cores):
+ * `small` (2 threads, 2 blocks, blocks can go back to the OS, no flush) for the tests, `standard`
+ * (3 threads, with pool_flush) for the main job, `flush` (small with pool_flush), and `noOsFree`
+ * (nothing ever goes back to the OS). `expect` gives each one's verdict; omit `noOsFree` for a spec
+ * that cannot run without the OS.
+ */
+export function poolConfigs(
+  p: ProtocolBuilder,
+  expect: { small: Expectation; standard: Expectation; flush: Expectation; noOsFree?: Expectation },
+  extra: { constants?: Record<string, number | boolean>; constraint?: Val; docs?: Partial<Record<'small' | 'standard' | 'flush' | 'noOsFree', string>> } = {},
+): void {
+  const sizes = {
+    small: { T: 2, N: 2, OsFree: true, Flush: false },
+    standard: { T: 3, N: 2, OsFree: true, Flush: true },
+    flush: { T: 2, N: 2, OsFree: true, Flush: true },
+    noOsFree: { T: 2, N: 2, OsFree: false, Flush: false },
+  };
+  const docs = { flush: 'small, with pool_flush', noOsFree: 'no block ever goes back to the OS', ...extra.docs };
+  for (const name of ['small', 'standard', 'flush', 'noOsFree'] as const) {
+    const e = expect[name];
+    if (!e) continue;
+    p.config(name, { constants: { ...sizes[name], ...extra.constants }, constraint: extra.constraint, expect: e, doc: docs[name as keyof typeof docs] });
+  }
 }
 
 /** Shared across variants: the crowded branch of a push ends here (free to the OS). */

@@ -1,5 +1,8 @@
 /** Argument checks shared by the commands: each returns the value, or a one-line message. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Config, Model } from '../dsl/ir.ts';
+import { EXIT } from './command.ts';
+import { loadModels } from './load-models.ts';
 import { freshSeed, isSeed, MAX_SEED, type Seed } from '../engine/random.ts';
 
 export function count(s: string | undefined, dflt: number, what: string): number | string {
@@ -31,4 +34,32 @@ export function pickConfig(model: Model, name: string | undefined): Config | str
   const want = name ?? (model.configs.some((c) => c.name === 'small') ? 'small' : model.configs[0]?.name);
   const c = model.configs.find((x) => x.name === want);
   return c ?? `${model.name} has no configuration ${want ?? ''}; configurations: ${model.configs.map((x) => x.name).join(', ')}`;
+}
+
+
+/** Prints `poolspec <command>: message` and the usage; the exit code for usage errors. */
+export function usageError(command: string, usage: string, message: string): number {
+  console.error(`poolspec ${command}: ${message}\n${usage}`);
+  return EXIT.ERROR;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Parses a command's arguments; on a usage error prints it and returns the exit code instead. */
+export function parseCommand<O extends Options>(command: string, usage: string, argv: string[], options: O) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, options, strict: true });
+  } catch (err) {
+    return usageError(command, usage, (err as Error).message.split('\n')[0]);
+  }
+}
+
+/** The one spec a command works on, and its configuration (`small` unless named). */
+export async function oneSpec(command: string, usage: string, positionals: string[], configName: string | undefined): Promise<{ model: Model; config: Config } | number> {
+  if (positionals.length !== 1) return usageError(command, usage, positionals.length ? `one spec at a time, got ${positionals.join(' ')}` : 'name a spec');
+  const models = await loadModels(positionals);
+  if (!models) return EXIT.ERROR;
+  const config = pickConfig(models[0], configName);
+  if (typeof config === 'string') return usageError(command, usage, config);
+  return { model: models[0], config };
 }

@@ -6,7 +6,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatError, type PoolspecError } from '../../errors.ts';
 import type { Model } from '../../dsl/ir.ts';
 import { generateAll } from '../../codegen/generate.ts';
@@ -18,7 +17,7 @@ import { formatTable } from '../../report/table.ts';
 import { formatTrace } from '../../report/trace-text.ts';
 import { EXIT, type Command } from '../command.ts';
 import { loadModels } from '../load-models.ts';
-import { count } from '../args.ts';
+import { count, parseCommand, usageError as usageErr } from '../args.ts';
 import { pluscalBackend } from '../../check/pluscal-backend.ts';
 import { formatItf, toItf } from '../../engine/itf.ts';
 
@@ -29,29 +28,19 @@ const BACKENDS: Record<string, Backend[]> = {
 const usage = `usage: poolspec check [SPEC...] [--config NAME] [--backend tla|pluscal|both|engine|all]
                       [--workers N] [--timeout SECONDS] [--json] [--no-gen] [--out-itf FILE]`;
 
-function usageError(message: string): number {
-  console.error(`poolspec check: ${message}\n${usage}`);
-  return EXIT.ERROR;
-}
+const usageError = (message: string) => usageErr('check', usage, message);
 
 const command: Command = {
   name: 'check',
   summary: 'check every spec × configuration with TLC (or the engine) and print the verdict table',
   usage,
   async run(argv) {
-    let args;
-    try {
-      args = parseArgs({
-        args: argv, allowPositionals: true,
-        options: {
+    const args = parseCommand('check', usage, argv, {
           config: { type: 'string' }, backend: { type: 'string', default: 'tla' }, workers: { type: 'string' },
           timeout: { type: 'string' }, json: { type: 'boolean' }, 'no-gen': { type: 'boolean' },
           'out-itf': { type: 'string' },
-        },
-      });
-    } catch (err) {
-      return usageError((err as Error).message);
-    }
+    });
+    if (typeof args === 'number') return args;
     const { values } = args;
     const backends = BACKENDS[values.backend ?? 'tla'];
     if (!backends) return usageError(`unknown backend ${values.backend}`);

@@ -1,25 +1,22 @@
 /** `poolspec gen [--check]`: emit generated/ from spec/, or fail when generated/ is stale. */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatError } from '../../errors.ts';
 import { generateAll } from '../../codegen/generate.ts';
 import { GENERATED_DIR, compareDir, writeDir } from '../../codegen/output-dir.ts';
 import { EXIT, type Command } from '../command.ts';
 import { loadModels } from '../load-models.ts';
+import { parseCommand } from '../args.ts';
 import { locateJar } from '../../tlc/index.ts';
+
+const usage = 'usage: poolspec gen [SPEC...] [--check] [--out DIR]';
 
 const command: Command = {
   name: 'gen',
   summary: 'emit the TLA+ and PlusCal models of the specs into generated/ (--check: fail when stale)',
-  usage: 'usage: poolspec gen [SPEC...] [--check] [--out DIR]',
+  usage,
   async run(argv) {
-    let args;
-    try {
-      args = parseArgs({ args: argv, allowPositionals: true, options: { check: { type: 'boolean' }, out: { type: 'string' } } });
-    } catch (err) {
-      console.error(`poolspec gen: ${(err as Error).message}`);
-      return EXIT.ERROR;
-    }
+    const args = parseCommand('gen', usage, argv, { check: { type: 'boolean' }, out: { type: 'string' } });
+    if (typeof args === 'number') return args;
     const models = await loadModels(args.positionals);
     if (!models) return EXIT.ERROR;
     const jar = await locateJar();

@@ -5,7 +5,6 @@
  * Exit codes: 0 the runtime followed the trace, 1 it did not, 2 usage or tool error.
  */
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { formatError } from '../../errors.ts';
 import type { Model } from '../../dsl/ir.ts';
 import { checkWithTlc } from '../../check/check.ts';
@@ -13,16 +12,12 @@ import { replay } from '../../conformance/replay.ts';
 import { fromItf } from '../../engine/itf.ts';
 import type { TraceStep } from '../../engine/trace.ts';
 import { locateJar } from '../../tlc/index.ts';
-import { pickConfig } from '../args.ts';
+import { oneSpec, parseCommand, usageError as usageErr } from '../args.ts';
 import { EXIT, type Command } from '../command.ts';
-import { loadModels } from '../load-models.ts';
 
 const usage = 'usage: poolspec replay SPEC [--config NAME] [--trace FILE] [--json]\n  FILE: an ITF trace (check/simulate --out-itf) or the JSON of `check --json` (its first trace)';
 
-function usageError(message: string): number {
-  console.error(`poolspec replay: ${message}\n${usage}`);
-  return EXIT.ERROR;
-}
+const usageError = (message: string) => usageErr('replay', usage, message);
 
 /** A trace from an ITF file or from `check --json` output. */
 function readTrace(file: string): TraceStep[] | string {
@@ -56,19 +51,12 @@ const command: Command = {
   summary: 'drive the runtime through TLC\'s counterexample step for step, comparing states and catching faults',
   usage,
   async run(argv) {
-    let args;
-    try {
-      args = parseArgs({ args: argv, allowPositionals: true, options: { config: { type: 'string' }, trace: { type: 'string' }, json: { type: 'boolean' } } });
-    } catch (err) {
-      return usageError((err as Error).message.split('\n')[0]);
-    }
+    const args = parseCommand('replay', usage, argv, { config: { type: 'string' }, trace: { type: 'string' }, json: { type: 'boolean' } });
+    if (typeof args === 'number') return args;
     const { values, positionals } = args;
-    if (positionals.length !== 1) return usageError(positionals.length ? `one spec at a time, got ${positionals.join(' ')}` : 'name a spec');
-    const models = await loadModels(positionals);
-    if (!models) return EXIT.ERROR;
-    const model = models[0];
-    const config = pickConfig(model, values.config);
-    if (typeof config === 'string') return usageError(config);
+    const spec = await oneSpec('replay', usage, positionals, values.config);
+    if (typeof spec === 'number') return spec;
+    const { model, config } = spec;
 
     let trace: TraceStep[];
     let violated: string | null = null;

@@ -5,23 +5,18 @@
  * step the model does not accept, 2 usage error.
  */
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { jsonTrace } from '../../check/result.ts';
 import { accept } from '../../conformance/accept.ts';
 import { formatItf, toItf } from '../../engine/itf.ts';
 import { formatTrace } from '../../report/trace-text.ts';
 import { runScheduled, type Schedule } from '../../runtime/scheduler.ts';
-import { count, pickConfig, seedArg } from '../args.ts';
+import { count, oneSpec, parseCommand, seedArg, usageError as usageErr } from '../args.ts';
 import { EXIT, type Command } from '../command.ts';
-import { loadModels } from '../load-models.ts';
 
 const usage = `usage: poolspec run SPEC [--config NAME] [--schedule random|roundrobin|FILE] [--seed S] [--steps K] [--json] [--out-itf FILE]
   FILE: a JSON array of process ids, the process that takes each step`;
 
-function usageError(message: string): number {
-  console.error(`poolspec run: ${message}\n${usage}`);
-  return EXIT.ERROR;
-}
+const usageError = (message: string) => usageErr('run', usage, message);
 
 function scheduleArg(s: string | undefined): Schedule | string {
   if (s === undefined || s === 'random') return { kind: 'random' };
@@ -41,29 +36,19 @@ const command: Command = {
   summary: 'run the spec\'s runtime under the deterministic scheduler and check every step against the model',
   usage,
   async run(argv) {
-    let args;
-    try {
-      args = parseArgs({
-        args: argv, allowPositionals: true,
-        options: {
+    const args = parseCommand('run', usage, argv, {
           config: { type: 'string' }, schedule: { type: 'string' }, seed: { type: 'string' }, steps: { type: 'string' },
           json: { type: 'boolean' }, 'out-itf': { type: 'string' },
-        },
-      });
-    } catch (err) {
-      return usageError((err as Error).message.split('\n')[0]);
-    }
+    });
+    if (typeof args === 'number') return args;
     const { values, positionals } = args;
-    if (positionals.length !== 1) return usageError(positionals.length ? `one spec at a time, got ${positionals.join(' ')}` : 'name a spec');
     const steps = count(values.steps, 100, '--steps');
     const seed = seedArg(values.seed);
     const schedule = scheduleArg(values.schedule);
     for (const x of [steps, seed, schedule]) if (typeof x === 'string') return usageError(x);
-    const models = await loadModels(positionals);
-    if (!models) return EXIT.ERROR;
-    const model = models[0];
-    const config = pickConfig(model, values.config);
-    if (typeof config === 'string') return usageError(config);
+    const spec = await oneSpec('run', usage, positionals, values.config);
+    if (typeof spec === 'number') return spec;
+    const { model, config } = spec;
 
     let run;
     try {

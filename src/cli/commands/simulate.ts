@@ -4,59 +4,44 @@
  * replays it. Exit codes: 0 no violation found, 1 a violation found, 2 usage or evaluation error.
  */
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { formatError } from '../../errors.ts';
 import type { Model } from '../../dsl/ir.ts';
 import { jsonTrace } from '../../check/result.ts';
 import { formatItf, toItf } from '../../engine/itf.ts';
 import type { Seed } from '../../engine/random.ts';
-import { count, pickConfig, seedArg } from '../args.ts';
+import { count, oneSpec, parseCommand, seedArg, usageError as usageErr } from '../args.ts';
 import { simulate, type SimulateResult } from '../../engine/simulate.ts';
 import { machine } from '../../engine/step.ts';
 import { formatTrace } from '../../report/trace-text.ts';
 import { EXIT, type Command } from '../command.ts';
-import { loadModels } from '../load-models.ts';
 
 const DEFAULT_RUNS = 100;
 const DEFAULT_DEPTH = 100;
 
 const usage = `usage: poolspec simulate SPEC [--config NAME] [--runs N] [--depth D] [--seed S] [--json] [--out-itf FILE]`;
 
-function usageError(message: string): number {
-  console.error(`poolspec simulate: ${message}\n${usage}`);
-  return EXIT.ERROR;
-}
+const usageError = (message: string) => usageErr('simulate', usage, message);
 
 const command: Command = {
   name: 'simulate',
   summary: 'run random behaviours of a spec with the engine, checking invariants (reproducible by seed)',
   usage,
   async run(argv) {
-    let args;
-    try {
-      args = parseArgs({
-        args: argv, allowPositionals: true,
-        options: {
+    const args = parseCommand('simulate', usage, argv, {
           config: { type: 'string' }, runs: { type: 'string' }, depth: { type: 'string' }, seed: { type: 'string' },
           json: { type: 'boolean' }, 'out-itf': { type: 'string' },
-        },
-      });
-    } catch (err) {
-      return usageError((err as Error).message.split('\n')[0]);
-    }
+    });
+    if (typeof args === 'number') return args;
     const { values, positionals } = args;
-    if (positionals.length !== 1) return usageError(positionals.length ? `one spec at a time, got ${positionals.join(' ')}` : 'name a spec');
     const runs = count(values.runs, DEFAULT_RUNS, '--runs');
     const depth = count(values.depth, DEFAULT_DEPTH, '--depth');
     const seed = seedArg(values.seed);
     for (const x of [runs, depth, seed]) if (typeof x === 'string') return usageError(x);
     if (values['out-itf'] === '') return usageError('--out-itf needs a file name');
 
-    const models = await loadModels(positionals);
-    if (!models) return EXIT.ERROR;
-    const model = models[0];
-    const config = pickConfig(model, values.config);
-    if (typeof config === 'string') return usageError(config);
+    const spec = await oneSpec('simulate', usage, positionals, values.config);
+    if (typeof spec === 'number') return spec;
+    const { model, config } = spec;
     const configName = config.name;
 
     const opts = { runs: runs as number, depth: depth as number, seed: seed as Seed };

@@ -4,20 +4,15 @@
  * block. With --repeat, runs several times and reports the median time to the first fault.
  * Exit codes: 0 no fault and exact accounting, 1 a fault or a lost/duplicated block, 2 usage error.
  */
-import { parseArgs } from 'node:util';
 import { nextSeed } from '../../engine/random.ts';
 import { stress, type StressResult } from '../../runtime/stress.ts';
-import { count, probability, seconds, seedArg } from '../args.ts';
+import { count, oneSpec, parseCommand, probability, seconds, seedArg, usageError as usageErr } from '../args.ts';
 import { EXIT, type Command } from '../command.ts';
-import { loadModels } from '../load-models.ts';
 
 const usage = `usage: poolspec stress SPEC [--threads N] [--seconds S] [--seed S] [--chaos P] [--blocks N]
                        [--block-size BYTES] [--crowded P] [--config NAME] [--repeat N] [--json]`;
 
-function usageError(message: string): number {
-  console.error(`poolspec stress: ${message}\n${usage}`);
-  return EXIT.ERROR;
-}
+const usageError = (message: string) => usageErr('stress', usage, message);
 
 const clean = (r: StressResult) => r.faultCount === 0 && r.accounting.lost === 0 && r.accounting.duplicated === 0 && r.errors.length === 0;
 
@@ -33,21 +28,13 @@ const command: Command = {
   summary: 'run the spec\'s pool on real worker threads (SharedArrayBuffer + Atomics): faults and block accounting',
   usage,
   async run(argv) {
-    let args;
-    try {
-      args = parseArgs({
-        args: argv, allowPositionals: true,
-        options: {
+    const args = parseCommand('stress', usage, argv, {
           threads: { type: 'string' }, seconds: { type: 'string' }, seed: { type: 'string' }, chaos: { type: 'string' },
           blocks: { type: 'string' }, 'block-size': { type: 'string' }, crowded: { type: 'string' }, config: { type: 'string' },
           repeat: { type: 'string' }, json: { type: 'boolean' },
-        },
-      });
-    } catch (err) {
-      return usageError((err as Error).message.split('\n')[0]);
-    }
+    });
+    if (typeof args === 'number') return args;
     const { values, positionals } = args;
-    if (positionals.length !== 1) return usageError(positionals.length ? `one spec at a time, got ${positionals.join(' ')}` : 'name a spec');
     const threads = count(values.threads, 2, '--threads');
     const secs = seconds(values.seconds, 5, '--seconds');
     const seed = seedArg(values.seed);
@@ -59,11 +46,10 @@ const command: Command = {
     for (const x of [threads, secs, seed, chaos, crowded, blocks, blockSize, repeat]) if (typeof x === 'string') return usageError(x);
     if ((blockSize as number) % 8 !== 0) return usageError(`--block-size must be a multiple of 8, got ${blockSize}`);
 
-    const models = await loadModels(positionals);
-    if (!models) return EXIT.ERROR;
-    const model = models[0];
-    const config = values.config ?? 'standard';
-    if (!model.configs.some((c) => c.name === config)) return usageError(`${model.name} has no configuration ${config}`);
+    const spec = await oneSpec('stress', usage, positionals, values.config ?? 'standard');
+    if (typeof spec === 'number') return spec;
+    const { model } = spec;
+    const config = spec.config.name;
     if (!['head', 'next'].every((v) => model.vars.some((x) => x.name === v))) return usageError(`${model.name} is not a pool spec (no head/next)`);
 
     const runs: StressResult[] = [];
