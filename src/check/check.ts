@@ -29,9 +29,7 @@ export interface CheckOptions {
   onProgress?: (text: string) => void;
 }
 
-function base(model: Model, config: Config, backend: Backend): Omit<CheckResult, 'verdict' | 'violated' | 'matchesExpected' | 'distinctStates' | 'statesGenerated' | 'depth' | 'seconds' | 'trace' | 'errors'> {
-  return { spec: model.name, config: config.name, backend, expected: config.expect };
-}
+const base = (model: Model, config: Config, backend: Backend) => ({ spec: model.name, config: config.name, backend, expected: config.expect });
 
 export function checkWithEngine(model: Model, config: Config): CheckResult {
   const res = explore(machine(model, config.name));

@@ -32,11 +32,6 @@ export class Instance {
   state(): State {
     return this.shared.project(this.procs.map((p) => ({ id: p.id, pc: p.pc, locals: p.locals })));
   }
-
-  /** Executes one step of process `id`; null when it has nothing enabled. */
-  step(id: number, choose: Chooser): StepResult | null {
-    return this.proc(id).step(choose);
-  }
 }
 
 /** A step of a recorded run: the trace step plus the faults the runtime saw during it. */

@@ -272,6 +272,10 @@ export class RuntimeProcess {
 
     const writes = this.evalWrites(t.effects, env);
     this.writeHook?.(t, writes);
+    // Locals are computed now, from the same reads (pre-state), and assigned once the step commits.
+    const localWrites = t.effects.filter((a) => a.target.kind === 'local').map((a) => ({
+      name: a.target.name, index: a.target.index ? evaluate(a.target.index, env) : undefined, value: evaluate(a.value, env),
+    }));
     const ghostWords = new Map<string, { word: Word; ws: PendingWrite[] }>();
     for (const w of writes) {
       if (w.v.decl.role !== 'ghost') continue;
@@ -311,10 +315,8 @@ export class RuntimeProcess {
     this.afterMappingChange(before);
 
     // Locals and the control state are the process's own.
-    for (const a of t.effects) {
-      if (a.target.kind !== 'local') continue;
-      const v = evaluate(a.value, env);
-      this.locals[a.target.name] = a.target.index ? update(this.locals[a.target.name], evaluate(a.target.index, env), v) : v;
+    for (const l of localWrites) {
+      this.locals[l.name] = l.index === undefined ? l.value : update(this.locals[l.name], l.index, l.value);
     }
     if (t.to === this.pt.initial && (t.from !== t.to || t.op)) this.opCount += 1;
     this.pc = t.to;
@@ -373,11 +375,6 @@ export class RuntimeProcess {
       if (was && !now) this.shared.memory.fillPayload(b, 0xde);
       else if (!was && now) this.shared.memory.fillPayload(b, 0);
     }
-  }
-
-  /** For projections: the value of a local (as the engine stores it). */
-  localValue(name: string): Value {
-    return this.locals[name];
   }
 }
 
