@@ -30,6 +30,7 @@ import {
   GENERATED_BY, RECURSIVE_HELPERS, configConstraintName, pos, procIdRanges, propertyDefinitions,
 } from './tla.ts';
 import { conjuncts, idsName, tlaExpr, type PrintCtx } from './tla-expr.ts';
+import { readsOf, someExpr } from '../dsl/print.ts';
 
 export const PCAL_SUFFIX = '_pcal';
 export const pluscalModuleName = (model: Model) => `${model.name}${PCAL_SUFFIX}`;
@@ -84,39 +85,6 @@ export function stripOuterParens(s: string): string {
 
 /** Operators that bind tighter than `/\`: their conjuncts need no parentheses in a `/\` list. */
 const TIGHT = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'in', 'notin', 'subseteq']);
-
-/** State variables (shared, ghost, locals, pc) an expression reads. */
-function readsOf(e: Expr | undefined, out = new Set<string>()): Set<string> {
-  if (!e) return out;
-  const r = (x: Expr) => readsOf(x, out);
-  switch (e.op) {
-    case 'var': out.add(e.name); break;
-    case 'local': out.add(e.name); if (e.proc) r(e.proc); break;
-    case 'pc': out.add('pc'); r(e.proc); break;
-    case 'not': r(e.arg); break;
-    case 'bin': r(e.a); r(e.b); break;
-    case 'ite': r(e.cond); r(e.then); r(e.else); break;
-    case 'index': r(e.arr); r(e.idx); break;
-    case 'except': r(e.arr); r(e.idx); r(e.value); break;
-    case 'setOf': e.elems.forEach(r); break;
-    case 'card': r(e.arg); break;
-    case 'quant': r(e.over); r(e.body); break;
-    case 'filter': r(e.over); r(e.cond); break;
-    case 'map': r(e.body); break;
-    case 'listNodes': case 'listAcyclic': r(e.start); r(e.link); break;
-    default: break;
-  }
-  return out;
-}
-
-/** Whether some sub-expression of `e` satisfies `pred`. */
-function someExpr(e: Expr, pred: (x: Expr) => boolean): boolean {
-  if (pred(e)) return true;
-  return Object.values(e).some((v) =>
-    Array.isArray(v)
-      ? v.some((y) => y && typeof y === 'object' && 'op' in y && someExpr(y as Expr, pred))
-      : v !== null && typeof v === 'object' && 'op' in v && someExpr(v as Expr, pred));
-}
 
 const mentionsLocal = (e: Expr): boolean => someExpr(e, (x) => x.op === 'local');
 
@@ -257,14 +225,14 @@ export function orderEffects(effects: Assign[], op: AtomicOp | null): Stmt[][] {
   if (op) {
     stmts.push({
       writes: new Set(op.assigns.map((a) => a.target.name)),
-      reads: new Set(op.assigns.flatMap((a) => [...readsOf(a.value), ...readsOf(a.target.index)])),
+      reads: readsOf(...op.assigns.flatMap((a) => [a.value, a.target.index])),
       assigns: op.assigns, macro: op.call, first: op.kind !== 'xchg',
     });
   }
   const byVar = new Map<string, Assign[]>();
   for (const a of rest) byVar.set(a.target.name, [...(byVar.get(a.target.name) ?? []), a]);
   for (const [name, as] of byVar) {
-    stmts.push({ writes: new Set([name]), reads: new Set(as.flatMap((a) => [...readsOf(a.value), ...readsOf(a.target.index)])), assigns: as });
+    stmts.push({ writes: new Set([name]), reads: readsOf(...as.flatMap((a) => [a.value, a.target.index])), assigns: as });
   }
   const out: Stmt[][] = [];
   const remaining = [...stmts];

@@ -4,13 +4,12 @@
  * state projected onto the model's variables with the trace's state.
  */
 import type { Model } from '../dsl/ir.ts';
-import { evaluate } from '../engine/eval.ts';
 import type { TraceStep } from '../engine/trace.ts';
 import type { State } from '../engine/value.ts';
 import { diffStates } from '../report/render.ts';
 import { forced, Instance } from '../runtime/instance.ts';
 import type { Fault } from '../runtime/process.ts';
-import { accountPool, type Accounting } from '../runtime/pool-accounting.ts';
+import { accountPool, isPoolModel, mappedIn, type Accounting } from '../runtime/pool-accounting.ts';
 
 export interface ReplayResult {
   spec: string;
@@ -31,13 +30,6 @@ export interface ReplayResult {
   trace: TraceStep[];
 }
 
-export function mappedIn(model: Model, consts: Record<string, number | boolean>, s: State): (b: number) => boolean {
-  const mem = model.memory;
-  if (!mem) return () => true;
-  return (b) => evaluate(mem.mapped, { model, consts, state: s, bound: new Map([[mem.v, b]]) }) === true;
-}
-
-const isPool = (model: Model) => ['head', 'next', 'held', 'cache', 'blk', 'fw'].every((v) => model.vars.some((x) => x.name === v) || model.procTypes.some((p) => p.locals.some((l) => l.name === v)));
 
 export function replay(model: Model, config: string, trace: TraceStep[], opts: { blockSize?: number } = {}): ReplayResult {
   const inst = new Instance(model, config, { blockSize: opts.blockSize });
@@ -76,7 +68,7 @@ export function replay(model: Model, config: string, trace: TraceStep[], opts: {
     }
   }
   result.faultStep = result.faults[0]?.step ?? null;
-  if (isPool(model)) {
+  if (isPoolModel(model)) {
     const final = inst.state();
     result.accounting = accountPool(final, mappedIn(model, consts, final));
   }

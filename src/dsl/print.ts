@@ -70,3 +70,23 @@ export function walkExpr(e: Expr, f: (x: Expr, parent?: Expr) => void, parent?: 
   }
   for (const k of kids) walkExpr(k, f, e);
 }
+
+/** Whether some sub-expression of `e` satisfies `pred`. */
+export function someExpr(e: Expr, pred: (x: Expr) => boolean): boolean {
+  let found = false;
+  walkExpr(e, (x) => { if (!found && pred(x)) found = true; });
+  return found;
+}
+
+/** The state variables (shared, ghost, locals, and `pc`) the expressions read. */
+export function readsOf(...es: (Expr | undefined)[]): Set<string> {
+  const out = new Set<string>();
+  for (const e of es) {
+    if (!e) continue;
+    walkExpr(e, (x) => {
+      if (x.op === 'var' || x.op === 'local') out.add(x.name);
+      else if (x.op === 'pc') out.add('pc');
+    });
+  }
+  return out;
+}

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { PoolspecError, SourcePos } from '../errors.ts';
-import { callerPos } from './source.ts';
+import { callerPos, userFrame } from './source.ts';
 import { DomainRef, E, Ref, lift, withBound, type Val } from './expr.ts';
 import type {
   Assign, Config, ConstantDecl, Expectation, Expr, Fairness, Label, LocalDecl, Model, Param,
@@ -334,19 +334,10 @@ export function protocol(name: string, build: (p: ProtocolBuilder) => void, doc?
     build(makeProtocolBuilder(b));
   } catch (err) {
     // A spec that throws while building is reported at the spec line that threw.
-    const pos = callerPosOf(err) ?? at;
+    const pos = userFrame((err as Error)?.stack) ?? at;
     b.err(pos, 'SPEC_SHAPE', `building protocol ${name} failed: ${(err as Error).message}`);
   }
   return { [PROTOCOL_TAG]: true, model: b.model, buildErrors: b.errors };
-}
-
-function callerPosOf(err: unknown): SourcePos | undefined {
-  const stack = (err as Error)?.stack ?? '';
-  const m = /\(?([^\s()]+\/spec\/[^\s():]+\.ts):(\d+):(\d+)\)?/.exec(stack) ?? /\(?([^\s()]+\/test\/[^\s():]+\.ts):(\d+):(\d+)\)?/.exec(stack);
-  if (!m) return undefined;
-  const file = m[1].replace(/^file:\/\//, '');
-  const rel = file.includes('/spec/') ? `spec/${file.split('/spec/').pop()}` : `test/${file.split('/test/').pop()}`;
-  return { file: rel, line: Number(m[2]), col: Number(m[3]) };
 }
 
 export type { Expr };

@@ -17,15 +17,19 @@ export function relativeToRoot(file: string): string {
   return rel.startsWith('..') ? abs : rel.split(path.sep).join('/');
 }
 
-/** The position of the nearest caller outside the DSL implementation. */
-export function callerPos(): SourcePos {
-  const stack = new Error().stack?.split('\n').slice(1) ?? [];
-  for (const frame of stack) {
+/** The first frame of a stack trace outside the DSL implementation: the user's spec line. */
+export function userFrame(stack: string | undefined): SourcePos | undefined {
+  for (const frame of (stack ?? '').split('\n').slice(1)) {
     const m = FRAME.exec(frame.trim());
     if (!m) continue;
     const file = m[1].startsWith('file://') ? fileURLToPath(m[1]) : m[1];
     if (file.startsWith(DSL_DIR + path.sep) || file.startsWith('node:') || file.includes('node_modules')) continue;
     return { file: relativeToRoot(file), line: Number(m[2]), col: Number(m[3]) };
   }
-  return { file: '<unknown>', line: 0 };
+  return undefined;
+}
+
+/** The position of the nearest caller outside the DSL implementation. */
+export function callerPos(): SourcePos {
+  return userFrame(new Error().stack) ?? { file: '<unknown>', line: 0 };
 }

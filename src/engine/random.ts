@@ -74,6 +74,11 @@ export class Rng {
     }
   }
 
+  /** A uniform number in [0, 1). */
+  unit(): number {
+    return this.nextU32() / 2 ** 32;
+  }
+
   /** A uniformly chosen element of a non-empty array. */
   pick<T>(xs: readonly T[]): T {
     return xs[this.below(xs.length)];

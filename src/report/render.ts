@@ -5,13 +5,12 @@
 import type { Model, Type } from '../dsl/ir.ts';
 import { isSet, type State, type Value } from '../engine/value.ts';
 
+/**
+ * A process's name in traces: `thread1` for process 1 of type Thread. With several process types the
+ * id ranges depend on the configuration's counts, so such processes are named `p<id>`.
+ */
 export function procName(model: Model, id: number): string {
-  let next = 1;
-  for (const pt of model.procTypes) {
-    if (typeof pt.count === 'number' ? id < next + pt.count : true) return `${pt.name.toLowerCase()}${id}`;
-    next += typeof pt.count === 'number' ? pt.count : 0;
-  }
-  return `p${id}`;
+  return model.procTypes.length === 1 ? `${model.procTypes[0].name.toLowerCase()}${id}` : `p${id}`;
 }
 
 export function renderValue(model: Model, type: Type | undefined, v: Value): string {

@@ -4,6 +4,8 @@
  * from the ghost bookkeeping: the list walked from the head, each thread's hands and local cache, the
  * blocks in transit, the flush walks, and the OS (unmapped blocks).
  */
+import type { Model } from '../dsl/ir.ts';
+import { evaluate } from '../engine/eval.ts';
 import { isSet, type State, type Value } from '../engine/value.ts';
 
 export interface Accounting {
@@ -24,6 +26,12 @@ export interface Accounting {
 
 const BUSY = -1;
 
+/** Whether a model has the variables of a pool spec (spec/lib/pool.ts) that accounting reads. */
+export function isPoolModel(model: Model): boolean {
+  const names = new Set([...model.vars.map((v) => v.name), ...model.procTypes.flatMap((p) => p.locals.map((l) => l.name))]);
+  return ['head', 'next', 'held', 'cache', 'blk', 'fw'].every((n) => names.has(n));
+}
+
 function walk(start: Value, next: Value[], n: number): { nodes: number[]; cyclic: boolean } {
   const nodes: number[] = [];
   const seen = new Set<number>();
@@ -38,8 +46,8 @@ function walk(start: Value, next: Value[], n: number): { nodes: number[]; cyclic
 }
 
 /**
- * `listHead` is where the list starts: the head, or for a BUSY head the logical head the lock holder
- * works on (BusyPool's ghost `lhead`).
+ * Counts every block of state `s`. The list starts at the head or, while the head is BUSY, at the
+ * logical head the lock holder works on (BusyPool's ghost `lhead`).
  */
 export function accountPool(s: State, mappedOf: (b: number) => boolean): Accounting {
   const next = s.next as Value[];
@@ -68,4 +76,11 @@ export function accountPool(s: State, mappedOf: (b: number) => boolean): Account
     if (counts[b] + (mapped ? 0 : 1) > 1) duplicated += 1;
   }
   return { blocks: n, inList: list.nodes.length, inLocalCaches: inCaches, inHands, inTransit, atOs, lost, duplicated, cyclic: list.cyclic };
+}
+
+/** The model's block-mapping predicate, evaluated on a model state. */
+export function mappedIn(model: Model, consts: Record<string, number | boolean>, s: State): (b: number) => boolean {
+  const mem = model.memory;
+  if (!mem) return () => true;
+  return (b) => evaluate(mem.mapped, { model, consts, state: s, bound: new Map([[mem.v, b]]) }) === true;
 }

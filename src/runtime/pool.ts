@@ -70,7 +70,7 @@ export class PoolThread {
   private weighted(enabled: Candidate[]): Candidate | undefined {
     if (enabled.length <= 1) return enabled[0];
     const w = enabled.map((c) => this.policy.weights[branchOf(c)] ?? 1);
-    let x = (this.rng.nextU32() / 2 ** 32) * w.reduce((a, b) => a + b, 0);
+    let x = (this.rng.unit()) * w.reduce((a, b) => a + b, 0);
     for (let i = 0; i < enabled.length; i += 1) {
       x -= w[i];
       if (x < 0) return enabled[i];
@@ -84,7 +84,7 @@ export class PoolThread {
     let first = true;
     let spins = 0;
     for (;;) {
-      if (this.policy.chaos > 0 && this.rng.nextU32() / 2 ** 32 < this.policy.chaos) this.pause(this.rng.below(50) / 1000);
+      if (this.policy.chaos > 0 && this.rng.unit() < this.policy.chaos) this.pause(this.rng.below(50) / 1000);
       const r = p.step(first ? (en) => this.weighted(en.filter((c) => c.t.op === op && accept(c))) : (en) => this.weighted(en));
       if (!r) {
         if (first) throw new Error(`operation ${op} cannot start in ${p.model.name} (no enabled entry transition)`);

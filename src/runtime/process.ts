@@ -17,12 +17,12 @@
  * Before every access to an in-block word (the link word), the block's mapping is checked; an access
  * to an unmapped block is recorded as a fault and reads the poison value instead of memory.
  */
-import type { Assign, Expr, Model, ProcType, Transition } from '../dsl/ir.ts';
+import type { Assign, Model, ProcType, Transition } from '../dsl/ir.ts';
 import { sourceKey } from '../dsl/ir.ts';
-import { EvalError, evaluate, update, type Env, type Reader } from '../engine/eval.ts';
+import { EvalError, evaluate, procIds, update, type Env, type Reader } from '../engine/eval.ts';
 import { bindings } from '../engine/step.ts';
 import type { Value } from '../engine/value.ts';
-import { walkExpr } from '../dsl/print.ts';
+import { readsOf } from '../dsl/print.ts';
 import { decode, encode, type VarLayout } from './layout.ts';
 import { extract, replace, wordKey, type Raw, type Word } from './memory.ts';
 import type { Shared } from './shared.ts';
@@ -63,23 +63,21 @@ export type WriteHook = (t: Transition, writes: PendingWrite[]) => void;
 
 export interface PendingWrite { v: VarLayout; index: number; value: Value }
 
+/** What a transition reads, worked out once (the step executor runs on every operation). */
 interface TransitionPlan {
   /** Variables the effects' right-hand sides and indices read. */
   rhsReads: Set<string>;
-}
-
-function varsIn(...es: Expr[]): Set<string> {
-  const out = new Set<string>();
-  for (const e of es) walkExpr(e, (x) => { if (x.op === 'var') out.add(x.name); });
-  return out;
+  /** Variables the new values of its shared-variable writes read. */
+  sharedValueReads: Set<string>;
 }
 
 const plans = new WeakMap<Transition, TransitionPlan>();
-function planOf(t: Transition): TransitionPlan {
+function planOf(t: Transition, isShared: (name: string) => boolean): TransitionPlan {
   let p = plans.get(t);
   if (!p) {
     p = {
-      rhsReads: varsIn(...t.effects.map((a) => a.value), ...t.effects.flatMap((a) => (a.target.index ? [a.target.index] : []))),
+      rhsReads: readsOf(...t.effects.flatMap((a) => [a.value, a.target.index])),
+      sharedValueReads: readsOf(...t.effects.filter((a) => a.target.kind === 'var' && isShared(a.target.name)).map((a) => a.value)),
     };
     plans.set(t, p);
   }
@@ -147,18 +145,15 @@ export class RuntimeProcess {
   stepCount = 0;
   readonly pt: ProcType;
   private readonly fromLabel = new Map<string, Transition[]>();
+  /** Variables the block-mapping predicate reads: writes to them may map or unmap a block. */
+  private readonly mappingDeps: Set<string>;
   writeHook?: WriteHook;
 
   constructor(readonly shared: Shared, readonly id: number) {
     const model = shared.model;
-    let pt: ProcType | undefined;
-    let next = 1;
-    for (const p of model.procTypes) {
-      const n = typeof p.count === 'number' ? p.count : (shared.consts[p.count] as number);
-      if (id >= next && id < next + n) pt = p;
-      next += n;
-    }
+    const pt = model.procTypes.find((p) => procIds(model, shared.consts, p.name).includes(id));
     if (!pt) throw new Error(`no process ${id} in ${model.name}`);
+    this.mappingDeps = model.memory ? readsOf(model.memory.mapped) : new Set();
     this.pt = pt;
     this.pc = pt.initial;
     for (const t of pt.transitions) this.fromLabel.set(t.from, [...(this.fromLabel.get(t.from) ?? []), t]);
@@ -255,8 +250,9 @@ export class RuntimeProcess {
       linear = k;
       for (const w of sharedWrites) if (w.v.where === 'block' && !this.mapped(w.index, reader)) reader.fault(w.v.decl.name, w.index, 'write');
       const names = new Set(sharedWrites.map((w) => w.v.decl.name));
-      const valueReadsWord = sharedEffects.some((a) => [...varsIn(a.value)].some((n) => names.has(n)));
-      const effectsReadWord = [...planOf(t).rhsReads].some((n) => names.has(n));
+      const plan = planOf(t, (n) => this.varLayout(n).decl.role === 'shared');
+      const valueReadsWord = [...names].some((n) => plan.sharedValueReads.has(n));
+      const effectsReadWord = [...names].some((n) => plan.rhsReads.has(n));
       if (decided.has(k) || valueReadsWord) {
         // CAS (DWCAS on a pair) against the value the decision or the new value was based on.
         const base = reader.word(sharedWrites[0].v, sharedWrites[0].index).raw;
@@ -359,11 +355,8 @@ export class RuntimeProcess {
   /** Mapping of the blocks whose mapping ghost this step writes, before the writes. */
   private mappingOf(ghostWords: Map<string, { ws: PendingWrite[] }>): Map<number, boolean> {
     const m = new Map<number, boolean>();
-    const mem = this.model.memory;
-    if (!mem) return m;
-    const deps = varsIn(mem.mapped);
     for (const g of ghostWords.values()) {
-      for (const w of g.ws) if (deps.has(w.v.decl.name) && w.v.isArray) m.set(w.index, this.mapped(w.index, new StepReader(this)));
+      for (const w of g.ws) if (this.mappingDeps.has(w.v.decl.name) && w.v.isArray) m.set(w.index, this.mapped(w.index, new StepReader(this)));
     }
     return m;
   }

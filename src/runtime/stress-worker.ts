@@ -3,6 +3,7 @@
  * its operation count, its faults and its locals (for the final accounting).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { nextSeed, Rng } from '../engine/random.ts';
 import { PoolThread, type Policy } from './pool.ts';
 import type { SharedDesc } from './shared.ts';
 
@@ -36,14 +37,13 @@ const deadline = performance.now() + input.seconds * 1000;
 let ops = 0;
 let error: string | undefined;
 try {
-  // A tiny generator of its own for the operation mix, seeded apart from the policy's.
-  let x = (input.seed ^ 0x9e3779b9) >>> 0;
-  const rand = () => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x / 2 ** 32; };
+  // The operation mix has a generator of its own, seeded apart from the policy's.
+  const rng = new Rng(nextSeed(input.seed));
   while (performance.now() < deadline) {
     const held = thread.held;
-    const r = rand();
+    const r = rng.unit();
     if (held.length === 0 || r < 0.45) thread.alloc();
-    else if (r < 0.97 || !input.flush) thread.free(held[Math.floor(rand() * held.length)]);
+    else if (r < 0.97 || !input.flush) thread.free(rng.pick(held));
     else thread.flush();
     ops += 1;
   }

@@ -6,8 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Model } from '../dsl/ir.ts';
 import { freshSeed, nextSeed, type Seed } from '../engine/random.ts';
-import { mappedIn } from '../conformance/replay.ts';
-import { accountPool, type Accounting } from './pool-accounting.ts';
+import { accountPool, mappedIn, type Accounting } from './pool-accounting.ts';
 import { withConfig, type Policy } from './pool.ts';
 import type { Fault } from './process.ts';
 import { Shared } from './shared.ts';

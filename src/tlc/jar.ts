@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { isFile, tail } from './files.ts';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -42,13 +43,6 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
-}
 
 function checksumError(path: string, actual: string) {
   return fail<JarInfo>({
@@ -83,10 +77,6 @@ export async function locateJar(): Promise<Result<JarInfo>> {
     return r;
   }
   return ok({ path, sha256, source: 'cache' });
-}
-
-function tail(text: string, lines = 20): string {
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
 /**
@@ -125,7 +115,7 @@ export async function fetchJar(opts: { quiet?: boolean } = {}): Promise<Result<J
     const downloaded = join(tmp, `${TLA_TOOLS.artifact}-${TLA_TOOLS.version}.jar`);
     if (r.exitCode !== 0 || !(await isFile(downloaded))) {
       const why = r.timedOut ? 'timed out' : `exited with code ${r.exitCode ?? r.signal}`;
-      return fail({ code: 'JAR_FETCH', message: `mvn dependency:copy ${coords} ${why}`, detail: tail(r.all ?? '') || undefined });
+      return fail({ code: 'JAR_FETCH', message: `mvn dependency:copy ${coords} ${why}`, detail: tail(r.all ?? '', 20) || undefined });
     }
     const sha256 = await sha256File(downloaded);
     if (sha256 !== TLA_TOOLS.sha256) return checksumError(`downloaded ${coords}`, sha256); // tmp is removed below

@@ -9,7 +9,8 @@
  *    -- Expected ":=" but found ";"
  *       line 11, column 29.
  */
-import { rm, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
+import { exists, isFile, tail } from './files.ts';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fail, ok, type Result } from '../errors.ts';
 import { runJava } from './java.ts';
@@ -47,16 +48,6 @@ export function parsePcalOutput(output: string): PcalIssue | null {
   return { message, ...(line !== undefined ? { line, col } : {}) };
 }
 
-const exists = (p: string) =>
-  stat(p).then(
-    () => true,
-    () => false,
-  );
-const isFile = (p: string) =>
-  stat(p).then(
-    (s) => s.isFile(),
-    () => false,
-  );
 
 export async function runPcalTrans(jar: string, file: string): Promise<Result<void>> {
   const abs = resolve(file);
@@ -82,7 +73,7 @@ export async function runPcalTrans(jar: string, file: string): Promise<Result<vo
     return fail({
       code: 'PCAL_ERROR',
       message: `pcal.trans exited with code ${r.value.exitCode ?? 'unknown'} on ${displayPath(abs)}`,
-      detail: r.value.output.trim().split('\n').slice(-15).join('\n'),
+      detail: tail(r.value.output),
     });
   }
   return ok(undefined);

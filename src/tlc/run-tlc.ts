@@ -2,7 +2,8 @@
  * Runs the TLC model checker on a generated module and reads its verdict from the `-tool`
  * message stream: outcome, counts, the counterexample trace and positioned errors.
  */
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { isDirectory, tail } from './files.ts';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -210,15 +211,7 @@ export async function runTlc(opts: RunTlcOptions): Promise<Result<TlcRun>> {
   }
 }
 
-const isDirectory = (p: string) =>
-  stat(p).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
 
-function tail(text: string, lines = 15): string {
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
-}
 
 /** Timeout detail: the last progress TLC reported, or how far it got before its first report. */
 function progressReached(p: TlcProgress | null, messages: ToolMessage[]): string {

@@ -22,7 +22,7 @@
  *
  *   Cannot find source file for module NoSuchMod imported in module Ext.
  */
-import { stat } from 'node:fs/promises';
+import { isFile, tail } from './files.ts';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fail, ok, type PoolspecError, type Result } from '../errors.ts';
 import { runJava } from './java.ts';
@@ -181,11 +181,6 @@ export function sanyErrors(issues: SanyIssue[]): PoolspecError[] {
   }));
 }
 
-const isFile = (p: string) =>
-  stat(p).then(
-    (s) => s.isFile(),
-    () => false,
-  );
 
 /** Parses and semantically checks `tlaFile` (modules it EXTENDS are looked up next to it). */
 export async function runSany(jar: string, tlaFile: string): Promise<Result<void>> {
@@ -200,7 +195,7 @@ export async function runSany(jar: string, tlaFile: string): Promise<Result<void
     return fail({
       code: 'SANY_ERROR',
       message: `SANY exited with code ${r.value.exitCode ?? 'unknown'} on ${displayPath(abs)}`,
-      detail: r.value.output.trim().split('\n').slice(-15).join('\n'),
+      detail: tail(r.value.output),
     });
   }
   return ok(undefined);

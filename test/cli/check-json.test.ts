@@ -32,6 +32,14 @@ describe('poolspec check --json', () => {
     expect(treiber.trace[0]).toMatchObject({ index: 1, transition: null });
   });
 
+  it('--backend engine --no-gen needs neither the jar nor generated/', async () => {
+    const r = await execa('node', ['bin/poolspec.js', 'check', 'BusyPool', '--config', 'small', '--backend', 'engine', '--no-gen', '--json'], { cwd: ROOT, reject: false });
+    expect(r.exitCode).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.tool).toEqual({ tlc: null, jarSha256: null });
+    expect(doc.results[0]).toMatchObject({ backend: 'engine', verdict: 'holds', distinctStates: 4198, statesGenerated: 10053, depth: 41 });
+  });
+
   it('exits 1 when a result does not match its expectation', async () => {
     // The fixture expects `holds` but TLC finds the invariant violated.
     const r = await execa('node', ['bin/poolspec.js', 'check', 'test/fixtures/models/wrong-expectation.ts', '--json', '--workers', '1'], { cwd: ROOT, reject: false });

@@ -6,6 +6,7 @@
  */
 import { nextSeed } from '../../engine/random.ts';
 import { stress, type StressResult } from '../../runtime/stress.ts';
+import { isPoolModel } from '../../runtime/pool-accounting.ts';
 import { count, oneSpec, parseCommand, probability, seconds, seedArg, usageError as usageErr } from '../args.ts';
 import { EXIT, type Command } from '../command.ts';
 
@@ -50,7 +51,7 @@ const command: Command = {
     if (typeof spec === 'number') return spec;
     const { model } = spec;
     const config = spec.config.name;
-    if (!['head', 'next'].every((v) => model.vars.some((x) => x.name === v))) return usageError(`${model.name} is not a pool spec (no head/next)`);
+    if (!isPoolModel(model)) return usageError(`${model.name} is not a pool spec (stress needs the variables of spec/lib/pool.ts)`);
 
     const runs: StressResult[] = [];
     let s = seed as number;
