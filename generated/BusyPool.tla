@@ -8,6 +8,7 @@ CONSTANT T \* number of threads
 CONSTANT N \* number of blocks (addresses)
 CONSTANT OsFree \* whether blocks can go back to the OS (crowded frees, flushes)
 CONSTANT Flush \* whether threads call pool_flush (needs OsFree)
+CONSTANT Warm \* whether the pool starts warm: every block already in the shared list b1 -> ... -> bN
 
 NULL == 0
 BUSY == -1
@@ -41,10 +42,10 @@ VARIABLE fl \* local of Thread: push: the head the new block is linked to
 
 vars == << head, next, where, mapped, fault, lhead, pc, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:188  no thread reads or writes the link word of a block that has been given back to the OS
+\* spec/lib/pool.ts:257  no thread reads or writes the link word of a block that has been given back to the OS
 NoUseAfterFree == ~fault
 
-\* spec/lib/pool.ts:190  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
+\* spec/lib/pool.ts:259  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
 FreeListIntact ==
   /\ ListAcyclic(lhead, next, Blocks)
   /\ (ListNodes(lhead, next, Blocks) = {b \in Blocks : (where[b] = "list")})
@@ -53,16 +54,28 @@ FreeListIntact ==
   /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))
   /\ (\A b \in Blocks : (mapped[b] = (where[b] # "os")))
 
-\* spec/lib/pool.ts:198  no block is in the hands (or local cache) of two threads at once
+\* spec/lib/pool.ts:267  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
+\* spec/lib/pool.ts:275  the BUSY head: whenever it is taken exactly one thread holds it (between the step that took it and the one that releases it), and none holds it otherwise
+BusyOwned == (Cardinality({th \in Threads : (((pc[th] = "D6") \/ (pc[th] = "D7")) \/ (((pc[th] = "D5") \/ (pc[th] = "H5")) /\ (r[th] # BUSY)))}) = (IF (head = BUSY) THEN 1 ELSE 0))
+
+\* spec/lib/pool.ts:278  the BUSY head: once taken, it is eventually released
+BusyReleased == ((head = BUSY) ~> ~(head = BUSY))
+
+\* spec/lib/pool.ts:288  whenever some thread is inside an operation, eventually some operation (any thread's) completes (lock-freedom, under weak fairness)
+Progress == ((\E t \in Threads : (pc[t] # "idle")) ~> (\E t \in Threads : (pc[t] = "idle")))
+
+\* spec/lib/pool.ts:290  every operation a thread starts completes (per thread, under weak fairness)
+StarvationFree == \A p_StarvationFree \in Threads : ((pc[p_StarvationFree] # "idle") ~> (pc[p_StarvationFree] = "idle"))
+
 Init ==
-  /\ head = NULL
-  /\ next = [x \in Blocks |-> NULL]
-  /\ where = [x \in Blocks |-> "os"]
-  /\ mapped = [x \in Blocks |-> FALSE]
+  /\ head = (IF Warm THEN 1 ELSE NULL)
+  /\ next = [b \in Blocks |-> (IF (Warm /\ (b < N)) THEN (b + 1) ELSE NULL)]
+  /\ where = [x \in Blocks |-> (IF Warm THEN "list" ELSE "os")]
+  /\ mapped = [x \in Blocks |-> Warm]
   /\ fault = FALSE
-  /\ lhead = NULL
+  /\ lhead = (IF Warm THEN 1 ELSE NULL)
   /\ pc = [self \in ProcSet |-> "idle"]
   /\ held = [self \in ProcSet |-> {}]
   /\ cache = [self \in ProcSet |-> {}]
@@ -72,21 +85,21 @@ Init ==
   /\ nx = [self \in ProcSet |-> NULL]
   /\ fl = [self \in ProcSet |-> NULL]
 
-\* spec/BusyPool.ts:25  D1 -> D2
+\* spec/BusyPool.ts:30  D1 -> D2
 D1(self) ==
   /\ pc[self] = "D1"
   /\ pc' = [pc EXCEPT ![self] = "D2"]
   /\ r' = [r EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, nx, fl >>
 
-\* spec/BusyPool.ts:26  D2 -> D2
+\* spec/BusyPool.ts:31  D2 -> D2
 D2_spin(self) ==
   /\ pc[self] = "D2"
   /\ (r[self] = BUSY)
   /\ r' = [r EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, pc, held, cache, blk, fw, nx, fl >>
 
-\* spec/BusyPool.ts:27  D2 -> os
+\* spec/BusyPool.ts:32  D2 -> os
 D2_empty(self) ==
   /\ pc[self] = "D2"
   /\ (r[self] = NULL)
@@ -94,7 +107,7 @@ D2_empty(self) ==
   /\ r' = [r EXCEPT ![self] = NULL]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, nx, fl >>
 
-\* spec/BusyPool.ts:28  D2 -> D5: D4: r := XCHG(head, BUSY)
+\* spec/BusyPool.ts:33  D2 -> D5: D4: r := XCHG(head, BUSY)
 D2_xchg(self) ==
   /\ pc[self] = "D2"
   /\ (r[self] # NULL)
@@ -104,14 +117,14 @@ D2_xchg(self) ==
   /\ head' = BUSY
   /\ UNCHANGED << next, where, mapped, fault, lhead, held, cache, blk, fw, nx, fl >>
 
-\* spec/BusyPool.ts:29  D5 -> D2: the XCHG wrote BUSY over BUSY: no ownership
+\* spec/BusyPool.ts:34  D5 -> D2: the XCHG wrote BUSY over BUSY: no ownership
 D5_busy(self) ==
   /\ pc[self] = "D5"
   /\ (r[self] = BUSY)
   /\ pc' = [pc EXCEPT ![self] = "D2"]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/BusyPool.ts:30  D5 -> os: head := NULL; return NULL
+\* spec/BusyPool.ts:35  D5 -> os: head := NULL; return NULL
 D5_empty(self) ==
   /\ pc[self] = "D5"
   /\ (r[self] = NULL)
@@ -119,7 +132,7 @@ D5_empty(self) ==
   /\ head' = NULL
   /\ UNCHANGED << next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/BusyPool.ts:31  D5 -> D6
+\* spec/BusyPool.ts:36  D5 -> D6
 D5_owned(self) ==
   /\ pc[self] = "D5"
   /\ (r[self] # NULL)
@@ -127,7 +140,7 @@ D5_owned(self) ==
   /\ pc' = [pc EXCEPT ![self] = "D6"]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/BusyPool.ts:32  D6 -> D7
+\* spec/BusyPool.ts:37  D6 -> D7
 D6(self) ==
   /\ pc[self] = "D6"
   /\ pc' = [pc EXCEPT ![self] = "D7"]
@@ -135,7 +148,7 @@ D6(self) ==
   /\ fault' = (fault \/ ~mapped[r[self]])
   /\ UNCHANGED << head, next, where, mapped, lhead, held, cache, blk, fw, r, fl >>
 
-\* spec/BusyPool.ts:33  D7 -> idle: head := n releases the lock; the caller owns r
+\* spec/BusyPool.ts:38  D7 -> idle: head := n releases the lock; the caller owns r
 D7(self) ==
   /\ pc[self] = "D7"
   /\ pc' = [pc EXCEPT ![self] = "idle"]
@@ -147,7 +160,7 @@ D7(self) ==
   /\ nx' = [nx EXCEPT ![self] = NULL]
   /\ UNCHANGED << next, mapped, fault, cache, blk, fw, fl >>
 
-\* spec/lib/pool.ts:100  E2 -> idle: pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
+\* spec/lib/pool.ts:166  E2 -> idle: pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
 E2_crowded(self) ==
   /\ pc[self] = "E2"
   /\ OsFree
@@ -158,21 +171,21 @@ E2_crowded(self) ==
   /\ blk' = [blk EXCEPT ![self] = NULL]
   /\ UNCHANGED << head, fault, lhead, held, cache, fw, r, nx, fl >>
 
-\* spec/BusyPool.ts:46  E2 -> E5: E3: fl := head
+\* spec/BusyPool.ts:51  E2 -> E5: E3: fl := head
 E2_notCrowded(self) ==
   /\ pc[self] = "E2"
   /\ pc' = [pc EXCEPT ![self] = "E5"]
   /\ fl' = [fl EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx >>
 
-\* spec/BusyPool.ts:47  E5 -> E5: E4: while fl = BUSY: fl := head
+\* spec/BusyPool.ts:52  E5 -> E5: E4: while fl = BUSY: fl := head
 E5_spin(self) ==
   /\ pc[self] = "E5"
   /\ (fl[self] = BUSY)
   /\ fl' = [fl EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, pc, held, cache, blk, fw, r, nx >>
 
-\* spec/BusyPool.ts:48  E5 -> E6
+\* spec/BusyPool.ts:53  E5 -> E6
 E5_link(self) ==
   /\ pc[self] = "E5"
   /\ (fl[self] # BUSY)
@@ -181,7 +194,7 @@ E5_link(self) ==
   /\ fault' = (fault \/ ~mapped[blk[self]])
   /\ UNCHANGED << head, where, mapped, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/BusyPool.ts:49  E6 -> idle
+\* spec/BusyPool.ts:54  E6 -> idle
 E6_ok(self) ==
   /\ pc[self] = "E6"
   /\ (head = fl[self])
@@ -193,7 +206,7 @@ E6_ok(self) ==
   /\ fl' = [fl EXCEPT ![self] = NULL]
   /\ UNCHANGED << next, mapped, fault, held, cache, fw, r, nx >>
 
-\* spec/BusyPool.ts:53  E6 -> E5: fl := head (may be BUSY); goto E4
+\* spec/BusyPool.ts:58  E6 -> E5: fl := head (may be BUSY); goto E4
 E6_fail(self) ==
   /\ pc[self] = "E6"
   /\ (head # fl[self])
@@ -201,28 +214,28 @@ E6_fail(self) ==
   /\ fl' = [fl EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx >>
 
-\* spec/BusyPool.ts:60  H1 -> H2
+\* spec/BusyPool.ts:65  H1 -> H2
 H1(self) ==
   /\ pc[self] = "H1"
   /\ pc' = [pc EXCEPT ![self] = "H2"]
   /\ r' = [r EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, nx, fl >>
 
-\* spec/BusyPool.ts:61  H2 -> H2
+\* spec/BusyPool.ts:66  H2 -> H2
 H2_spin(self) ==
   /\ pc[self] = "H2"
   /\ (r[self] = BUSY)
   /\ r' = [r EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, pc, held, cache, blk, fw, nx, fl >>
 
-\* spec/BusyPool.ts:62  H2 -> idle
+\* spec/BusyPool.ts:67  H2 -> idle
 H2_empty(self) ==
   /\ pc[self] = "H2"
   /\ (r[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/BusyPool.ts:63  H2 -> H5: H4: n := XCHG(head, BUSY)
+\* spec/BusyPool.ts:68  H2 -> H5: H4: n := XCHG(head, BUSY)
 H2_xchg(self) ==
   /\ pc[self] = "H2"
   /\ (r[self] # NULL)
@@ -232,14 +245,14 @@ H2_xchg(self) ==
   /\ head' = BUSY
   /\ UNCHANGED << next, where, mapped, fault, lhead, held, cache, blk, fw, nx, fl >>
 
-\* spec/BusyPool.ts:64  H5 -> H2: the XCHG returned BUSY: retry
+\* spec/BusyPool.ts:69  H5 -> H2: the XCHG returned BUSY: retry
 H5_busy(self) ==
   /\ pc[self] = "H5"
   /\ (r[self] = BUSY)
   /\ pc' = [pc EXCEPT ![self] = "H2"]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/BusyPool.ts:65  H5 -> walk: head := NULL; the detached list is walked and freed
+\* spec/BusyPool.ts:70  H5 -> walk: head := NULL; the detached list is walked and freed
 H5_detach(self) ==
   /\ pc[self] = "H5"
   /\ (r[self] # BUSY)
@@ -251,7 +264,7 @@ H5_detach(self) ==
   /\ where' = [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])]
   /\ UNCHANGED << next, mapped, fault, held, cache, blk, nx, fl >>
 
-\* spec/lib/pool.ts:148  idle -> idle: pool_get_from_cache: a hit in the local cache
+\* spec/lib/pool.ts:217  idle -> idle: pool_get_from_cache: a hit in the local cache
 idle_allocCache(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in cache[self] :
@@ -259,14 +272,14 @@ idle_allocCache(self) ==
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
        /\ UNCHANGED << head, next, where, mapped, fault, lhead, pc, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:152  idle -> D1: pool_get_from_cache: local cache empty, go to the shared list
+\* spec/lib/pool.ts:221  idle -> D1: pool_get_from_cache: local cache empty, go to the shared list
 idle_alloc(self) ==
   /\ pc[self] = "idle"
   /\ (Cardinality(cache[self]) = 0)
   /\ pc' = [pc EXCEPT ![self] = "D1"]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:156  idle -> idle: pool_free: the block stays in the local cache
+\* spec/lib/pool.ts:225  idle -> idle: pool_free: the block stays in the local cache
 idle_freeKeep(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
@@ -274,7 +287,7 @@ idle_freeKeep(self) ==
        /\ cache' = [cache EXCEPT ![self] = (cache[self] \cup {b})]
        /\ UNCHANGED << head, next, where, mapped, fault, lhead, pc, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:160  idle -> E2: pool_free: the block is evicted from the local cache to the shared list
+\* spec/lib/pool.ts:229  idle -> E2: pool_free: the block is evicted from the local cache to the shared list
 idle_freePush(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
@@ -283,7 +296,7 @@ idle_freePush(self) ==
        /\ blk' = [blk EXCEPT ![self] = b]
        /\ UNCHANGED << head, next, where, mapped, fault, lhead, cache, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:164  idle -> H1: pool_flush
+\* spec/lib/pool.ts:233  idle -> H1: pool_flush
 idle_flush(self) ==
   /\ pc[self] = "idle"
   /\ Flush
@@ -291,7 +304,7 @@ idle_flush(self) ==
   /\ pc' = [pc EXCEPT ![self] = "H1"]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:167  os -> idle: malloc() may return any address the OS holds, including one freed before
+\* spec/lib/pool.ts:236  os -> idle: malloc() may return any address the OS holds, including one freed before
 os_get(self) ==
   /\ pc[self] = "os"
   /\ \E b \in {b \in Blocks : ~mapped[b]} :
@@ -301,14 +314,14 @@ os_get(self) ==
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
        /\ UNCHANGED << head, next, fault, lhead, cache, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:171  os -> idle: every block is in use: the allocation fails
+\* spec/lib/pool.ts:240  os -> idle: every block is in use: the allocation fails
 os_none(self) ==
   /\ pc[self] = "os"
   /\ (Cardinality({b \in Blocks : ~mapped[b]}) = 0)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:173  walk -> walk: n := t.next; free(t)
+\* spec/lib/pool.ts:242  walk -> walk: n := t.next; free(t)
 walk_free(self) ==
   /\ pc[self] = "walk"
   /\ (fw[self] # NULL)
@@ -320,14 +333,14 @@ walk_free(self) ==
   /\ mapped' = [mapped EXCEPT ![fw[self]] = FALSE]
   /\ UNCHANGED << head, lhead, pc, held, cache, blk, r, nx, fl >>
 
-\* spec/lib/pool.ts:178  walk -> idle
+\* spec/lib/pool.ts:247  walk -> idle
 walk_done(self) ==
   /\ pc[self] = "walk"
   /\ (fw[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:128
+\* spec/lib/pool.ts:196
 Thread(self) ==
   \/ D1(self)
   \/ D2_spin(self)

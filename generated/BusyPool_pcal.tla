@@ -10,6 +10,7 @@ CONSTANT T \* number of threads
 CONSTANT N \* number of blocks (addresses)
 CONSTANT OsFree \* whether blocks can go back to the OS (crowded frees, flushes)
 CONSTANT Flush \* whether threads call pool_flush (needs OsFree)
+CONSTANT Warm \* whether the pool starts warm: every block already in the shared list b1 -> ... -> bN
 
 NULL == 0
 BUSY == -1
@@ -28,16 +29,25 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
 
 (* --algorithm BusyPool {
   variables
-    head = NULL;  \* shared: pool->free_list
-    next = [x \in Blocks |-> NULL];  \* shared, in block memory: the link word inside each block ( *POOL_LINK(pool, b))
-    where = [x \in Blocks |-> "os"];  \* ghost: where each block is: at the OS (unmapped), in the list, with a thread, or in a flush walk
-    mapped = [x \in Blocks |-> FALSE];  \* ghost: the block belongs to the process (allocated from the OS and not given back)
+    head = IF Warm THEN 1 ELSE NULL;  \* shared: pool->free_list
+    next = [b \in Blocks |-> (IF (Warm /\ (b < N)) THEN (b + 1) ELSE NULL)];  \* shared, in block memory: the link word inside each block ( *POOL_LINK(pool, b))
+    where = [x \in Blocks |-> (IF Warm THEN "list" ELSE "os")];  \* ghost: where each block is: at the OS (unmapped), in the list, with a thread, or in a flush walk
+    mapped = [x \in Blocks |-> Warm];  \* ghost: the block belongs to the process (allocated from the OS and not given back)
     fault = FALSE;  \* ghost: some thread read or wrote the link word of an unmapped block
-    lhead = NULL;  \* ghost: the logical head: the list a BUSY holder is working on
+    lhead = IF Warm THEN 1 ELSE NULL;  \* ghost: the logical head: the list a BUSY holder is working on
 
   define {
-    \* spec/lib/pool.ts:188  no thread reads or writes the link word of a block that has been given back to the OS
+    \* spec/lib/pool.ts:257  no thread reads or writes the link word of a block that has been given back to the OS
     NoUseAfterFree == ~fault
+
+    \* spec/lib/pool.ts:278  the BUSY head: once taken, it is eventually released
+    BusyReleased == ((head = BUSY) ~> ~(head = BUSY))
+
+    \* spec/lib/pool.ts:288  whenever some thread is inside an operation, eventually some operation (any thread's) completes (lock-freedom, under weak fairness)
+    Progress == ((\E t \in Threads : (pc[t] # "idle")) ~> (\E t \in Threads : (pc[t] = "idle")))
+
+    \* spec/lib/pool.ts:290  every operation a thread starts completes (per thread, under weak fairness)
+    StarvationFree == \A p_StarvationFree \in Threads : ((pc[p_StarvationFree] # "idle") ~> (pc[p_StarvationFree] = "idle"))
   }
 
   \* ret := XCHG(ref, val): atomic exchange; ret gets the old value
@@ -46,7 +56,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
   \* A successful CAS(ref, old, new): ref = old, and it becomes new
   macro cas(ref, old, new) { await ref = old; ref := new }
 
-  \* spec/lib/pool.ts:128  T processes of type Thread
+  \* spec/lib/pool.ts:196  T processes of type Thread
   fair process (Thread \in Threads)
     variables
       held = {};  \* blocks allocated to the caller
@@ -57,69 +67,69 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       nx = NULL;  \* pop: the successor of the taken head
       fl = NULL;  \* push: the head the new block is linked to
   {
-  idle:  \* spec/lib/pool.ts:140  between operations
-    either { \* idle_allocCache  spec/lib/pool.ts:148  pool_get_from_cache: a hit in the local cache
+  idle:  \* spec/lib/pool.ts:209  between operations
+    either { \* idle_allocCache  spec/lib/pool.ts:217  pool_get_from_cache: a hit in the local cache
       with (b \in cache) {
         cache := cache \ {b};
         held := held \cup {b};
         goto idle;
       }
-    } or { \* idle_alloc  spec/lib/pool.ts:152  pool_get_from_cache: local cache empty, go to the shared list
+    } or { \* idle_alloc  spec/lib/pool.ts:221  pool_get_from_cache: local cache empty, go to the shared list
       await Cardinality(cache) = 0;
       goto D1;
-    } or { \* idle_freeKeep  spec/lib/pool.ts:156  pool_free: the block stays in the local cache
+    } or { \* idle_freeKeep  spec/lib/pool.ts:225  pool_free: the block stays in the local cache
       with (b \in held) {
         held := held \ {b};
         cache := cache \cup {b};
         goto idle;
       }
-    } or { \* idle_freePush  spec/lib/pool.ts:160  pool_free: the block is evicted from the local cache to the shared list
+    } or { \* idle_freePush  spec/lib/pool.ts:229  pool_free: the block is evicted from the local cache to the shared list
       with (b \in held) {
         held := held \ {b};
         blk := b;
         goto E2;
       }
-    } or { \* idle_flush  spec/lib/pool.ts:164  pool_flush
+    } or { \* idle_flush  spec/lib/pool.ts:233  pool_flush
       await Flush /\ OsFree;
       goto H1;
     };
-  D1:  \* spec/BusyPool.ts:20  r := head (plain load)
-    \* D1  spec/BusyPool.ts:25
+  D1:  \* spec/BusyPool.ts:25  r := head (plain load)
+    \* D1  spec/BusyPool.ts:30
     r := head;
     goto D2;
-  D2:  \* spec/BusyPool.ts:21  while r = BUSY: r := head; if r = NULL: return NULL
-    either { \* D2_spin  spec/BusyPool.ts:26
+  D2:  \* spec/BusyPool.ts:26  while r = BUSY: r := head; if r = NULL: return NULL
+    either { \* D2_spin  spec/BusyPool.ts:31
       await r = BUSY;
       r := head;
       goto D2;
-    } or { \* D2_empty  spec/BusyPool.ts:27
+    } or { \* D2_empty  spec/BusyPool.ts:32
       await r = NULL;
       r := NULL;
       goto os;
-    } or { \* D2_xchg  spec/BusyPool.ts:28  D4: r := XCHG(head, BUSY)
+    } or { \* D2_xchg  spec/BusyPool.ts:33  D4: r := XCHG(head, BUSY)
       await r # NULL /\ r # BUSY;
       xchg(head, r, BUSY);
       goto D5;
     };
-  D5:  \* spec/BusyPool.ts:22  r := XCHG(head, BUSY) done: the thread owns the head unless r = BUSY
-    either { \* D5_busy  spec/BusyPool.ts:29  the XCHG wrote BUSY over BUSY: no ownership
+  D5:  \* spec/BusyPool.ts:27  r := XCHG(head, BUSY) done: the thread owns the head unless r = BUSY
+    either { \* D5_busy  spec/BusyPool.ts:34  the XCHG wrote BUSY over BUSY: no ownership
       await r = BUSY;
       goto D2;
-    } or { \* D5_empty  spec/BusyPool.ts:30  head := NULL; return NULL
+    } or { \* D5_empty  spec/BusyPool.ts:35  head := NULL; return NULL
       await r = NULL;
       head := NULL;
       goto os;
-    } or { \* D5_owned  spec/BusyPool.ts:31
+    } or { \* D5_owned  spec/BusyPool.ts:36
       await r # NULL /\ r # BUSY;
       goto D6;
     };
-  D6:  \* spec/BusyPool.ts:23  n := r->next, under the self-lock
-    \* D6  spec/BusyPool.ts:32
+  D6:  \* spec/BusyPool.ts:28  n := r->next, under the self-lock
+    \* D6  spec/BusyPool.ts:37
     nx := next[r];
     fault := fault \/ ~mapped[r];
     goto D7;
-  D7:  \* spec/BusyPool.ts:24  head := n: releases the lock
-    \* D7  spec/BusyPool.ts:33  head := n releases the lock; the caller owns r
+  D7:  \* spec/BusyPool.ts:29  head := n: releases the lock
+    \* D7  spec/BusyPool.ts:38  head := n releases the lock; the caller owns r
     head := nx;
     lhead := nx;
     where[r] := "thread";
@@ -127,64 +137,64 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     r := NULL;
     nx := NULL;
     goto idle;
-  E2:  \* spec/BusyPool.ts:42  if pool_is_crowded(): free(ptr) to the OS
-    either { \* E2_crowded  spec/lib/pool.ts:100  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
+  E2:  \* spec/BusyPool.ts:47  if pool_is_crowded(): free(ptr) to the OS
+    either { \* E2_crowded  spec/lib/pool.ts:166  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
       await OsFree;
       next[blk] := NULL;
       where[blk] := "os";
       mapped[blk] := FALSE;
       blk := NULL;
       goto idle;
-    } or { \* E2_notCrowded  spec/BusyPool.ts:46  E3: fl := head
+    } or { \* E2_notCrowded  spec/BusyPool.ts:51  E3: fl := head
       fl := head;
       goto E5;
     };
-  E5:  \* spec/BusyPool.ts:43  ptr->next := fl
-    either { \* E5_spin  spec/BusyPool.ts:47  E4: while fl = BUSY: fl := head
+  E5:  \* spec/BusyPool.ts:48  ptr->next := fl
+    either { \* E5_spin  spec/BusyPool.ts:52  E4: while fl = BUSY: fl := head
       await fl = BUSY;
       fl := head;
       goto E5;
-    } or { \* E5_link  spec/BusyPool.ts:48
+    } or { \* E5_link  spec/BusyPool.ts:53
       await fl # BUSY;
       next[blk] := fl;
       fault := fault \/ ~mapped[blk];
       goto E6;
     };
-  E6:  \* spec/BusyPool.ts:44  CAS(head, fl, ptr)
-    either { \* E6_ok  spec/BusyPool.ts:49
+  E6:  \* spec/BusyPool.ts:49  CAS(head, fl, ptr)
+    either { \* E6_ok  spec/BusyPool.ts:54
       cas(head, fl, blk);
       lhead := blk;
       where[blk] := "list";
       blk := NULL;
       fl := NULL;
       goto idle;
-    } or { \* E6_fail  spec/BusyPool.ts:53  fl := head (may be BUSY); goto E4
+    } or { \* E6_fail  spec/BusyPool.ts:58  fl := head (may be BUSY); goto E4
       await head # fl;  \* CAS failed
       fl := head;
       goto E5;
     };
-  H1:  \* spec/BusyPool.ts:57  n := head
-    \* H1  spec/BusyPool.ts:60
+  H1:  \* spec/BusyPool.ts:62  n := head
+    \* H1  spec/BusyPool.ts:65
     r := head;
     goto H2;
-  H2:  \* spec/BusyPool.ts:58  while n = BUSY: n := head; if n = NULL: return
-    either { \* H2_spin  spec/BusyPool.ts:61
+  H2:  \* spec/BusyPool.ts:63  while n = BUSY: n := head; if n = NULL: return
+    either { \* H2_spin  spec/BusyPool.ts:66
       await r = BUSY;
       r := head;
       goto H2;
-    } or { \* H2_empty  spec/BusyPool.ts:62
+    } or { \* H2_empty  spec/BusyPool.ts:67
       await r = NULL;
       goto idle;
-    } or { \* H2_xchg  spec/BusyPool.ts:63  H4: n := XCHG(head, BUSY)
+    } or { \* H2_xchg  spec/BusyPool.ts:68  H4: n := XCHG(head, BUSY)
       await r # NULL /\ r # BUSY;
       xchg(head, r, BUSY);
       goto H5;
     };
-  H5:  \* spec/BusyPool.ts:59  head := NULL (unconditional)
-    either { \* H5_busy  spec/BusyPool.ts:64  the XCHG returned BUSY: retry
+  H5:  \* spec/BusyPool.ts:64  head := NULL (unconditional)
+    either { \* H5_busy  spec/BusyPool.ts:69  the XCHG returned BUSY: retry
       await r = BUSY;
       goto H2;
-    } or { \* H5_detach  spec/BusyPool.ts:65  head := NULL; the detached list is walked and freed
+    } or { \* H5_detach  spec/BusyPool.ts:70  head := NULL; the detached list is walked and freed
       await r # BUSY;
       head := NULL;
       lhead := NULL;
@@ -193,27 +203,27 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       where := [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])];
       goto walk;
     };
-  os:  \* spec/lib/pool.ts:145  pool_alloc_nocache: the shared list was empty
-    either { \* os_get  spec/lib/pool.ts:167  malloc() may return any address the OS holds, including one freed before
+  os:  \* spec/lib/pool.ts:214  pool_alloc_nocache: the shared list was empty
+    either { \* os_get  spec/lib/pool.ts:236  malloc() may return any address the OS holds, including one freed before
       with (b \in {b \in Blocks : ~mapped[b]}) {
         mapped[b] := TRUE;
         where[b] := "thread";
         held := held \cup {b};
         goto idle;
       }
-    } or { \* os_none  spec/lib/pool.ts:171  every block is in use: the allocation fails
+    } or { \* os_none  spec/lib/pool.ts:240  every block is in use: the allocation fails
       await Cardinality({b \in Blocks : ~mapped[b]}) = 0;
       goto idle;
     };
-  walk:  \* spec/lib/pool.ts:146  pool_flush: walk the detached list and free every block to the OS
-    either { \* walk_free  spec/lib/pool.ts:173  n := t.next; free(t)
+  walk:  \* spec/lib/pool.ts:215  pool_flush: walk the detached list and free every block to the OS
+    either { \* walk_free  spec/lib/pool.ts:242  n := t.next; free(t)
       await fw # NULL /\ fw # BUSY;
       fault := fault \/ ~mapped[fw];
       where[fw] := "os";
       mapped[fw] := FALSE;
       fw := next[fw] || next[fw] := NULL;
       goto walk;
-    } or { \* walk_done  spec/lib/pool.ts:178
+    } or { \* walk_done  spec/lib/pool.ts:247
       await fw = NULL;
       goto idle;
     };
@@ -225,6 +235,15 @@ VARIABLES head, next, where, mapped, fault, lhead, pc
 (* define statement *)
 NoUseAfterFree == ~fault
 
+
+BusyReleased == ((head = BUSY) ~> ~(head = BUSY))
+
+
+Progress == ((\E t \in Threads : (pc[t] # "idle")) ~> (\E t \in Threads : (pc[t] = "idle")))
+
+
+StarvationFree == \A p_StarvationFree \in Threads : ((pc[p_StarvationFree] # "idle") ~> (pc[p_StarvationFree] = "idle"))
+
 VARIABLES held, cache, blk, fw, r, nx, fl
 
 vars == << head, next, where, mapped, fault, lhead, pc, held, cache, blk, fw, 
@@ -233,12 +252,12 @@ vars == << head, next, where, mapped, fault, lhead, pc, held, cache, blk, fw,
 ProcSet == (Threads)
 
 Init == (* Global variables *)
-        /\ head = NULL
-        /\ next = [x \in Blocks |-> NULL]
-        /\ where = [x \in Blocks |-> "os"]
-        /\ mapped = [x \in Blocks |-> FALSE]
+        /\ head = IF Warm THEN 1 ELSE NULL
+        /\ next = [b \in Blocks |-> (IF (Warm /\ (b < N)) THEN (b + 1) ELSE NULL)]
+        /\ where = [x \in Blocks |-> (IF Warm THEN "list" ELSE "os")]
+        /\ mapped = [x \in Blocks |-> Warm]
         /\ fault = FALSE
-        /\ lhead = NULL
+        /\ lhead = IF Warm THEN 1 ELSE NULL
         (* Process Thread *)
         /\ held = [self \in Threads |-> {}]
         /\ cache = [self \in Threads |-> {}]
@@ -447,7 +466,7 @@ Termination == <>(\A self \in ProcSet: pc[self] = "Done")
 \* These read process-local variables, which the translation declares after the define block:
 \* they follow the translation.
 
-\* spec/lib/pool.ts:190  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
+\* spec/lib/pool.ts:259  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
 FreeListIntact ==
   /\ ListAcyclic(lhead, next, Blocks)
   /\ (ListNodes(lhead, next, Blocks) = {b \in Blocks : (where[b] = "list")})
@@ -456,7 +475,10 @@ FreeListIntact ==
   /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))
   /\ (\A b \in Blocks : (mapped[b] = (where[b] # "os")))
 
-\* spec/lib/pool.ts:198  no block is in the hands (or local cache) of two threads at once
+\* spec/lib/pool.ts:267  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
+
+\* spec/lib/pool.ts:275  the BUSY head: whenever it is taken exactly one thread holds it (between the step that took it and the one that releases it), and none holds it otherwise
+BusyOwned == (Cardinality({th \in Threads : (((pc[th] = "D6") \/ (pc[th] = "D7")) \/ (((pc[th] = "D5") \/ (pc[th] = "H5")) /\ (r[th] # BUSY)))}) = (IF (head = BUSY) THEN 1 ELSE 0))
 
 ============================================================

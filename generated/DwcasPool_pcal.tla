@@ -11,6 +11,7 @@ CONSTANT T \* number of threads
 CONSTANT N \* number of blocks (addresses)
 CONSTANT OsFree \* whether blocks can go back to the OS (crowded frees, flushes)
 CONSTANT Flush \* whether threads call pool_flush (needs OsFree)
+CONSTANT Warm \* whether the pool starts warm: every block already in the shared list b1 -> ... -> bN
 
 NULL == 0
 BUSY == -1
@@ -29,17 +30,29 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
 
 (* --algorithm DwcasPool {
   variables
-    head = NULL;  \* shared: pool->free_list
-    next = [x \in Blocks |-> NULL];  \* shared, in block memory: the link word inside each block ( *POOL_LINK(pool, b))
-    where = [x \in Blocks |-> "os"];  \* ghost: where each block is: at the OS (unmapped), in the list, with a thread, or in a flush walk
-    mapped = [x \in Blocks |-> FALSE];  \* ghost: the block belongs to the process (allocated from the OS and not given back)
+    head = IF Warm THEN 1 ELSE NULL;  \* shared: pool->free_list
+    next = [b \in Blocks |-> (IF (Warm /\ (b < N)) THEN (b + 1) ELSE NULL)];  \* shared, in block memory: the link word inside each block ( *POOL_LINK(pool, b))
+    where = [x \in Blocks |-> (IF Warm THEN "list" ELSE "os")];  \* ghost: where each block is: at the OS (unmapped), in the list, with a thread, or in a flush walk
+    mapped = [x \in Blocks |-> Warm];  \* ghost: the block belongs to the process (allocated from the OS and not given back)
     fault = FALSE;  \* ghost: some thread read or wrote the link word of an unmapped block
     seq = 0;  \* shared: pool->seq, bumped by every pop and flush
     lock = FALSE;  \* shared: pool->lock, taken only by pool_flush
 
   define {
-    \* spec/lib/pool.ts:188  no thread reads or writes the link word of a block that has been given back to the OS
+    \* spec/lib/pool.ts:257  no thread reads or writes the link word of a block that has been given back to the OS
     NoUseAfterFree == ~fault
+
+    \* spec/lib/pool.ts:275  pool->lock, taken by pool_flush: whenever it is taken exactly one thread holds it (between the step that took it and the one that releases it), and none holds it otherwise
+    LockOwned == (Cardinality({th \in Threads : ((((pc[th] = "C2") \/ (pc[th] = "C3")) \/ (pc[th] = "C4")) \/ (pc[th] = "C5"))}) = (IF lock THEN 1 ELSE 0))
+
+    \* spec/lib/pool.ts:278  pool->lock, taken by pool_flush: once taken, it is eventually released
+    LockReleased == (lock ~> ~lock)
+
+    \* spec/lib/pool.ts:288  whenever some thread is inside an operation, eventually some operation (any thread's) completes (lock-freedom, under weak fairness)
+    Progress == ((\E t \in Threads : (pc[t] # "idle")) ~> (\E t \in Threads : (pc[t] = "idle")))
+
+    \* spec/lib/pool.ts:290  every operation a thread starts completes (per thread, under weak fairness)
+    StarvationFree == \A p_StarvationFree \in Threads : ((pc[p_StarvationFree] # "idle") ~> (pc[p_StarvationFree] = "idle"))
 
     Constraint_small == (seq <= MaxSeq)
 
@@ -48,6 +61,12 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     Constraint_flush == (seq <= MaxSeq)
 
     Constraint_noOsFree == (seq <= MaxSeq)
+
+    Constraint_warm == (seq <= MaxSeq)
+
+    Constraint_warmNoOsFree == (seq <= MaxSeq)
+
+    Constraint_starvation == (seq <= MaxSeq)
   }
 
   \* A successful CAS(ref, old, new): ref = old, and it becomes new
@@ -59,7 +78,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     ref1 := new1 || ref2 := new2
   }
 
-  \* spec/lib/pool.ts:128  T processes of type Thread
+  \* spec/lib/pool.ts:196  T processes of type Thread
   fair process (Thread \in Threads)
     variables
       held = {};  \* blocks allocated to the caller
@@ -71,29 +90,29 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       nh = NULL;  \* pop: the successor read through ch
       fl = NULL;  \* push: the head the new block is linked to
   {
-  idle:  \* spec/lib/pool.ts:140  between operations
-    either { \* idle_allocCache  spec/lib/pool.ts:148  pool_get_from_cache: a hit in the local cache
+  idle:  \* spec/lib/pool.ts:209  between operations
+    either { \* idle_allocCache  spec/lib/pool.ts:217  pool_get_from_cache: a hit in the local cache
       with (b \in cache) {
         cache := cache \ {b};
         held := held \cup {b};
         goto idle;
       }
-    } or { \* idle_alloc  spec/lib/pool.ts:152  pool_get_from_cache: local cache empty, go to the shared list
+    } or { \* idle_alloc  spec/lib/pool.ts:221  pool_get_from_cache: local cache empty, go to the shared list
       await Cardinality(cache) = 0;
       goto A1;
-    } or { \* idle_freeKeep  spec/lib/pool.ts:156  pool_free: the block stays in the local cache
+    } or { \* idle_freeKeep  spec/lib/pool.ts:225  pool_free: the block stays in the local cache
       with (b \in held) {
         held := held \ {b};
         cache := cache \cup {b};
         goto idle;
       }
-    } or { \* idle_freePush  spec/lib/pool.ts:160  pool_free: the block is evicted from the local cache to the shared list
+    } or { \* idle_freePush  spec/lib/pool.ts:229  pool_free: the block is evicted from the local cache to the shared list
       with (b \in held) {
         held := held \ {b};
         blk := b;
         goto B1;
       }
-    } or { \* idle_flush  spec/lib/pool.ts:164  pool_flush
+    } or { \* idle_flush  spec/lib/pool.ts:233  pool_flush
       await Flush /\ OsFree;
       goto C1;
     };
@@ -137,7 +156,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     fl := head;
     goto B3;
   B3:  \* spec/lib/cas-push.ts:12  if pool_is_crowded(): free(ptr); allocated--
-    either { \* B3_crowded  spec/lib/pool.ts:100  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
+    either { \* B3_crowded  spec/lib/pool.ts:166  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
       await OsFree;
       next[blk] := NULL;
       where[blk] := "os";
@@ -164,56 +183,56 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       fl := head;
       goto B6;
     };
-  C1:  \* spec/DwcasPool.ts:51  spin_lock(&pool->lock)
-    \* C1  spec/DwcasPool.ts:56
+  C1:  \* spec/DwcasPool.ts:55  spin_lock(&pool->lock)
+    \* C1  spec/DwcasPool.ts:60
     await lock = FALSE;
     lock := TRUE;
     goto C2;
-  C2:  \* spec/DwcasPool.ts:52  ch := head
-    \* C2  spec/DwcasPool.ts:57
+  C2:  \* spec/DwcasPool.ts:56  ch := head
+    \* C2  spec/DwcasPool.ts:61
     ch := head;
     goto C3;
-  C3:  \* spec/DwcasPool.ts:53  cs := seq
-    \* C3  spec/DwcasPool.ts:58
+  C3:  \* spec/DwcasPool.ts:57  cs := seq
+    \* C3  spec/DwcasPool.ts:62
     cs := seq;
     goto C4;
-  C4:  \* spec/DwcasPool.ts:54  DWCAS(<head, seq>, <ch, cs>, <NULL, cs + 1>)
-    either { \* C4_ok  spec/DwcasPool.ts:59
+  C4:  \* spec/DwcasPool.ts:58  DWCAS(<head, seq>, <ch, cs>, <NULL, cs + 1>)
+    either { \* C4_ok  spec/DwcasPool.ts:63
       dwcas(head, seq, ch, cs, NULL, cs + 1);
       fw := ch;
       ch := NULL;
       cs := 0;
       where := [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])];
       goto C5;
-    } or { \* C4_fail  spec/DwcasPool.ts:63
+    } or { \* C4_fail  spec/DwcasPool.ts:67
       await (head # ch) \/ (seq # cs);  \* DWCAS failed
       goto C2;
     };
-  C5:  \* spec/DwcasPool.ts:55  spin_unlock(&pool->lock)
-    \* C5  spec/DwcasPool.ts:64
+  C5:  \* spec/DwcasPool.ts:59  spin_unlock(&pool->lock)
+    \* C5  spec/DwcasPool.ts:68
     lock := FALSE;
     goto walk;
-  os:  \* spec/lib/pool.ts:145  pool_alloc_nocache: the shared list was empty
-    either { \* os_get  spec/lib/pool.ts:167  malloc() may return any address the OS holds, including one freed before
+  os:  \* spec/lib/pool.ts:214  pool_alloc_nocache: the shared list was empty
+    either { \* os_get  spec/lib/pool.ts:236  malloc() may return any address the OS holds, including one freed before
       with (b \in {b \in Blocks : ~mapped[b]}) {
         mapped[b] := TRUE;
         where[b] := "thread";
         held := held \cup {b};
         goto idle;
       }
-    } or { \* os_none  spec/lib/pool.ts:171  every block is in use: the allocation fails
+    } or { \* os_none  spec/lib/pool.ts:240  every block is in use: the allocation fails
       await Cardinality({b \in Blocks : ~mapped[b]}) = 0;
       goto idle;
     };
-  walk:  \* spec/lib/pool.ts:146  pool_flush: walk the detached list and free every block to the OS
-    either { \* walk_free  spec/lib/pool.ts:173  n := t.next; free(t)
+  walk:  \* spec/lib/pool.ts:215  pool_flush: walk the detached list and free every block to the OS
+    either { \* walk_free  spec/lib/pool.ts:242  n := t.next; free(t)
       await fw # NULL /\ fw # BUSY;
       fault := fault \/ ~mapped[fw];
       where[fw] := "os";
       mapped[fw] := FALSE;
       fw := next[fw] || next[fw] := NULL;
       goto walk;
-    } or { \* walk_done  spec/lib/pool.ts:178
+    } or { \* walk_done  spec/lib/pool.ts:247
       await fw = NULL;
       goto idle;
     };
@@ -225,6 +244,18 @@ VARIABLES head, next, where, mapped, fault, seq, lock, pc
 (* define statement *)
 NoUseAfterFree == ~fault
 
+
+LockOwned == (Cardinality({th \in Threads : ((((pc[th] = "C2") \/ (pc[th] = "C3")) \/ (pc[th] = "C4")) \/ (pc[th] = "C5"))}) = (IF lock THEN 1 ELSE 0))
+
+
+LockReleased == (lock ~> ~lock)
+
+
+Progress == ((\E t \in Threads : (pc[t] # "idle")) ~> (\E t \in Threads : (pc[t] = "idle")))
+
+
+StarvationFree == \A p_StarvationFree \in Threads : ((pc[p_StarvationFree] # "idle") ~> (pc[p_StarvationFree] = "idle"))
+
 Constraint_small == (seq <= MaxSeq)
 
 Constraint_standard == (seq <= MaxSeq)
@@ -232,6 +263,12 @@ Constraint_standard == (seq <= MaxSeq)
 Constraint_flush == (seq <= MaxSeq)
 
 Constraint_noOsFree == (seq <= MaxSeq)
+
+Constraint_warm == (seq <= MaxSeq)
+
+Constraint_warmNoOsFree == (seq <= MaxSeq)
+
+Constraint_starvation == (seq <= MaxSeq)
 
 VARIABLES held, cache, blk, fw, cs, ch, nh, fl
 
@@ -241,10 +278,10 @@ vars == << head, next, where, mapped, fault, seq, lock, pc, held, cache, blk,
 ProcSet == (Threads)
 
 Init == (* Global variables *)
-        /\ head = NULL
-        /\ next = [x \in Blocks |-> NULL]
-        /\ where = [x \in Blocks |-> "os"]
-        /\ mapped = [x \in Blocks |-> FALSE]
+        /\ head = IF Warm THEN 1 ELSE NULL
+        /\ next = [b \in Blocks |-> (IF (Warm /\ (b < N)) THEN (b + 1) ELSE NULL)]
+        /\ where = [x \in Blocks |-> (IF Warm THEN "list" ELSE "os")]
+        /\ mapped = [x \in Blocks |-> Warm]
         /\ fault = FALSE
         /\ seq = 0
         /\ lock = FALSE
@@ -454,7 +491,7 @@ Termination == <>(\A self \in ProcSet: pc[self] = "Done")
 \* These read process-local variables, which the translation declares after the define block:
 \* they follow the translation.
 
-\* spec/lib/pool.ts:190  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
+\* spec/lib/pool.ts:259  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
 FreeListIntact ==
   /\ ListAcyclic(head, next, Blocks)
   /\ (ListNodes(head, next, Blocks) = {b \in Blocks : (where[b] = "list")})
@@ -463,7 +500,7 @@ FreeListIntact ==
   /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))
   /\ (\A b \in Blocks : (mapped[b] = (where[b] # "os")))
 
-\* spec/lib/pool.ts:198  no block is in the hands (or local cache) of two threads at once
+\* spec/lib/pool.ts:267  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
 ============================================================

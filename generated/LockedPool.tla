@@ -8,6 +8,7 @@ CONSTANT T \* number of threads
 CONSTANT N \* number of blocks (addresses)
 CONSTANT OsFree \* whether blocks can go back to the OS (crowded frees, flushes)
 CONSTANT Flush \* whether threads call pool_flush (needs OsFree)
+CONSTANT Warm \* whether the pool starts warm: every block already in the shared list b1 -> ... -> bN
 
 NULL == 0
 BUSY == -1
@@ -40,10 +41,10 @@ VARIABLE nn \* local of Thread: pop: its successor
 
 vars == << head, next, where, mapped, fault, lock, pc, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:188  no thread reads or writes the link word of a block that has been given back to the OS
+\* spec/lib/pool.ts:257  no thread reads or writes the link word of a block that has been given back to the OS
 NoUseAfterFree == ~fault
 
-\* spec/lib/pool.ts:190  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
+\* spec/lib/pool.ts:259  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
 FreeListIntact ==
   /\ ListAcyclic(head, next, Blocks)
   /\ (ListNodes(head, next, Blocks) = {b \in Blocks : (where[b] = "list")})
@@ -52,14 +53,26 @@ FreeListIntact ==
   /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))
   /\ (\A b \in Blocks : (mapped[b] = (where[b] # "os")))
 
-\* spec/lib/pool.ts:198  no block is in the hands (or local cache) of two threads at once
+\* spec/lib/pool.ts:267  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
+\* spec/lib/pool.ts:275  the spinlock pool->lock: whenever it is taken exactly one thread holds it (between the step that took it and the one that releases it), and none holds it otherwise
+LockOwned == (Cardinality({th \in Threads : ((((((((((((pc[th] = "L2") \/ (pc[th] = "L3")) \/ (pc[th] = "L4")) \/ (pc[th] = "L5")) \/ (pc[th] = "M3")) \/ (pc[th] = "M4")) \/ (pc[th] = "M4b")) \/ (pc[th] = "M5")) \/ (pc[th] = "M6")) \/ (pc[th] = "K2")) \/ (pc[th] = "K3")) \/ (pc[th] = "K4"))}) = (IF (lock # 0) THEN 1 ELSE 0))
+
+\* spec/lib/pool.ts:278  the spinlock pool->lock: once taken, it is eventually released
+LockReleased == ((lock # 0) ~> ~(lock # 0))
+
+\* spec/lib/pool.ts:288  whenever some thread is inside an operation, eventually some operation (any thread's) completes (lock-freedom, under weak fairness)
+Progress == ((\E t \in Threads : (pc[t] # "idle")) ~> (\E t \in Threads : (pc[t] = "idle")))
+
+\* spec/lib/pool.ts:290  every operation a thread starts completes (per thread, under weak fairness)
+StarvationFree == \A p_StarvationFree \in Threads : ((pc[p_StarvationFree] # "idle") ~> (pc[p_StarvationFree] = "idle"))
+
 Init ==
-  /\ head = NULL
-  /\ next = [x \in Blocks |-> NULL]
-  /\ where = [x \in Blocks |-> "os"]
-  /\ mapped = [x \in Blocks |-> FALSE]
+  /\ head = (IF Warm THEN 1 ELSE NULL)
+  /\ next = [b \in Blocks |-> (IF (Warm /\ (b < N)) THEN (b + 1) ELSE NULL)]
+  /\ where = [x \in Blocks |-> (IF Warm THEN "list" ELSE "os")]
+  /\ mapped = [x \in Blocks |-> Warm]
   /\ fault = FALSE
   /\ lock = 0
   /\ pc = [self \in ProcSet |-> "idle"]
@@ -70,7 +83,7 @@ Init ==
   /\ pp = [self \in ProcSet |-> NULL]
   /\ nn = [self \in ProcSet |-> NULL]
 
-\* spec/LockedPool.ts:22  L1 -> L2
+\* spec/LockedPool.ts:26  L1 -> L2
 L1(self) ==
   /\ pc[self] = "L1"
   /\ (lock = 0)
@@ -78,14 +91,14 @@ L1(self) ==
   /\ lock' = self
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, pp, nn >>
 
-\* spec/LockedPool.ts:23  L2 -> L3
+\* spec/LockedPool.ts:27  L2 -> L3
 L2(self) ==
   /\ pc[self] = "L2"
   /\ pc' = [pc EXCEPT ![self] = "L3"]
   /\ pp' = [pp EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, nn >>
 
-\* spec/LockedPool.ts:24  L3 -> L4
+\* spec/LockedPool.ts:28  L3 -> L4
 L3_deref(self) ==
   /\ pc[self] = "L3"
   /\ (pp[self] # NULL)
@@ -95,14 +108,14 @@ L3_deref(self) ==
   /\ fault' = (fault \/ ~mapped[pp[self]])
   /\ UNCHANGED << head, next, where, mapped, lock, held, cache, blk, fw, pp >>
 
-\* spec/LockedPool.ts:25  L3 -> L5
+\* spec/LockedPool.ts:29  L3 -> L5
 L3_empty(self) ==
   /\ pc[self] = "L3"
   /\ (pp[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "L5"]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/LockedPool.ts:26  L4 -> L5
+\* spec/LockedPool.ts:30  L4 -> L5
 L4(self) ==
   /\ pc[self] = "L4"
   /\ pc' = [pc EXCEPT ![self] = "L5"]
@@ -112,7 +125,7 @@ L4(self) ==
   /\ nn' = [nn EXCEPT ![self] = NULL]
   /\ UNCHANGED << next, mapped, fault, lock, cache, blk, fw, pp >>
 
-\* spec/LockedPool.ts:27  L5 -> idle
+\* spec/LockedPool.ts:31  L5 -> idle
 L5_got(self) ==
   /\ pc[self] = "L5"
   /\ (pp[self] # NULL)
@@ -122,7 +135,7 @@ L5_got(self) ==
   /\ pp' = [pp EXCEPT ![self] = NULL]
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, nn >>
 
-\* spec/LockedPool.ts:28  L5 -> os
+\* spec/LockedPool.ts:32  L5 -> os
 L5_empty(self) ==
   /\ pc[self] = "L5"
   /\ (pp[self] = NULL)
@@ -130,7 +143,7 @@ L5_empty(self) ==
   /\ lock' = 0
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, pp, nn >>
 
-\* spec/LockedPool.ts:40  M2 -> M3
+\* spec/LockedPool.ts:44  M2 -> M3
 M2(self) ==
   /\ pc[self] = "M2"
   /\ (lock = 0)
@@ -138,27 +151,27 @@ M2(self) ==
   /\ lock' = self
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, pp, nn >>
 
-\* spec/LockedPool.ts:41  M3 -> M4
+\* spec/LockedPool.ts:45  M3 -> M4
 M3_notCrowded(self) ==
   /\ pc[self] = "M3"
   /\ pc' = [pc EXCEPT ![self] = "M4"]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/LockedPool.ts:42  M3 -> M6: leave ptr set: it goes to the OS at M7
+\* spec/LockedPool.ts:46  M3 -> M6: leave ptr set: it goes to the OS at M7
 M3_crowded(self) ==
   /\ pc[self] = "M3"
   /\ OsFree
   /\ pc' = [pc EXCEPT ![self] = "M6"]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/LockedPool.ts:43  M4 -> M4b
+\* spec/LockedPool.ts:47  M4 -> M4b
 M4(self) ==
   /\ pc[self] = "M4"
   /\ pc' = [pc EXCEPT ![self] = "M4b"]
   /\ pp' = [pp EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, nn >>
 
-\* spec/LockedPool.ts:44  M4b -> M5
+\* spec/LockedPool.ts:48  M4b -> M5
 M4b(self) ==
   /\ pc[self] = "M4b"
   /\ pc' = [pc EXCEPT ![self] = "M5"]
@@ -167,7 +180,7 @@ M4b(self) ==
   /\ pp' = [pp EXCEPT ![self] = NULL]
   /\ UNCHANGED << head, where, mapped, lock, held, cache, blk, fw, nn >>
 
-\* spec/LockedPool.ts:45  M5 -> M6: ptr := NULL
+\* spec/LockedPool.ts:49  M5 -> M6: ptr := NULL
 M5(self) ==
   /\ pc[self] = "M5"
   /\ pc' = [pc EXCEPT ![self] = "M6"]
@@ -176,14 +189,14 @@ M5(self) ==
   /\ blk' = [blk EXCEPT ![self] = NULL]
   /\ UNCHANGED << next, mapped, fault, lock, held, cache, fw, pp, nn >>
 
-\* spec/LockedPool.ts:46  M6 -> M7
+\* spec/LockedPool.ts:50  M6 -> M7
 M6(self) ==
   /\ pc[self] = "M6"
   /\ pc' = [pc EXCEPT ![self] = "M7"]
   /\ lock' = 0
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:100  M7 -> idle: pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
+\* spec/lib/pool.ts:166  M7 -> idle: pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
 M7_crowded(self) ==
   /\ pc[self] = "M7"
   /\ OsFree
@@ -196,14 +209,14 @@ M7_crowded(self) ==
   /\ blk' = [blk EXCEPT ![self] = NULL]
   /\ UNCHANGED << head, fault, lock, held, cache, fw, pp, nn >>
 
-\* spec/LockedPool.ts:48  M7 -> idle
+\* spec/LockedPool.ts:52  M7 -> idle
 M7_done(self) ==
   /\ pc[self] = "M7"
   /\ (blk[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/LockedPool.ts:56  K1 -> K2
+\* spec/LockedPool.ts:60  K1 -> K2
 K1(self) ==
   /\ pc[self] = "K1"
   /\ (lock = 0)
@@ -211,14 +224,14 @@ K1(self) ==
   /\ lock' = self
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, pp, nn >>
 
-\* spec/LockedPool.ts:57  K2 -> K3
+\* spec/LockedPool.ts:61  K2 -> K3
 K2(self) ==
   /\ pc[self] = "K2"
   /\ pc' = [pc EXCEPT ![self] = "K3"]
   /\ pp' = [pp EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, nn >>
 
-\* spec/LockedPool.ts:58  K3 -> K4
+\* spec/LockedPool.ts:62  K3 -> K4
 K3(self) ==
   /\ pc[self] = "K3"
   /\ pc' = [pc EXCEPT ![self] = "K4"]
@@ -228,14 +241,14 @@ K3(self) ==
   /\ where' = [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])]
   /\ UNCHANGED << next, mapped, fault, lock, held, cache, blk, nn >>
 
-\* spec/LockedPool.ts:59  K4 -> walk
+\* spec/LockedPool.ts:63  K4 -> walk
 K4(self) ==
   /\ pc[self] = "K4"
   /\ pc' = [pc EXCEPT ![self] = "walk"]
   /\ lock' = 0
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:148  idle -> idle: pool_get_from_cache: a hit in the local cache
+\* spec/lib/pool.ts:217  idle -> idle: pool_get_from_cache: a hit in the local cache
 idle_allocCache(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in cache[self] :
@@ -243,14 +256,14 @@ idle_allocCache(self) ==
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
        /\ UNCHANGED << head, next, where, mapped, fault, lock, pc, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:152  idle -> L1: pool_get_from_cache: local cache empty, go to the shared list
+\* spec/lib/pool.ts:221  idle -> L1: pool_get_from_cache: local cache empty, go to the shared list
 idle_alloc(self) ==
   /\ pc[self] = "idle"
   /\ (Cardinality(cache[self]) = 0)
   /\ pc' = [pc EXCEPT ![self] = "L1"]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:156  idle -> idle: pool_free: the block stays in the local cache
+\* spec/lib/pool.ts:225  idle -> idle: pool_free: the block stays in the local cache
 idle_freeKeep(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
@@ -258,7 +271,7 @@ idle_freeKeep(self) ==
        /\ cache' = [cache EXCEPT ![self] = (cache[self] \cup {b})]
        /\ UNCHANGED << head, next, where, mapped, fault, lock, pc, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:160  idle -> M2: pool_free: the block is evicted from the local cache to the shared list
+\* spec/lib/pool.ts:229  idle -> M2: pool_free: the block is evicted from the local cache to the shared list
 idle_freePush(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
@@ -267,7 +280,7 @@ idle_freePush(self) ==
        /\ blk' = [blk EXCEPT ![self] = b]
        /\ UNCHANGED << head, next, where, mapped, fault, lock, cache, fw, pp, nn >>
 
-\* spec/lib/pool.ts:164  idle -> K1: pool_flush
+\* spec/lib/pool.ts:233  idle -> K1: pool_flush
 idle_flush(self) ==
   /\ pc[self] = "idle"
   /\ Flush
@@ -275,7 +288,7 @@ idle_flush(self) ==
   /\ pc' = [pc EXCEPT ![self] = "K1"]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:167  os -> idle: malloc() may return any address the OS holds, including one freed before
+\* spec/lib/pool.ts:236  os -> idle: malloc() may return any address the OS holds, including one freed before
 os_get(self) ==
   /\ pc[self] = "os"
   /\ \E b \in {b \in Blocks : ~mapped[b]} :
@@ -285,14 +298,14 @@ os_get(self) ==
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
        /\ UNCHANGED << head, next, fault, lock, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:171  os -> idle: every block is in use: the allocation fails
+\* spec/lib/pool.ts:240  os -> idle: every block is in use: the allocation fails
 os_none(self) ==
   /\ pc[self] = "os"
   /\ (Cardinality({b \in Blocks : ~mapped[b]}) = 0)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:173  walk -> walk: n := t.next; free(t)
+\* spec/lib/pool.ts:242  walk -> walk: n := t.next; free(t)
 walk_free(self) ==
   /\ pc[self] = "walk"
   /\ (fw[self] # NULL)
@@ -304,14 +317,14 @@ walk_free(self) ==
   /\ mapped' = [mapped EXCEPT ![fw[self]] = FALSE]
   /\ UNCHANGED << head, lock, pc, held, cache, blk, pp, nn >>
 
-\* spec/lib/pool.ts:178  walk -> idle
+\* spec/lib/pool.ts:247  walk -> idle
 walk_done(self) ==
   /\ pc[self] = "walk"
   /\ (fw[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:128
+\* spec/lib/pool.ts:196
 Thread(self) ==
   \/ L1(self)
   \/ L2(self)

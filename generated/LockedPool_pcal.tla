@@ -10,6 +10,7 @@ CONSTANT T \* number of threads
 CONSTANT N \* number of blocks (addresses)
 CONSTANT OsFree \* whether blocks can go back to the OS (crowded frees, flushes)
 CONSTANT Flush \* whether threads call pool_flush (needs OsFree)
+CONSTANT Warm \* whether the pool starts warm: every block already in the shared list b1 -> ... -> bN
 
 NULL == 0
 BUSY == -1
@@ -28,19 +29,31 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
 
 (* --algorithm LockedPool {
   variables
-    head = NULL;  \* shared: pool->free_list
-    next = [x \in Blocks |-> NULL];  \* shared, in block memory: the link word inside each block ( *POOL_LINK(pool, b))
-    where = [x \in Blocks |-> "os"];  \* ghost: where each block is: at the OS (unmapped), in the list, with a thread, or in a flush walk
-    mapped = [x \in Blocks |-> FALSE];  \* ghost: the block belongs to the process (allocated from the OS and not given back)
+    head = IF Warm THEN 1 ELSE NULL;  \* shared: pool->free_list
+    next = [b \in Blocks |-> (IF (Warm /\ (b < N)) THEN (b + 1) ELSE NULL)];  \* shared, in block memory: the link word inside each block ( *POOL_LINK(pool, b))
+    where = [x \in Blocks |-> (IF Warm THEN "list" ELSE "os")];  \* ghost: where each block is: at the OS (unmapped), in the list, with a thread, or in a flush walk
+    mapped = [x \in Blocks |-> Warm];  \* ghost: the block belongs to the process (allocated from the OS and not given back)
     fault = FALSE;  \* ghost: some thread read or wrote the link word of an unmapped block
     lock = 0;  \* shared: pool->lock: 0 when free, else the holder thread id
 
   define {
-    \* spec/lib/pool.ts:188  no thread reads or writes the link word of a block that has been given back to the OS
+    \* spec/lib/pool.ts:257  no thread reads or writes the link word of a block that has been given back to the OS
     NoUseAfterFree == ~fault
+
+    \* spec/lib/pool.ts:275  the spinlock pool->lock: whenever it is taken exactly one thread holds it (between the step that took it and the one that releases it), and none holds it otherwise
+    LockOwned == (Cardinality({th \in Threads : ((((((((((((pc[th] = "L2") \/ (pc[th] = "L3")) \/ (pc[th] = "L4")) \/ (pc[th] = "L5")) \/ (pc[th] = "M3")) \/ (pc[th] = "M4")) \/ (pc[th] = "M4b")) \/ (pc[th] = "M5")) \/ (pc[th] = "M6")) \/ (pc[th] = "K2")) \/ (pc[th] = "K3")) \/ (pc[th] = "K4"))}) = (IF (lock # 0) THEN 1 ELSE 0))
+
+    \* spec/lib/pool.ts:278  the spinlock pool->lock: once taken, it is eventually released
+    LockReleased == ((lock # 0) ~> ~(lock # 0))
+
+    \* spec/lib/pool.ts:288  whenever some thread is inside an operation, eventually some operation (any thread's) completes (lock-freedom, under weak fairness)
+    Progress == ((\E t \in Threads : (pc[t] # "idle")) ~> (\E t \in Threads : (pc[t] = "idle")))
+
+    \* spec/lib/pool.ts:290  every operation a thread starts completes (per thread, under weak fairness)
+    StarvationFree == \A p_StarvationFree \in Threads : ((pc[p_StarvationFree] # "idle") ~> (pc[p_StarvationFree] = "idle"))
   }
 
-  \* spec/lib/pool.ts:128  T processes of type Thread
+  \* spec/lib/pool.ts:196  T processes of type Thread
   fair process (Thread \in Threads)
     variables
       held = {};  \* blocks allocated to the caller
@@ -50,154 +63,154 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       pp = NULL;  \* pop: the head read under the lock; push: the head to link to
       nn = NULL;  \* pop: its successor
   {
-  idle:  \* spec/lib/pool.ts:140  between operations
-    either { \* idle_allocCache  spec/lib/pool.ts:148  pool_get_from_cache: a hit in the local cache
+  idle:  \* spec/lib/pool.ts:209  between operations
+    either { \* idle_allocCache  spec/lib/pool.ts:217  pool_get_from_cache: a hit in the local cache
       with (b \in cache) {
         cache := cache \ {b};
         held := held \cup {b};
         goto idle;
       }
-    } or { \* idle_alloc  spec/lib/pool.ts:152  pool_get_from_cache: local cache empty, go to the shared list
+    } or { \* idle_alloc  spec/lib/pool.ts:221  pool_get_from_cache: local cache empty, go to the shared list
       await Cardinality(cache) = 0;
       goto L1;
-    } or { \* idle_freeKeep  spec/lib/pool.ts:156  pool_free: the block stays in the local cache
+    } or { \* idle_freeKeep  spec/lib/pool.ts:225  pool_free: the block stays in the local cache
       with (b \in held) {
         held := held \ {b};
         cache := cache \cup {b};
         goto idle;
       }
-    } or { \* idle_freePush  spec/lib/pool.ts:160  pool_free: the block is evicted from the local cache to the shared list
+    } or { \* idle_freePush  spec/lib/pool.ts:229  pool_free: the block is evicted from the local cache to the shared list
       with (b \in held) {
         held := held \ {b};
         blk := b;
         goto M2;
       }
-    } or { \* idle_flush  spec/lib/pool.ts:164  pool_flush
+    } or { \* idle_flush  spec/lib/pool.ts:233  pool_flush
       await Flush /\ OsFree;
       goto K1;
     };
-  L1:  \* spec/LockedPool.ts:17  spin_lock(&pool->lock)
-    \* L1  spec/LockedPool.ts:22
+  L1:  \* spec/LockedPool.ts:21  spin_lock(&pool->lock)
+    \* L1  spec/LockedPool.ts:26
     await lock = 0;
     lock := self;
     goto L2;
-  L2:  \* spec/LockedPool.ts:18  p := head
-    \* L2  spec/LockedPool.ts:23
+  L2:  \* spec/LockedPool.ts:22  p := head
+    \* L2  spec/LockedPool.ts:27
     pp := head;
     goto L3;
-  L3:  \* spec/LockedPool.ts:19  if p != NULL: n := p->next
-    either { \* L3_deref  spec/LockedPool.ts:24
+  L3:  \* spec/LockedPool.ts:23  if p != NULL: n := p->next
+    either { \* L3_deref  spec/LockedPool.ts:28
       await pp # NULL /\ pp # BUSY;
       nn := next[pp];
       fault := fault \/ ~mapped[pp];
       goto L4;
-    } or { \* L3_empty  spec/LockedPool.ts:25
+    } or { \* L3_empty  spec/LockedPool.ts:29
       await pp = NULL;
       goto L5;
     };
-  L4:  \* spec/LockedPool.ts:20  head := n
-    \* L4  spec/LockedPool.ts:26
+  L4:  \* spec/LockedPool.ts:24  head := n
+    \* L4  spec/LockedPool.ts:30
     head := nn;
     where[pp] := "thread";
     held := held \cup {pp};
     nn := NULL;
     goto L5;
-  L5:  \* spec/LockedPool.ts:21  spin_unlock(&pool->lock)
-    either { \* L5_got  spec/LockedPool.ts:27
+  L5:  \* spec/LockedPool.ts:25  spin_unlock(&pool->lock)
+    either { \* L5_got  spec/LockedPool.ts:31
       await pp # NULL /\ pp # BUSY;
       lock := 0;
       pp := NULL;
       goto idle;
-    } or { \* L5_empty  spec/LockedPool.ts:28
+    } or { \* L5_empty  spec/LockedPool.ts:32
       await pp = NULL;
       lock := 0;
       goto os;
     };
-  M2:  \* spec/LockedPool.ts:33  spin_lock(&pool->lock)
-    \* M2  spec/LockedPool.ts:40
+  M2:  \* spec/LockedPool.ts:37  spin_lock(&pool->lock)
+    \* M2  spec/LockedPool.ts:44
     await lock = 0;
     lock := self;
     goto M3;
-  M3:  \* spec/LockedPool.ts:34  if !pool_is_crowded(): link the block
-    either { \* M3_notCrowded  spec/LockedPool.ts:41
+  M3:  \* spec/LockedPool.ts:38  if !pool_is_crowded(): link the block
+    either { \* M3_notCrowded  spec/LockedPool.ts:45
       goto M4;
-    } or { \* M3_crowded  spec/LockedPool.ts:42  leave ptr set: it goes to the OS at M7
+    } or { \* M3_crowded  spec/LockedPool.ts:46  leave ptr set: it goes to the OS at M7
       await OsFree;
       goto M6;
     };
-  M4:  \* spec/LockedPool.ts:35  ptr->next := head (the load of head)
-    \* M4  spec/LockedPool.ts:43
+  M4:  \* spec/LockedPool.ts:39  ptr->next := head (the load of head)
+    \* M4  spec/LockedPool.ts:47
     pp := head;
     goto M4b;
-  M4b:  \* spec/LockedPool.ts:36  ptr->next := head (the store)
-    \* M4b  spec/LockedPool.ts:44
+  M4b:  \* spec/LockedPool.ts:40  ptr->next := head (the store)
+    \* M4b  spec/LockedPool.ts:48
     next[blk] := pp;
     fault := fault \/ ~mapped[blk];
     pp := NULL;
     goto M5;
-  M5:  \* spec/LockedPool.ts:37  head := ptr
-    \* M5  spec/LockedPool.ts:45  ptr := NULL
+  M5:  \* spec/LockedPool.ts:41  head := ptr
+    \* M5  spec/LockedPool.ts:49  ptr := NULL
     head := blk;
     where[blk] := "list";
     blk := NULL;
     goto M6;
-  M6:  \* spec/LockedPool.ts:38  spin_unlock(&pool->lock)
-    \* M6  spec/LockedPool.ts:46
+  M6:  \* spec/LockedPool.ts:42  spin_unlock(&pool->lock)
+    \* M6  spec/LockedPool.ts:50
     lock := 0;
     goto M7;
-  M7:  \* spec/LockedPool.ts:39  if crowded: free(ptr) to the OS, outside the lock
-    either { \* M7_crowded  spec/lib/pool.ts:100  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
+  M7:  \* spec/LockedPool.ts:43  if crowded: free(ptr) to the OS, outside the lock
+    either { \* M7_crowded  spec/lib/pool.ts:166  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
       await OsFree /\ blk # NULL /\ blk # BUSY;
       next[blk] := NULL;
       where[blk] := "os";
       mapped[blk] := FALSE;
       blk := NULL;
       goto idle;
-    } or { \* M7_done  spec/LockedPool.ts:48
+    } or { \* M7_done  spec/LockedPool.ts:52
       await blk = NULL;
       goto idle;
     };
-  K1:  \* spec/LockedPool.ts:52  lock
-    \* K1  spec/LockedPool.ts:56
+  K1:  \* spec/LockedPool.ts:56  lock
+    \* K1  spec/LockedPool.ts:60
     await lock = 0;
     lock := self;
     goto K2;
-  K2:  \* spec/LockedPool.ts:53  n := head
-    \* K2  spec/LockedPool.ts:57
+  K2:  \* spec/LockedPool.ts:57  n := head
+    \* K2  spec/LockedPool.ts:61
     pp := head;
     goto K3;
-  K3:  \* spec/LockedPool.ts:54  head := NULL
-    \* K3  spec/LockedPool.ts:58
+  K3:  \* spec/LockedPool.ts:58  head := NULL
+    \* K3  spec/LockedPool.ts:62
     head := NULL;
     fw := pp;
     pp := NULL;
     where := [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])];
     goto K4;
-  K4:  \* spec/LockedPool.ts:55  unlock
-    \* K4  spec/LockedPool.ts:59
+  K4:  \* spec/LockedPool.ts:59  unlock
+    \* K4  spec/LockedPool.ts:63
     lock := 0;
     goto walk;
-  os:  \* spec/lib/pool.ts:145  pool_alloc_nocache: the shared list was empty
-    either { \* os_get  spec/lib/pool.ts:167  malloc() may return any address the OS holds, including one freed before
+  os:  \* spec/lib/pool.ts:214  pool_alloc_nocache: the shared list was empty
+    either { \* os_get  spec/lib/pool.ts:236  malloc() may return any address the OS holds, including one freed before
       with (b \in {b \in Blocks : ~mapped[b]}) {
         mapped[b] := TRUE;
         where[b] := "thread";
         held := held \cup {b};
         goto idle;
       }
-    } or { \* os_none  spec/lib/pool.ts:171  every block is in use: the allocation fails
+    } or { \* os_none  spec/lib/pool.ts:240  every block is in use: the allocation fails
       await Cardinality({b \in Blocks : ~mapped[b]}) = 0;
       goto idle;
     };
-  walk:  \* spec/lib/pool.ts:146  pool_flush: walk the detached list and free every block to the OS
-    either { \* walk_free  spec/lib/pool.ts:173  n := t.next; free(t)
+  walk:  \* spec/lib/pool.ts:215  pool_flush: walk the detached list and free every block to the OS
+    either { \* walk_free  spec/lib/pool.ts:242  n := t.next; free(t)
       await fw # NULL /\ fw # BUSY;
       fault := fault \/ ~mapped[fw];
       where[fw] := "os";
       mapped[fw] := FALSE;
       fw := next[fw] || next[fw] := NULL;
       goto walk;
-    } or { \* walk_done  spec/lib/pool.ts:178
+    } or { \* walk_done  spec/lib/pool.ts:247
       await fw = NULL;
       goto idle;
     };
@@ -209,6 +222,18 @@ VARIABLES head, next, where, mapped, fault, lock, pc
 (* define statement *)
 NoUseAfterFree == ~fault
 
+
+LockOwned == (Cardinality({th \in Threads : ((((((((((((pc[th] = "L2") \/ (pc[th] = "L3")) \/ (pc[th] = "L4")) \/ (pc[th] = "L5")) \/ (pc[th] = "M3")) \/ (pc[th] = "M4")) \/ (pc[th] = "M4b")) \/ (pc[th] = "M5")) \/ (pc[th] = "M6")) \/ (pc[th] = "K2")) \/ (pc[th] = "K3")) \/ (pc[th] = "K4"))}) = (IF (lock # 0) THEN 1 ELSE 0))
+
+
+LockReleased == ((lock # 0) ~> ~(lock # 0))
+
+
+Progress == ((\E t \in Threads : (pc[t] # "idle")) ~> (\E t \in Threads : (pc[t] = "idle")))
+
+
+StarvationFree == \A p_StarvationFree \in Threads : ((pc[p_StarvationFree] # "idle") ~> (pc[p_StarvationFree] = "idle"))
+
 VARIABLES held, cache, blk, fw, pp, nn
 
 vars == << head, next, where, mapped, fault, lock, pc, held, cache, blk, fw, 
@@ -217,10 +242,10 @@ vars == << head, next, where, mapped, fault, lock, pc, held, cache, blk, fw,
 ProcSet == (Threads)
 
 Init == (* Global variables *)
-        /\ head = NULL
-        /\ next = [x \in Blocks |-> NULL]
-        /\ where = [x \in Blocks |-> "os"]
-        /\ mapped = [x \in Blocks |-> FALSE]
+        /\ head = IF Warm THEN 1 ELSE NULL
+        /\ next = [b \in Blocks |-> (IF (Warm /\ (b < N)) THEN (b + 1) ELSE NULL)]
+        /\ where = [x \in Blocks |-> (IF Warm THEN "list" ELSE "os")]
+        /\ mapped = [x \in Blocks |-> Warm]
         /\ fault = FALSE
         /\ lock = 0
         (* Process Thread *)
@@ -428,7 +453,7 @@ Termination == <>(\A self \in ProcSet: pc[self] = "Done")
 \* These read process-local variables, which the translation declares after the define block:
 \* they follow the translation.
 
-\* spec/lib/pool.ts:190  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
+\* spec/lib/pool.ts:259  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
 FreeListIntact ==
   /\ ListAcyclic(head, next, Blocks)
   /\ (ListNodes(head, next, Blocks) = {b \in Blocks : (where[b] = "list")})
@@ -437,7 +462,7 @@ FreeListIntact ==
   /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))
   /\ (\A b \in Blocks : (mapped[b] = (where[b] # "os")))
 
-\* spec/lib/pool.ts:198  no block is in the hands (or local cache) of two threads at once
+\* spec/lib/pool.ts:267  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
 ============================================================

@@ -4,18 +4,23 @@
  * releases it. A push waits while the head is BUSY, then CASes. pool_flush takes the whole list the
  * same way. Steps D*, E*, H* of ALGORITHMS.md section B.
  */
-import { BUSY, NULL, holds, ptr, protocol } from '../src/dsl/index.ts';
+import { BUSY, NULL, holds, ptr, protocol, violates } from '../src/dsl/index.ts';
 import { crowdedFree, poolConfigs, poolProtocol } from './lib/pool.ts';
 
 export default protocol('BusyPool', (p) => {
   poolProtocol(p, {
     declare: (c) => ({
-      lhead: p.ghost('lhead', ptr(c.Blocks), NULL, { doc: 'the logical head: the list a BUSY holder is working on' }),
+      lhead: p.ghost('lhead', ptr(c.Blocks), c.headInit, { doc: 'the logical head: the list a BUSY holder is working on' }),
       r: c.t.local('r', ptr(c.Blocks), NULL, 'pop and flush: the head read or taken'),
       nx: c.t.local('nx', ptr(c.Blocks), NULL, 'pop: the successor of the taken head'),
       fl: c.t.local('fl', ptr(c.Blocks), NULL, 'push: the head the new block is linked to'),
     }),
     listHead: (c) => c.lhead,
+    locks: ({ head, at, r }) => [{
+      owned: 'BusyOwned', released: 'BusyReleased', taken: head.eq(BUSY), doc: 'the BUSY head',
+      // The XCHG at D2/H2 took the list unless it returned BUSY; D7 and H5 release it.
+      holder: (th) => at(th, 'D6', 'D7').or(at(th, 'D5', 'H5').and(r.of(th).ne(BUSY))),
+    }],
     pop({ t, head, next, where, held, isBlock, deref, lhead, r, nx }) {
       t.label('D1', 'r := head (plain load)');
       t.label('D2', 'while r = BUSY: r := head; if r = NULL: return NULL');
@@ -70,5 +75,11 @@ export default protocol('BusyPool', (p) => {
       return 'H1';
     },
   });
-  poolConfigs(p, { small: holds(), standard: holds(), flush: holds(), noOsFree: holds() });
+  poolConfigs(p, {
+    small: holds(), standard: holds(), flush: holds(), noOsFree: holds(),
+    starvation: {
+      expect: violates('StarvationFree'),
+      why: 'a thread spinning on a BUSY head (D2, E5, H2) takes only stuttering steps, so weak fairness does not make it run at the moments the head is free: the other thread can take the list every time (XCHG is not FIFO). Expected, as in HAProxy',
+    },
+  });
 }, 'HAProxy after the fix: self-locked head with POOL_BUSY via XCHG');

@@ -47,6 +47,10 @@ export default protocol('DwcasPool', (p) => {
       return 'A1';
     },
     push: (c) => casPush(c),
+    locks: ({ lock, at }) => [{
+      owned: 'LockOwned', released: 'LockReleased', taken: lock, doc: 'pool->lock, taken by pool_flush',
+      holder: (th) => at(th, 'C2', 'C3', 'C4', 'C5'),
+    }],
     flush({ t, head, fw, detachAll, seq, lock, cs, ch }) {
       t.label('C1', 'spin_lock(&pool->lock)');
       t.label('C2', 'ch := head');
@@ -66,7 +70,13 @@ export default protocol('DwcasPool', (p) => {
     },
   });
   const uaf = violates('NoUseAfterFree');
-  poolConfigs(p, { small: uaf, standard: uaf, flush: uaf, noOsFree: holds() }, {
+  poolConfigs(p, {
+    small: uaf, standard: uaf, flush: uaf, noOsFree: holds(),
+    starvation: {
+      expect: holds(),
+      why: 'holds only because the state constraint bounds seq: in a loop of the state graph neither seq nor the head can change (pops and flushes bump seq, and pushes only add blocks that a pop or flush must take back), so a retried DWCAS finally succeeds or leaves the bound. Unbounded, a DWCAS can fail forever (lock-free, not wait-free): see TreiberPool starvation',
+    },
+  }, {
     constants: { MaxSeq: 4 },
     constraint: seqRef.le(MaxSeq),
     docs: {

@@ -3,7 +3,7 @@
  * head and to a listed block's link word happens under a spinlock. The reference the others are
  * compared with. Steps L*, M* and the locked flush.
  */
-import { NULL, holds, int, ptr, protocol, self } from '../src/dsl/index.ts';
+import { NULL, holds, int, ptr, protocol, self, violates } from '../src/dsl/index.ts';
 import { crowdedFree, poolConfigs, poolProtocol } from './lib/pool.ts';
 
 export default protocol('LockedPool', (p) => {
@@ -13,6 +13,10 @@ export default protocol('LockedPool', (p) => {
       pp: c.t.local('pp', ptr(c.Blocks), NULL, 'pop: the head read under the lock; push: the head to link to'),
       nn: c.t.local('nn', ptr(c.Blocks), NULL, 'pop: its successor'),
     }),
+    locks: ({ lock, at }) => [{
+      owned: 'LockOwned', released: 'LockReleased', taken: lock.ne(0), doc: 'the spinlock pool->lock',
+      holder: (th) => at(th, 'L2', 'L3', 'L4', 'L5', 'M3', 'M4', 'M4b', 'M5', 'M6', 'K2', 'K3', 'K4'),
+    }],
     pop({ t, head, next, where, held, isBlock, deref, lock, pp, nn }) {
       t.label('L1', 'spin_lock(&pool->lock)');
       t.label('L2', 'p := head');
@@ -60,5 +64,11 @@ export default protocol('LockedPool', (p) => {
       return 'K1';
     },
   });
-  poolConfigs(p, { small: holds(), standard: holds(), flush: holds(), noOsFree: holds() });
+  poolConfigs(p, {
+    small: holds(), standard: holds(), flush: holds(), noOsFree: holds(),
+    starvation: {
+      expect: violates('StarvationFree'),
+      why: 'spin_lock is a test-and-set loop: a waiting thread has no step while the lock is taken, so weak fairness lets the other thread take the lock again each time it is released. Expected: only a fair (ticket or queue) lock or strong fairness would prevent it',
+    },
+  });
 }, 'The locked pool: a spinlock around every list access (the reference)');

@@ -26,5 +26,8 @@ export default protocol('NoCachePool', (p) => {
       return 'nocache_flush';
     },
   });
-  poolConfigs(p, { small: holds(), standard: holds(), flush: holds() });
+  poolConfigs(p, {
+    small: holds(), standard: holds(), flush: holds(),
+    starvation: { expect: holds(), why: 'every operation is a fixed number of the thread\'s own steps and none waits for another thread' },
+  });
 }, 'No pool: every allocation from the OS, every free to the OS (the baseline)');

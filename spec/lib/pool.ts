@@ -20,11 +20,11 @@
  *   multiply states.
  */
 import {
-  BUSY, NULL, and, arrayOf, ite, bool, enumOf, filter, forall, listAcyclic, listNodes, mapOver, not, ptr,
-  setOf, setType, type DomainRef, type E, type LocalRef, type ProcBuilder, type ProtocolBuilder, type Ref,
+  BUSY, E, NULL, and, e, arrayOf, ite, bool, enumOf, filter, forall, listAcyclic, listNodes, mapOver, not, or, ptr,
+  setOf, setType, type DomainRef, type LocalRef, type ProcBuilder, type ProcHandle, type ProtocolBuilder, type Ref,
   type Val,
 } from '../../src/dsl/index.ts';
-import type { Assign, Expectation } from '../../src/dsl/ir.ts';
+import { BUSY_PTR, type Assign, type Expectation, type Transition } from '../../src/dsl/ir.ts';
 
 export const WHERE = enumOf('os', 'list', 'thread', 'flush');
 
@@ -36,6 +36,10 @@ export interface PoolCtx {
   N: E;
   OsFree: E;
   Flush: E;
+  /** Whether the pool starts warm: every block already taken from the OS and sitting in the shared list. */
+  Warm: E;
+  /** The initial value of the head (b1 when warm, else NULL), for variants that keep a copy of it. */
+  headInit: E;
   head: Ref;
   next: Ref;
   where: Ref;
@@ -54,6 +58,23 @@ export interface PoolCtx {
   /** Effects that move every block of the list to a flush walk. */
   detachAll(): Assign;
   isBlock(x: E): E;
+  /** Thread `th` is at one of these labels (its control state). */
+  at(th: Val, ...labels: string[]): E;
+}
+
+/**
+ * A lock word of the variant (the BUSY head, a spinlock): when it is taken and which thread holds it.
+ * The library turns it into a safety invariant (`owned`: whenever the word is taken exactly one thread
+ * holds it, and none otherwise) and a liveness property (`released`: `taken ~> ~taken`).
+ */
+export interface PoolLock {
+  owned: string;
+  released: string;
+  /** The lock word is taken. */
+  taken: E;
+  /** Thread `th` is between the step that took the word and the step that releases it. */
+  holder(th: E): E;
+  doc: string;
 }
 
 export interface Variant<V> {
@@ -67,32 +88,77 @@ export interface Variant<V> {
   flush(ctx: PoolCtx & V): string;
   /** Where the free list starts (a ghost when the head can be BUSY). Default: head. */
   listHead?(ctx: PoolCtx & V): E;
+  /** The variant's lock words, if any (see PoolLock). */
+  locks?(ctx: PoolCtx & V): PoolLock[];
 }
+
+type SizeName = 'small' | 'standard' | 'flush' | 'noOsFree' | 'warm' | 'warmNoOsFree';
+
+/** What a spec expects of a configuration, and why (the why goes into the configuration's doc). */
+export interface Expected { expect: Expectation; why: string }
 
 /**
  * The configurations every pool spec is checked in (sizes kept small enough for 2 cores):
- * `small` (2 threads, 2 blocks, blocks can go back to the OS, no flush) for the tests, `standard`
- * (3 threads, with pool_flush) for the main job, `flush` (small with pool_flush), and `noOsFree`
- * (nothing ever goes back to the OS). `expect` gives each one's verdict; omit `noOsFree` for a spec
- * that cannot run without the OS.
+ * - `small` (2 threads, 2 blocks, blocks can go back to the OS, no flush) for the tests; `standard`
+ *   (3 threads, with pool_flush) for the main job; `flush` (small with pool_flush); `noOsFree`
+ *   (nothing ever goes back to the OS; omit it for a spec that cannot run without the OS);
+ * - `warm` and `warmNoOsFree`: `small` and `noOsFree` starting from a warm pool (every block already in
+ *   the shared list), so counterexamples do not spend their first steps on setup. They expect what
+ *   `small` and `noOsFree` expect unless given;
+ * - `starvation` (small sizes, StarvationFree only): whether every operation a thread starts
+ *   completes, under weak fairness. Safety is the other configurations' job, so it lists no invariant.
+ *
+ * Every configuration but `starvation` checks the invariants, deadlock, and the progress properties
+ * that must hold in any correct pool: `Progress` and each lock's `...Released` (liveness is left out
+ * of `standard`, where TLC's liveness check would dominate the main job; see the README).
  */
 export function poolConfigs(
   p: ProtocolBuilder,
-  expect: { small: Expectation; standard: Expectation; flush: Expectation; noOsFree?: Expectation },
-  extra: { constants?: Record<string, number | boolean>; constraint?: Val; docs?: Partial<Record<'small' | 'standard' | 'flush' | 'noOsFree', string>> } = {},
+  expect: { small: Expectation; standard: Expectation; flush: Expectation; noOsFree?: Expectation; warm?: Expectation; warmNoOsFree?: Expectation; starvation: Expected },
+  extra: { constants?: Record<string, number | boolean>; constraint?: Val; docs?: Partial<Record<SizeName, string>> } = {},
 ): void {
-  const sizes = {
-    small: { T: 2, N: 2, OsFree: true, Flush: false },
-    standard: { T: 3, N: 2, OsFree: true, Flush: true },
-    flush: { T: 2, N: 2, OsFree: true, Flush: true },
-    noOsFree: { T: 2, N: 2, OsFree: false, Flush: false },
+  const sizes: Record<SizeName, Record<string, number | boolean>> = {
+    small: { T: 2, N: 2, OsFree: true, Flush: false, Warm: false },
+    standard: { T: 3, N: 2, OsFree: true, Flush: true, Warm: false },
+    flush: { T: 2, N: 2, OsFree: true, Flush: true, Warm: false },
+    noOsFree: { T: 2, N: 2, OsFree: false, Flush: false, Warm: false },
+    warm: { T: 2, N: 2, OsFree: true, Flush: false, Warm: true },
+    warmNoOsFree: { T: 2, N: 2, OsFree: false, Flush: false, Warm: true },
   };
-  const docs = { flush: 'small, with pool_flush', noOsFree: 'no block ever goes back to the OS', ...extra.docs };
-  for (const name of ['small', 'standard', 'flush', 'noOsFree'] as const) {
-    const e = expect[name];
+  const docs: Partial<Record<SizeName, string>> = {
+    flush: 'small, with pool_flush',
+    noOsFree: 'no block ever goes back to the OS',
+    warm: 'small, starting with every block in the shared list',
+    warmNoOsFree: 'noOsFree, starting with every block in the shared list',
+    ...extra.docs,
+  };
+  const liveness = progressOf(p);
+  const all: Partial<Record<SizeName, Expectation>> = {
+    ...expect, warm: expect.warm ?? expect.small, warmNoOsFree: expect.warmNoOsFree ?? expect.noOsFree,
+  };
+  for (const name of ['small', 'standard', 'flush', 'noOsFree', 'warm', 'warmNoOsFree'] as const) {
+    const e = all[name];
     if (!e) continue;
-    p.config(name, { constants: { ...sizes[name], ...extra.constants }, constraint: extra.constraint, expect: e, doc: docs[name as keyof typeof docs] });
+    p.config(name, {
+      constants: { ...sizes[name], ...extra.constants },
+      properties: name === 'standard' ? [] : liveness,
+      constraint: extra.constraint, expect: e, doc: docs[name],
+    });
   }
+  p.config('starvation', {
+    constants: { ...sizes.small, ...extra.constants },
+    invariants: [], properties: ['StarvationFree'],
+    constraint: extra.constraint, expect: expect.starvation.expect,
+    doc: `small, StarvationFree only: ${expect.starvation.why}`,
+  });
+}
+
+/** The progress properties poolProtocol declared (all but StarvationFree), for poolConfigs. */
+const progress = new WeakMap<ProtocolBuilder, string[]>();
+function progressOf(p: ProtocolBuilder): string[] {
+  const names = progress.get(p);
+  if (!names) throw new Error('poolConfigs() must come after poolProtocol()');
+  return names;
 }
 
 /** Shared across variants: the crowded branch of a push ends here (free to the OS). */
@@ -109,15 +175,17 @@ export function poolProtocol<V>(p: ProtocolBuilder, variant: Variant<V>): void {
   const N = p.constant('N', 'int', 'number of blocks (addresses)');
   const OsFree = p.constant('OsFree', 'bool', 'whether blocks can go back to the OS (crowded frees, flushes)');
   const Flush = p.constant('Flush', 'bool', 'whether threads call pool_flush (needs OsFree)');
+  const Warm = p.constant('Warm', 'bool', 'whether the pool starts warm: every block already in the shared list b1 -> ... -> bN');
   const Blocks = p.blocks('Blocks', N);
-  const head = p.shared('head', ptr(Blocks), NULL, { doc: 'pool->free_list' });
-  const next = p.shared('next', arrayOf(Blocks, ptr(Blocks)), mapOver(Blocks, () => NULL), {
+  const headInit = ite(Warm, 1, NULL);
+  const head = p.shared('head', ptr(Blocks), headInit, { doc: 'pool->free_list' });
+  const next = p.shared('next', arrayOf(Blocks, ptr(Blocks)), mapOver(Blocks, (b) => ite(and(Warm, b.lt(N)), b.add(1), NULL), 'b'), {
     inBlock: true, doc: 'the link word inside each block (*POOL_LINK(pool, b))',
   });
-  const where = p.ghost('where', arrayOf(Blocks, WHERE), mapOver(Blocks, () => 'os'), {
+  const where = p.ghost('where', arrayOf(Blocks, WHERE), mapOver(Blocks, () => ite(Warm, 'list', 'os')), {
     doc: 'where each block is: at the OS (unmapped), in the list, with a thread, or in a flush walk',
   });
-  const mapped = p.ghost('mapped', arrayOf(Blocks, bool), mapOver(Blocks, () => false), {
+  const mapped = p.ghost('mapped', arrayOf(Blocks, bool), mapOver(Blocks, () => Warm), {
     doc: 'the block belongs to the process (allocated from the OS and not given back)',
   });
   const fault = p.ghost('fault', bool, false, { doc: 'some thread read or wrote the link word of an unmapped block' });
@@ -131,7 +199,8 @@ export function poolProtocol<V>(p: ProtocolBuilder, variant: Variant<V>): void {
     const blk = t.local('blk', ptr(Blocks), NULL, 'the block being freed');
     const fw = t.local('fw', ptr(Blocks), NULL, 'flush walk cursor over the detached list');
     const base: PoolCtx = {
-      p, t, Blocks, T, N, OsFree, Flush, head, next, where, mapped, fault, held, cache, blk, fw, isBlock,
+      p, t, Blocks, T, N, OsFree, Flush, Warm, headInit, head, next, where, mapped, fault, held, cache, blk, fw, isBlock,
+      at: (th, ...labels) => or(...labels.map((l) => new E({ op: 'pc', proc: e(th).expr, procType: 'Thread' }).eq(l))),
       deref: (x) => fault.set(fault.or(not(mapped.at(x)))),
       toOs: (x) => [next.at(x).set(NULL), where.at(x).set('os'), mapped.at(x).set(false)],
       detachAll: () => where.set(mapOver(Blocks, (b) => ite(where.at(b).eq('list'), 'flush', where.at(b)), 'b')),
@@ -198,4 +267,33 @@ export function poolProtocol<V>(p: ProtocolBuilder, variant: Variant<V>): void {
   p.invariant('NoDoubleAlloc', forall(Threads, (t1) => forall(Threads, (t2) =>
     t1.ne(t2).implies(ctx.held.of(t1).union(ctx.cache.of(t1)).intersect(ctx.held.of(t2).union(ctx.cache.of(t2))).isEmpty()),
   'u'), 'th'), 'no block is in the hands (or local cache) of two threads at once');
+
+  // ------------------------------------------------------------ lock words and progress
+  const pc = (th: Val) => threads.pc(th);
+  const locks = variant.locks ? variant.locks(ctx) : [];
+  for (const l of locks) {
+    p.invariant(l.owned, filter(Threads, (th) => l.holder(th), 'th').size().eq(ite(l.taken, 1, 0)),
+      `${l.doc}: whenever it is taken exactly one thread holds it (between the step that took it and the one that releases it), and none holds it otherwise`);
+  }
+  for (const l of locks) p.leadsTo(l.released, l.taken, not(l.taken), `${l.doc}: once taken, it is eventually released`);
+  // A variant that stores BUSY in the head has a lock word even if it declares none: a head left
+  // BUSY forever (threads spinning on it take only stuttering steps, so TLC sees no deadlock) must
+  // fail the default check.
+  if (!locks.some((l) => l.released === 'BusyReleased') && storesBusy(threads.transitions, 'head')) {
+    p.leadsTo('BusyReleased', head.eq(BUSY), head.ne(BUSY), 'the head, once BUSY, is eventually released');
+  }
+  // Every operation ends at `idle`, and only there; an idle thread always has a step (alloc), so
+  // under weak fairness no thread stays idle forever. Hence "whenever some thread is inside an
+  // operation, some operation eventually completes" needs no ghost: some thread reaches idle.
+  p.leadsTo('Progress', threads.some((th) => pc(th).ne('idle')), threads.some((th) => pc(th).eq('idle')),
+    'whenever some thread is inside an operation, eventually some operation (any thread\'s) completes (lock-freedom, under weak fairness)');
+  p.leadsTo('StarvationFree', threads, (th) => pc(th).ne('idle'), (th) => pc(th).eq('idle'),
+    'every operation a thread starts completes (per thread, under weak fairness)');
+  progress.set(p, [...locks.map((l) => l.released), ...(storesBusy(threads.transitions, 'head') && !locks.some((l) => l.released === 'BusyReleased') ? ['BusyReleased'] : []), 'Progress']);
+}
+
+/** Whether some transition stores the BUSY pointer into the shared variable `name`. */
+function storesBusy(transitions: readonly Transition[], name: string): boolean {
+  return transitions.some((t) => t.effects.some((a) =>
+    a.target.kind === 'var' && a.target.name === name && !a.target.index && a.value.op === 'lit' && a.value.value === BUSY_PTR));
 }

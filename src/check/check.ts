@@ -11,10 +11,11 @@ import type { Config, Model } from '../dsl/ir.ts';
 import { cfgFileName, tlaFileName } from '../codegen/tla.ts';
 import { generateTla } from '../codegen/generate.ts';
 import { explore } from '../engine/explore.ts';
-import { machine } from '../engine/step.ts';
+import { machine, type Machine } from '../engine/step.ts';
 import { runTlc, type TlcRun } from '../tlc/index.ts';
-import { matches, type Backend, type CheckResult } from './result.ts';
-import { labelTlcTrace } from './tlc-trace.ts';
+import { matches, noCounterexample, type Backend, type CheckResult } from './result.ts';
+import { labelTlcTrace, type LabelledTrace } from './tlc-trace.ts';
+import { explainCounterexample } from './explain.ts';
 import { specLineFor } from './source-map.ts';
 
 export interface CheckOptions {
@@ -32,7 +33,10 @@ export interface CheckOptions {
 const base = (model: Model, config: Config, backend: Backend) => ({ spec: model.name, config: config.name, backend, expected: config.expect });
 
 export function checkWithEngine(model: Model, config: Config): CheckResult {
-  const res = explore(machine(model, config.name));
+  const m = machine(model, config.name);
+  const res = explore(m);
+  const trace = res.verdict === 'error' ? null : res.trace;
+  const { loopStart, stuttering } = res as { loopStart?: number | null; stuttering?: boolean }; // LIVENESS-MERGE
   return {
     ...base(model, config, 'engine'),
     verdict: res.verdict,
@@ -42,7 +46,10 @@ export function checkWithEngine(model: Model, config: Config): CheckResult {
     statesGenerated: res.statesGenerated,
     depth: res.depth,
     seconds: res.seconds,
-    trace: res.verdict === 'error' ? null : res.trace,
+    trace,
+    loopStart: loopStart ?? null,
+    stuttering: stuttering ?? false,
+    ...explainCounterexample(m, res.violated, trace, stuttering ?? false),
     errors: res.error ? [res.error] : [],
   };
 }
@@ -54,13 +61,15 @@ export async function checkWithTlc(model: Model, config: Config, opts: CheckOpti
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), `poolspec-${model.name}-${config.name}-`));
   const errorResult = (errors: PoolspecError[], seconds = 0): CheckResult => ({
     ...base(model, config, backend), verdict: 'error', violated: null, matchesExpected: false,
-    distinctStates: null, statesGenerated: null, depth: null, seconds, trace: null, errors,
+    distinctStates: null, statesGenerated: null, depth: null, seconds, ...noCounterexample(), errors,
   });
   try {
     for (const [name, text] of files) await fs.writeFile(path.join(dir, name), text);
     const r = await runTlc({
       jar: opts.jar, dir, module: moduleFile, cfg: cfgFileName(model, config),
-      workers: opts.workers, timeoutSeconds: opts.timeoutSeconds,
+      // TLC 2.18's liveness checking with several workers can miss a violation or print a lasso
+      // that violates nothing (tlaplus/tlaplus#971, fixed after 2.18): temporal properties get one.
+      workers: config.properties.length > 0 ? 1 : opts.workers, timeoutSeconds: opts.timeoutSeconds,
       onProgress: opts.onProgress && ((p) => opts.onProgress!(`${p.distinctStates} distinct states, ${p.statesGenerated} generated`)),
     });
     if (!r.ok) return errorResult(r.errors.map((e) => mapToSpec(model, files.get(moduleFile) ?? '', e)));
@@ -84,22 +93,44 @@ function fromTlcRun(model: Model, config: Config, backend: Backend, run: TlcRun,
   const errors = run.errors.map((e) => mapToSpec(model, moduleText, e));
   const verdict = run.outcome === 'holds' ? 'holds' : run.outcome === 'error' || run.outcome === 'timeout' ? 'error' : 'violated';
   const violated = run.outcome === 'deadlock' ? 'Deadlock' : verdict === 'violated' ? run.violated : null;
-  let trace = null;
+  const m = machine(model, config.name);
+  let counterexample = noCounterexample();
+  let named = violated;
   if (run.trace && verdict === 'violated') {
-    const labelled = labelTlcTrace(machine(model, config.name), run.trace);
-    trace = labelled.trace;
+    const labelled = labelTlcTrace(m, run.trace);
     errors.push(...labelled.errors);
+    // TLC 2.18 does not say which of several temporal properties a lasso violates: ask the engine.
+    if (named === null && labelled.loopStart !== null) named = nameViolatedProperty(m, labelled);
+    counterexample = {
+      trace: labelled.trace, loopStart: labelled.loopStart, stuttering: labelled.stuttering,
+      ...explainCounterexample(m, named, labelled.trace, labelled.stuttering),
+    };
   }
   return {
     ...base(model, config, backend),
     verdict,
-    violated,
-    matchesExpected: matches(config.expect, verdict, violated),
+    violated: named,
+    matchesExpected: matches(config.expect, verdict, named),
     distinctStates: run.distinctStates,
     statesGenerated: run.statesGenerated,
     depth: run.depth,
     seconds: run.seconds,
-    trace,
+    ...counterexample,
     errors,
   };
+}
+
+/**
+ * The temporal property a TLC lasso violates, when the configuration lists several (TLC 2.18 only
+ * says "Temporal properties were violated"): the first, in configuration order, that the engine
+ * finds violated on the lasso.
+ */
+function nameViolatedProperty(m: Machine, lasso: LabelledTrace): string | null {
+  const states = lasso.trace.map((s) => s.state);
+  // The closing step repeats the loop's first state; the engine's check takes the loop without it.
+  const cycle = lasso.stuttering ? states : states.slice(0, -1);
+  const start = lasso.trace.findIndex((s) => s.index === lasso.loopStart);
+  if (start < 0) return null;
+  void cycle;
+  return null; // LIVENESS-MERGE: propertiesViolatedByLasso(m, cycle, start, lasso.stuttering)[0] ?? null
 }

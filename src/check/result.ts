@@ -5,6 +5,7 @@ import type { TraceStep } from '../engine/trace.ts';
 import { diffStates, procName } from '../report/render.ts';
 import { transitionSource } from '../report/trace-text.ts';
 import type { State, Value } from '../engine/value.ts';
+import type { FailedConjunct, ThreadStop } from './explain.ts';
 
 export type Backend = 'tla' | 'pluscal' | 'engine';
 export type Verdict = 'holds' | 'violated' | 'error';
@@ -23,8 +24,24 @@ export interface CheckResult {
   depth: number | null;
   seconds: number;
   trace: TraceStep[] | null;
+  /**
+   * A liveness counterexample is a lasso: the `index` of the first state of its loop (the trace's
+   * last step then leads back to that state), or of its last state when the behaviour ends
+   * stuttering forever there; null for a finite counterexample.
+   */
+  loopStart: number | null;
+  /** The behaviour ends stuttering forever in its last state. */
+  stuttering: boolean;
+  /** For a violated invariant: its conjuncts that are false in the violating state. */
+  failedConjuncts: FailedConjunct[];
+  /** For a deadlock or a behaviour that ends stuttering: where each process stops, and why. */
+  stops: ThreadStop[] | null;
   errors: PoolspecError[];
 }
+
+/** The fields a result without a counterexample has. */
+export const noCounterexample = (): Pick<CheckResult, 'trace' | 'loopStart' | 'stuttering' | 'failedConjuncts' | 'stops'> =>
+  ({ trace: null, loopStart: null, stuttering: false, failedConjuncts: [], stops: null });
 
 export function matches(expected: Expectation, verdict: Verdict, violated: string | null): boolean {
   if (verdict === 'error') return false;

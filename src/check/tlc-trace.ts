@@ -24,18 +24,21 @@ export function fromTla(v: TlaValue): Value {
   throw new Error(`unsupported TLA+ value in a trace: ${JSON.stringify(v)}`);
 }
 
-export function labelTlcTrace(m: Machine, steps: TlcTraceStep[]): { trace: TraceStep[]; errors: PoolspecError[] } {
+export interface LabelledTrace {
+  trace: TraceStep[];
+  errors: PoolspecError[];
+  /** For a liveness counterexample: the index of the first state of the loop (see CheckResult). */
+  loopStart: number | null;
+  /** The behaviour ends stuttering forever in its last state. */
+  stuttering: boolean;
+}
+
+export function labelTlcTrace(m: Machine, steps: TlcTraceStep[]): LabelledTrace {
   const errors: PoolspecError[] = [];
   const trace: TraceStep[] = [];
-  for (const s of steps) {
-    if (s.stuttering || s.backToState !== undefined) continue; // lasso markers repeat earlier states
-    const state: State = {};
-    for (const name of m.varOrder) state[name] = fromTla(s.vars[name]);
-    const prev = trace[trace.length - 1];
-    if (!prev) {
-      trace.push({ index: s.index, state });
-      continue;
-    }
+  let loopStart: number | null = null;
+  let stuttering = false;
+  const identify = (prev: TraceStep, state: State, s: TlcTraceStep) => {
     const k = keyOf(m, state);
     const candidates = successors(m, prev.state).filter((c) => keyOf(m, c.next) === k);
     const pick = candidates.find((c) => c.transition.name === s.action?.name) ?? candidates[0];
@@ -45,13 +48,29 @@ export function labelTlcTrace(m: Machine, steps: TlcTraceStep[]): { trace: Trace
         message: `step ${s.index} of TLC's trace (${s.action?.name ?? '?'}) is not a step of the engine: the emitter and the engine disagree`,
       });
     }
-    trace.push({
-      index: s.index,
-      via: pick
-        ? { proc: pick.proc, procType: pick.procType, transition: pick.transition.name, args: pick.args }
-        : undefined,
-      state,
-    });
+    return pick ? { proc: pick.proc, procType: pick.procType, transition: pick.transition.name, args: pick.args } : undefined;
+  };
+  for (const s of steps) {
+    const prev = trace[trace.length - 1];
+    if (s.stuttering) {
+      // "N: Stuttering": the behaviour stays in the previous state forever.
+      stuttering = true;
+      loopStart = prev?.index ?? null;
+      break;
+    }
+    if (s.backToState !== undefined) {
+      // "N: Back to state: <A>": the loop closes with action A from the last state to state K; the
+      // closing step is kept so the printout shows who takes the behaviour round again.
+      const target = trace.find((t) => t.index === s.backToState);
+      if (prev && target) {
+        loopStart = target.index;
+        trace.push({ index: prev.index + 1, via: identify(prev, target.state, s), state: target.state });
+      }
+      break;
+    }
+    const state: State = {};
+    for (const name of m.varOrder) state[name] = fromTla(s.vars[name]);
+    trace.push(prev ? { index: s.index, via: identify(prev, state, s), state } : { index: s.index, state });
   }
-  return { trace, errors };
+  return { trace, errors, loopStart, stuttering };
 }

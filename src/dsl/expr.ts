@@ -4,11 +4,28 @@
  */
 import type { Assign, BinOp, Domain, Expr, LValue, Type } from './ir.ts';
 import { BUSY_PTR, NULL_PTR } from './ir.ts';
+import type { SourcePos } from '../errors.ts';
+import { userFrame } from './source.ts';
 
 export type Val = E | number | boolean | string;
 
+/**
+ * Where each expression node was built: an Error captured at construction, whose stack is formatted
+ * (and source-mapped) only when a position is asked for, e.g. for the conjunct of an invariant that
+ * a counterexample violates. A side table, so the IR stays plain data.
+ */
+const births = new WeakMap<Expr, Error>();
+
+/** The spec line that built this expression node, when known. */
+export function exprOrigin(x: Expr): SourcePos | undefined {
+  const e = births.get(x);
+  return e ? userFrame(e.stack) : undefined;
+}
+
 export class E {
-  constructor(readonly expr: Expr) {}
+  constructor(readonly expr: Expr) {
+    if (!births.has(expr)) births.set(expr, new Error());
+  }
 
   private bin(fn: BinOp, other: Val): E {
     return new E({ op: 'bin', fn, a: this.expr, b: lift(other) });

@@ -43,8 +43,8 @@ export type Expr =
   | { op: 'var'; name: string }
   /** A process-local variable: of the acting process (`proc` absent) or of the given process. */
   | { op: 'local'; name: string; proc?: Expr }
-  /** The control state (label) of a process, as a string. */
-  | { op: 'pc'; proc: Expr }
+  /** The control state (label) of a process, as a string; `procType` when the process's type is known. */
+  | { op: 'pc'; proc: Expr; procType?: string }
   | { op: 'self' }
   /** A variable bound by a quantifier, a `choose` parameter of a transition, or a map. */
   | { op: 'bound'; name: string }

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { PoolspecError, SourcePos } from '../errors.ts';
 import { callerPos, userFrame } from './source.ts';
-import { DomainRef, E, Ref, lift, withBound, type Val } from './expr.ts';
+import { DomainRef, E, Ref, exists, forall, lift, withBound, type Val } from './expr.ts';
 import type {
   Assign, Config, ConstantDecl, Expectation, Expr, Fairness, Label, LocalDecl, Model, Param,
   ProcType, Temporal, Transition, Type, VarDecl,
@@ -41,9 +41,18 @@ export interface ProcHandle {
   name: string;
   /** The set of this type's process ids. */
   ids: DomainRef;
-  /** The control state (label name) of process `p`. */
+  /** The control state (label name) of process `p`; comparing it with a name that is not a label of this type is an error. */
   pc(p: Val): E;
+  /** `\E p \in ids : body(p)`: some process of this type satisfies `body`. */
+  some(body: (p: E) => Val): E;
+  /** `\A p \in ids : body(p)`: every process of this type satisfies `body`. */
+  every(body: (p: E) => Val): E;
+  /** The transitions of this type, as built (for libraries that inspect what a variant does). */
+  readonly transitions: readonly Transition[];
 }
+
+const isProcHandle = (x: unknown): x is ProcHandle =>
+  typeof x === 'object' && x !== null && 'ids' in x && 'pc' in x && typeof (x as ProcHandle).pc === 'function';
 
 export interface StepOpts {
   to: string;
@@ -195,7 +204,14 @@ function makeProtocolBuilder(b: Builder) {
       build(makeProcBuilder(b, pt));
       finishTransitions(b, pt);
       const ids = new DomainRef({ kind: 'procs', procType: name });
-      return { name, ids, pc: (p: Val) => new E({ op: 'pc', proc: lift(p) }) };
+      const hint = name.slice(0, 1).toLowerCase() || 'p';
+      return {
+        name, ids,
+        pc: (p: Val) => new E({ op: 'pc', proc: lift(p), procType: name }),
+        some: (body) => exists(ids, body, hint),
+        every: (body) => forall(ids, body, hint),
+        transitions: pt.transitions,
+      };
     },
     invariant(name: string, expr: Val, doc?: string): void {
       const at = callerPos();
@@ -204,22 +220,53 @@ function makeProtocolBuilder(b: Builder) {
         m.sources[sourceKey.invariant(name)] = at;
       }
     },
-    /** `\A p \in proc: from(p) ~> to(p)`: every process that satisfies `from` eventually satisfies `to`. */
-    leadsTo(name: string, proc: ProcHandle, from: (p: E) => Val, to: (p: E) => Val, doc?: string): void {
+    /**
+     * A leads-to property, checked under the declared fairness:
+     * - system-wide, `leadsTo(name, from, to)`: `from ~> to` (whenever `from` holds, `to` holds then or later);
+     * - per process, `leadsTo(name, proc, p => from, p => to)`: `\A p \in proc: from(p) ~> to(p)`.
+     */
+    leadsTo(name: string, ...args: [from: Val, to: Val, doc?: string] | [proc: ProcHandle, from: (p: E) => Val, to: (p: E) => Val, doc?: string]): void {
       const at = callerPos();
-      const v = `p_${name}`;
-      const pv = new E({ op: 'bound', name: v });
-      const formula: Temporal = { kind: 'leadsTo', v: { name: v, procType: proc.name }, from: lift(from(pv)), to: lift(to(pv)) };
-      if (b.name(at, 'property', name)) {
-        m.properties.push({ name, formula, doc });
-        m.sources[sourceKey.property(name)] = at;
+      const addProperty = (formula: Temporal, doc: string | undefined) => {
+        if (b.name(at, 'property', name)) {
+          m.properties.push({ name, formula, doc });
+          m.sources[sourceKey.property(name)] = at;
+        }
+      };
+      try {
+        if (isProcHandle(args[0])) {
+          const [proc, from, to, doc] = args as [ProcHandle, (p: E) => Val, (p: E) => Val, string?];
+          const v = `p_${name}`;
+          const pv = new E({ op: 'bound', name: v });
+          addProperty({ kind: 'leadsTo', v: { name: v, procType: proc.name }, from: lift(from(pv)), to: lift(to(pv)) }, doc);
+        } else {
+          const [from, to, doc] = args as [Val, Val, string?];
+          addProperty({ kind: 'leadsTo', from: lift(from), to: lift(to) }, doc);
+        }
+      } catch (err) {
+        b.err(at, 'SPEC_SHAPE', `property ${name}: ${(err as Error).message}`);
       }
     },
-    /** `\A p \in proc: []<>expr(p)` */
-    alwaysEventually(name: string, proc: ProcHandle, expr: (p: E) => Val, doc?: string): void {
+    /** `[]<>expr` system-wide, or `\A p \in proc: []<>expr(p)` with a process handle. */
+    alwaysEventually(name: string, ...args: [expr: Val, doc?: string] | [proc: ProcHandle, expr: (p: E) => Val, doc?: string]): void {
       const at = callerPos();
-      const v = `p_${name}`;
-      const formula: Temporal = { kind: 'alwaysEventually', v: { name: v, procType: proc.name }, expr: lift(expr(new E({ op: 'bound', name: v }))) };
+      let formula: Temporal;
+      let doc: string | undefined;
+      try {
+        if (isProcHandle(args[0])) {
+          const [proc, expr, d] = args as [ProcHandle, (p: E) => Val, string?];
+          const v = `p_${name}`;
+          formula = { kind: 'alwaysEventually', v: { name: v, procType: proc.name }, expr: lift(expr(new E({ op: 'bound', name: v }))) };
+          doc = d;
+        } else {
+          const [expr, d] = args as [Val, string?];
+          formula = { kind: 'alwaysEventually', expr: lift(expr) };
+          doc = d;
+        }
+      } catch (err) {
+        b.err(at, 'SPEC_SHAPE', `property ${name}: ${(err as Error).message}`);
+        return;
+      }
       if (b.name(at, 'property', name)) {
         m.properties.push({ name, formula, doc });
         m.sources[sourceKey.property(name)] = at;

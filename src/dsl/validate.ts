@@ -104,6 +104,24 @@ export function validate(model: Model): PoolspecError[] {
     return bs ? { kind: 'ptr', blocks: bs.name } : INT;
   };
 
+  /** The process type whose control state `pc(p)` reads: declared on the expression, or the type of `p`. */
+  const pcOwner = (e: Expr & { op: 'pc' }, procT: Type | undefined): ProcType | undefined => {
+    const name = e.procType ?? (procT?.kind === 'proc' ? procT.procType : undefined);
+    return name ? model.procTypes.find((p) => p.name === name) : undefined;
+  };
+  /**
+   * Labels are typed: `pc(p).eq('H9')` where no process type (or not p's type) has a label H9 would
+   * silently be false in every state and change the meaning of a property.
+   */
+  const checkLabelNames = (pcSide: Expr, pcType: Type | undefined, other: Expr, ctx: Ctx) => {
+    if (pcSide.op !== 'pc' || other.op !== 'lit' || typeof other.value !== 'string') return;
+    const labels = pcType?.kind === 'enum' ? pcType.values : [];
+    if (labels.includes(other.value)) return;
+    const owner = pcOwner(pcSide, undefined);
+    err(ctx.at, 'SPEC_UNKNOWN_LABEL',
+      `${ctx.where} compares ${showExpr(pcSide)} with ${JSON.stringify(other.value)}, which is not a label of ${owner ? owner.name : 'any process type'} (labels: ${labels.join(', ')})`);
+  };
+
   const typeOf = (e: Expr, ctx: Ctx): Type | undefined => {
     const want = (x: Expr, f: Family, what: string): Type | undefined => {
       const t = typeOf(x, ctx);
@@ -134,7 +152,11 @@ export function validate(model: Model): PoolspecError[] {
         if (!l) { err(ctx.at, 'SPEC_UNDECLARED', `undeclared variable ${e.name} in ${ctx.where}: ${ctx.proc.name} has no local of that name`); return undefined; }
         return l.type;
       }
-      case 'pc': typeOf(e.proc, ctx); return { kind: 'enum', values: model.procTypes.flatMap((p) => p.labels.map((l) => l.name)) };
+      case 'pc': {
+        const pt = typeOf(e.proc, ctx);
+        const owner = pcOwner(e, pt);
+        return { kind: 'enum', values: owner ? owner.labels.map((l) => l.name) : model.procTypes.flatMap((p) => p.labels.map((l) => l.name)) };
+      }
       case 'self':
         if (!ctx.proc) { err(ctx.at, 'SPEC_UNDECLARED', `self used in ${ctx.where}, outside a transition`); return undefined; }
         return { kind: 'proc', procType: ctx.proc.name };
@@ -147,12 +169,17 @@ export function validate(model: Model): PoolspecError[] {
           case 'and': case 'or': case 'implies': want(e.a, 'bool', 'operand'); want(e.b, 'bool', 'operand'); return BOOL;
           case 'eq': case 'ne': {
             const a = typeOf(e.a, ctx); const b = typeOf(e.b, ctx);
+            checkLabelNames(e.a, a, e.b, ctx); checkLabelNames(e.b, b, e.a, ctx);
             if (a && b && family(a) !== family(b)) err(ctx.at, 'SPEC_TYPE', `type mismatch in ${ctx.where}: ${showExpr(e.a)} is ${showType(a)} but ${showExpr(e.b)} is ${showType(b)}`);
             return BOOL;
           }
           case 'lt': case 'le': case 'gt': case 'ge': want(e.a, 'num', 'operand'); want(e.b, 'num', 'operand'); return BOOL;
           case 'add': case 'sub': want(e.a, 'num', 'operand'); want(e.b, 'num', 'operand'); return INT;
-          case 'in': case 'notin': typeOf(e.a, ctx); want(e.b, 'set', 'right operand of in'); return BOOL;
+          case 'in': case 'notin': {
+            const a = typeOf(e.a, ctx); want(e.b, 'set', 'right operand of in');
+            if (e.b.op === 'setOf') for (const x of e.b.elems) checkLabelNames(e.a, a, x, ctx);
+            return BOOL;
+          }
           case 'subseteq': want(e.a, 'set', 'operand'); want(e.b, 'set', 'operand'); return BOOL;
           default: { const a = want(e.a, 'set', 'operand'); const b = want(e.b, 'set', 'operand'); return a ?? b; }
         }

@@ -6,6 +6,7 @@ import type { Model } from '../dsl/ir.ts';
 import { sourceKey } from '../dsl/ir.ts';
 import type { TraceStep } from '../engine/trace.ts';
 import { diffStates, procName, renderState, renderValue } from './render.ts';
+import { formatStops, type FailedConjunct, type ThreadStop } from '../check/explain.ts';
 
 export function transitionSource(model: Model, procType: string, transition: string): string {
   const s = model.sources[sourceKey.transition(procType, transition)];
@@ -20,14 +21,35 @@ export function transitionDoc(model: Model, procType: string, transition: string
   return [label?.doc, t.doc].filter(Boolean).join(' | ');
 }
 
-export function formatTrace(model: Model, trace: TraceStep[], opts: { violated?: string | null } = {}): string {
+export interface TraceNotes {
+  violated?: string | null;
+  /** Index of the first state of a lasso's loop (see CheckResult.loopStart). */
+  loopStart?: number | null;
+  stuttering?: boolean;
+  failedConjuncts?: FailedConjunct[];
+  stops?: ThreadStop[] | null;
+}
+
+export function formatTrace(model: Model, trace: TraceStep[], opts: TraceNotes = {}): string {
   const lines: string[] = [];
-  if (opts.violated) lines.push(`${opts.violated} is violated after ${trace.length - 1} steps:`);
+  const lasso = opts.loopStart !== undefined && opts.loopStart !== null;
+  if (opts.violated) {
+    const n = trace.length - 1;
+    lines.push(lasso
+      ? opts.stuttering
+        ? `${opts.violated} is violated by a behaviour that stops after ${n} steps and stutters forever:`
+        : `${opts.violated} is violated by a behaviour that repeats steps ${opts.loopStart! + 1}-${trace[trace.length - 1].index} forever:`
+      : `${opts.violated} is violated after ${n} steps:`);
+  }
   trace.forEach((step, i) => {
     const num = String(step.index).padStart(3);
+    const closing = lasso && !opts.stuttering && i === trace.length - 1 && i > 0;
+    const loopMark = lasso && !opts.stuttering && step.index === opts.loopStart && !closing
+      ? `  --- state ${step.index}: the loop starts here ---` : null;
     if (!step.via) {
       lines.push(`${num}  initial state`);
       for (const l of renderState(model, step.state)) lines.push(`       ${l}`);
+      if (loopMark) lines.push(loopMark);
       return;
     }
     const { proc, procType, transition, args } = step.via;
@@ -43,6 +65,17 @@ export function formatTrace(model: Model, trace: TraceStep[], opts: { violated?:
     lines.push(`${num}  ${procName(model, proc).padEnd(8)} ${`${transition}${argText}`.padEnd(22)} ${transitionSource(model, procType, transition).padEnd(24)} ${doc}`);
     const changes = diffStates(model, trace[i - 1].state, step.state).filter((c) => c.name !== `${procName(model, proc)}.pc`);
     lines.push(`       ${changes.map((c) => `${c.name}: ${c.from} -> ${c.to}`).join('   ') || `(goto ${t?.to ?? '?'})`}`);
+    if (loopMark) lines.push(loopMark);
+    if (closing) lines.push(`  --- back to state ${opts.loopStart}: the loop starts again ---`);
   });
+  if (lasso && opts.stuttering) lines.push(`  --- from state ${opts.loopStart} on, nothing changes forever (stuttering) ---`);
+  if (opts.stops?.length) {
+    lines.push(opts.violated === 'Deadlock' ? 'no process can move:' : 'where each process stays forever:');
+    for (const l of formatStops(opts.stops)) lines.push(`  ${l}`);
+  }
+  if (opts.failedConjuncts?.length) {
+    lines.push(`false in the last state (${opts.failedConjuncts.length} conjunct${opts.failedConjuncts.length > 1 ? 's' : ''} of ${opts.violated}):`);
+    for (const c of opts.failedConjuncts) lines.push(`  ${c.source ?? '?'}: ${c.text}`);
+  }
   return lines.join('\n');
 }

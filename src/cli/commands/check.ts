@@ -137,7 +137,7 @@ function printResult(model: Model, r: CheckResult): void {
   const head = `${r.spec} ${r.config} (${r.backend}): ${r.verdict}${r.violated ? ` — ${r.violated}` : ''}; expected ${describeExpectation(r.expected)}${r.matchesExpected ? '' : '  <-- MISMATCH'}`;
   console.log(head);
   for (const e of r.errors) console.log(`  ${formatError(e).split('\n').join('\n  ')}`);
-  if (r.trace) console.log(`${formatTrace(model, r.trace, { violated: r.violated })}\n`);
+  if (r.trace) console.log(`${formatTrace(model, r.trace, r)}\n`);
 }
 
 export default command;
