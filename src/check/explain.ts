@@ -67,8 +67,8 @@ export function threadStops(m: Machine, state: State): ThreadStop[] {
     const base = { thread: procName(m.model, id), proc: id, label };
     if (mine.length === 0) {
       const guards = pt.transitions.filter((t) => t.from === label)
-        .map((t) => `${t.name}: ${tlaExpr(t.guard, { model: m.model, self: 'self' })}`);
-      return { ...base, why: 'blocked' as const, detail: guards.length ? `no enabled step (false: ${guards.join('; ')})` : 'no transition leaves this label' };
+        .map((t) => `${t.name} needs ${tlaExpr(t.guard, { model: m.model, self: 'self' })}`);
+      return { ...base, why: 'blocked' as const, detail: guards.length ? `no step is enabled: ${guards.join('; ')}` : 'no transition leaves this label' };
     }
     if (mine.every((s) => keyOf(m, s.next) === here)) {
       const names = [...new Set(mine.map((s) => s.transition.name))];
