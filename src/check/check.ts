@@ -10,9 +10,9 @@ import type { PoolspecError } from '../errors.ts';
 import type { Config, Model } from '../dsl/ir.ts';
 import { cfgFileName, tlaFileName } from '../codegen/tla.ts';
 import { generateTla } from '../codegen/generate.ts';
-import { explore } from '../engine/explore.ts';
+import { explore, type ExploreOptions } from '../engine/explore.ts';
 import { machine } from '../engine/step.ts';
-import { runTlc, type TlcRun } from '../tlc/index.ts';
+import { runTlc, type TlcProgress, type TlcRun } from '../tlc/index.ts';
 import { matches, type Backend, type CheckResult } from './result.ts';
 import { labelTlcTrace } from './tlc-trace.ts';
 import { specLineFor } from './source-map.ts';
@@ -27,12 +27,14 @@ export interface CheckOptions {
   moduleFile?: string;
   backend?: Backend;
   onProgress?: (text: string) => void;
+  /** TLC's progress reports, as parsed. */
+  onStats?: (p: TlcProgress) => void;
 }
 
 const base = (model: Model, config: Config, backend: Backend) => ({ spec: model.name, config: config.name, backend, expected: config.expect });
 
-export function checkWithEngine(model: Model, config: Config): CheckResult {
-  const res = explore(machine(model, config.name));
+export function checkWithEngine(model: Model, config: Config, opts: { onProgress?: ExploreOptions['onProgress'] } = {}): CheckResult {
+  const res = explore(machine(model, config.name), { onProgress: opts.onProgress });
   return {
     ...base(model, config, 'engine'),
     verdict: res.verdict,
@@ -61,7 +63,10 @@ export async function checkWithTlc(model: Model, config: Config, opts: CheckOpti
     const r = await runTlc({
       jar: opts.jar, dir, module: moduleFile, cfg: cfgFileName(model, config),
       workers: opts.workers, timeoutSeconds: opts.timeoutSeconds,
-      onProgress: opts.onProgress && ((p) => opts.onProgress!(`${p.distinctStates} distinct states, ${p.statesGenerated} generated`)),
+      onProgress: (p) => {
+        opts.onStats?.(p);
+        opts.onProgress?.(`${p.distinctStates} distinct states, ${p.statesGenerated} generated`);
+      },
     });
     if (!r.ok) return errorResult(r.errors.map((e) => mapToSpec(model, files.get(moduleFile) ?? '', e)));
     return fromTlcRun(model, config, backend, r.value, files.get(moduleFile) ?? '');

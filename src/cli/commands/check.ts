@@ -21,6 +21,7 @@ import { count, parseCommand, usageError as usageErr } from '../args.ts';
 import { pluscalBackend } from '../../check/pluscal-backend.ts';
 import { formatItf, toItf } from '../../engine/itf.ts';
 import { writeReport } from '../../report/html/index.ts';
+import { ProgressLine, type ProgressStats } from '../../report/progress.ts';
 
 const BACKENDS: Record<string, Backend[]> = {
   tla: ['tla'], pluscal: ['pluscal'], both: ['tla', 'pluscal'], engine: ['engine'], all: ['tla', 'pluscal', 'engine'],
@@ -73,6 +74,7 @@ const command: Command = {
     const jarPath = jar?.ok ? jar.value.path : '';
 
     const results: CheckResult[] = [];
+    const progress = ProgressLine.for(process.stderr, { json: values.json });
     for (const model of models) {
       // generated/ mirrors spec/ only; specs given by path elsewhere are checked without being written there.
       const writeGen = !values['no-gen'] && model.file.startsWith('spec/');
@@ -87,11 +89,14 @@ const command: Command = {
         if (values.config && config.name !== values.config) continue;
         for (const backend of backends) {
           if (!values.json) process.stderr.write(`checking ${model.name} ${config.name} (${backend})...\n`);
+          progress.start({ spec: model.name, config: config.name, backend });
+          const onStats = (p: ProgressStats) => progress.update(p);
           const r = backend === 'engine'
-            ? checkWithEngine(model, config)
+            ? checkWithEngine(model, config, { onProgress: onStats })
             : backend === 'pluscal'
-              ? await checkWithTlc(model, config, { ...pluscalBackend(model, files.value), jar: jarPath, workers, timeoutSeconds: timeout })
-              : await checkWithTlc(model, config, { jar: jarPath, workers, timeoutSeconds: timeout, files: files.value });
+              ? await checkWithTlc(model, config, { ...pluscalBackend(model, files.value), jar: jarPath, workers, timeoutSeconds: timeout, onStats })
+              : await checkWithTlc(model, config, { jar: jarPath, workers, timeoutSeconds: timeout, files: files.value, onStats });
+          progress.stop();
           results.push(r);
           if (!values.json) printResult(model, r);
         }
