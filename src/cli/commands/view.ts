@@ -11,6 +11,7 @@ import { attach, readTraceDoc, writeReport, type ReportResult } from '../../repo
 import { formatTrace } from '../../report/trace-text.ts';
 import { PROJECT_ROOT } from '../../dsl/source.ts';
 import type { Model } from '../../dsl/ir.ts';
+import { matches, type Verdict } from '../../check/result.ts';
 import { EXIT, type Command } from '../command.ts';
 import { loadModels } from '../load-models.ts';
 import { parseCommand, usageError as usageErr } from '../args.ts';
@@ -45,6 +46,13 @@ const command: Command = {
     if (!results.ok) return report(file, results.errors);
     const bad = results.value.map((r) => stateMismatch(models, r)).find((x) => x !== null);
     if (bad) return report(file, [{ code: 'USAGE', message: bad }]);
+    // An ITF trace does not say what its configuration expects; the spec does.
+    for (const r of results.value) {
+      const config = models.find((m) => m.name === r.spec)!.configs.find((c) => c.name === r.config)!;
+      if (r.expected) continue;
+      r.expected = config.expect;
+      if (r.verdict === 'holds' || r.verdict === 'violated') r.matchesExpected = matches(config.expect, r.verdict as Verdict, r.violated);
+    }
 
     if (values.html) {
       const w = writeReport(values.html, {

@@ -41,8 +41,9 @@ section.cx { margin-top: 26px; border-top: 2px solid #cbd5e1; }
 .steps td.marks { padding-left: 2px; padding-right: 4px; }
 .steps tr.step { cursor: pointer; }
 .steps tr.step:hover td { background: #f8fafc; }
-.steps tr.sel td { background: var(--sel) !important; }
-.steps tr.sel td.num { box-shadow: inset 4px 0 0 #f59e0b; color: var(--fg); font-weight: 600; }
+.steps tr.sel td { background: #dbeafe !important; }
+.steps tr.sel td.act { background: #bfdbfe !important; }
+.steps tr.sel td.num { box-shadow: inset 4px 0 0 #2563eb; color: var(--fg); font-weight: 700; }
 .steps tr.fault td { border-bottom-color: #fecaca; }
 .steps tr.fault td.num { color: var(--bad); font-weight: 700; }
 .steps tr.loop td.num { box-shadow: inset -3px 0 0 var(--loop); }

@@ -9,7 +9,7 @@ import type { TraceStep } from '../../engine/trace.ts';
 import { procName } from '../render.ts';
 import { PAGE_CSS, PAGE_JS } from './assets.ts';
 import { cxView, type CxView, type StepView } from './steps.ts';
-import { memorySvg, SVG_DEFS, THREAD_COLOURS } from './svg.ts';
+import { memorySvg, SVG_DEFS, THREAD_COLOURS, threadClass } from './svg.ts';
 import { cls, html, raw, type Html } from './template.ts';
 import { localsTable, sharedTable } from './values.ts';
 
@@ -59,7 +59,7 @@ export function renderReport(input: ReportInput): string {
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title><style>${raw(PAGE_CSS)}</style></head>
+<title>${title}</title><style>${raw(PAGE_CSS)}${raw(threadCss())}</style></head>
 <body>${SVG_DEFS}
 <header><h1>${title}</h1><p class="meta">${input.origin ?? ''}${input.tool?.tlc ? html` · ${input.tool.tlc}` : ''} · keys: ↑/↓ or ←/→ step, Home/End first/last</p></header>
 <main>
@@ -106,7 +106,7 @@ ${v.steps.map((s, i) => stepDetail(v, s, i))}</aside>
 
 function lanes(v: CxView): Html {
   const { model } = v;
-  const head = v.procs.map((p) => html`<th class="lane t${p}" style="border-bottom-color:${THREAD_COLOURS[(p - 1) % THREAD_COLOURS.length][0]}">${procName(model, p)}</th>`);
+  const head = v.procs.map((p) => html`<th class="lane ${threadClass(p)}">${procName(model, p)}</th>`);
   const rows = v.steps.map((s, i) => {
     const marks = [
       ...s.breaks.map((b) => html`<span class="badge bad">✗ ${b}</span>`),
@@ -122,8 +122,8 @@ function lanes(v: CxView): Html {
       return html`<tr class="${rowCls}" data-i="${i}" data-index="${s.index}"${fault ? html` data-breaks="${s.breaks.join(' ')}"` : ''}>${num}<td class="init" colspan="${v.procs.length}">initial state</td><td class="marks">${marks}</td></tr>`;
     }
     const cells = v.procs.map((p) => {
-      if (p !== s.proc) return html`<td class="lane t${p}"></td>`;
-      return html`<td class="lane t${p} act"><div class="tr">${s.transition}<span class="args">${s.args}</span></div>
+      if (p !== s.proc) return html`<td class="lane ${threadClass(p)}"></td>`;
+      return html`<td class="lane ${threadClass(p)} act"><div class="tr">${s.transition}<span class="args">${s.args}</span></div>
 ${s.doc ? html`<div class="doc">${s.doc}</div>` : ''}
 ${s.source ? html`<div class="src"><span class="loc">${s.source.file}:${s.source.line}</span>${s.source.text ? html`<code>${s.source.text}</code>` : ''}</div>` : ''}</td>`;
     });
@@ -148,7 +148,7 @@ function stepDetail(v: CxView, s: StepView, i: number): Html {
 <span class="m">${mark}</span> <b title="${p.doc ?? ''}">${p.name}</b>${p.kind === 'temporal' ? html` <small>temporal</small>` : ''}${s.breaks.includes(p.name) ? html` <span class="badge bad">breaks here</span>` : ''}${p.note ? html` <span class="note">${p.note}</span>` : ''}
 ${conj.length ? html`<ul class="conj">${conj}</ul>` : ''}</li>`;
   });
-  const title = s.proc === null ? html`initial state` : html`<span class="who t${s.proc}">${s.thread}</span> ${s.transition}${s.args}`;
+  const title = s.proc === null ? html`initial state` : html`<span class="who ${threadClass(s.proc)}">${s.thread}</span> ${s.transition}${s.args}`;
   return html`<div class="state" data-i="${i}" data-index="${s.index}"${i === v.focus ? '' : html` hidden`}>
 <h3>Step ${s.index} · ${title}</h3>
 ${s.memory ? html`<div class="svgwrap">${memorySvg(model, s.memory, { stuck: temporal && s.inLoop })}</div>${legend(v)}` : ''}
@@ -162,6 +162,14 @@ function legend(v: CxView): Html {
   const sw = (stroke: string, fill: string, label: string, dashed = false) =>
     html`<span class="sw"><i style="background:${fill};border-color:${stroke};${dashed ? 'border-style:dashed' : ''}"></i>${label}</span>`;
   return html`<div class="legend">${sw('#2563eb', '#dbeafe', 'in the free list')}${v.procs.map((p) => sw(THREAD_COLOURS[(p - 1) % THREAD_COLOURS.length][0], THREAD_COLOURS[(p - 1) % THREAD_COLOURS.length][1], procName(v.model, p)))}${sw('#6b7280', '#e5e7eb', 'at the OS (unmapped)', true)}${sw('#dc2626', '#fff', 'fault, lost or duplicated')}</div>`;
+}
+
+/** Per-thread colours of lanes, acting cells and thread names (the SVG uses the same palette). */
+function threadCss(): string {
+  return THREAD_COLOURS.map(([stroke, fill], i) => {
+    const t = `.t${i + 1}`;
+    return `td.act${t} { background: ${fill}80; box-shadow: inset 3px 0 0 ${stroke}; } .who${t}, th.actor${t} { background: ${fill}; color: ${stroke}; } th.lane${t} { border-bottom-color: ${stroke}; }`;
+  }).join('\n');
 }
 
 function shorten(s: string, n: number): string {

@@ -25,6 +25,8 @@ export const THREAD_COLOURS: [string, string][] = [
   ['#0891b2', '#cffafe'], ['#65a30d', '#ecfccb'],
 ];
 export const threadColour = (p: number) => THREAD_COLOURS[(p - 1) % THREAD_COLOURS.length];
+/** The CSS class of thread p's colour. */
+export const threadClass = (p: number) => `t${(p - 1) % THREAD_COLOURS.length + 1}`;
 
 const ptrText = (v: Value) => (v === NULL_PTR ? 'NULL' : v === BUSY_PTR ? 'BUSY' : typeof v === 'number' ? `b${v}` : String(v));
 
@@ -154,7 +156,7 @@ export function memorySvg(model: Model, mem: MemoryView, opts: DrawOptions): Htm
     const title = k === 'os' ? 'the OS (unmapped)' : k === 'lost' ? 'lost: mapped, but nowhere' : first.kind === 'set' || first.kind === 'ptr' ? procName(model, first.proc) : k;
     // Wide enough for the title and for a fault label over the last block.
     const label = bs[bs.length - 1].access ? 36 * 7 : 0;
-    const zw = Math.max(16 + bs.length * (BW + 14) - 14 + 16, 24 + title.length * 7.6, 16 + (bs.length - 1) * (BW + 14) + label);
+    const zw = Math.max(16 + bs.length * (BW + 14) - 14 + 16, 28 + title.length * 8.2, 16 + (bs.length - 1) * (BW + 14) + label);
     const zh = 44 + BH + 10 + refRows * 13 + 8;
     if (zx > LEFT && zx + zw > maxW) {
       zx = LEFT;

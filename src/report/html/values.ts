@@ -5,6 +5,7 @@
 import type { Model, Type } from '../../dsl/ir.ts';
 import { equal, isSet, type State, type Value } from '../../engine/value.ts';
 import { procName, renderValue, stateTypes } from '../render.ts';
+import { threadClass } from './svg.ts';
 import { html, type Html } from './template.ts';
 
 function indexName(model: Model, type: Type, i: number): string {
@@ -54,7 +55,7 @@ export function sharedTable(model: Model, state: State, prev: State | undefined)
 /** pc and the locals: one row per local, one column per process. */
 export function localsTable(model: Model, procs: number[], state: State, prev: State | undefined, actor: number | null): Html {
   const names = [...stateTypes(model)].filter(([, x]) => x.local);
-  const head = procs.map((p) => html`<th class="${p === actor ? `t${p} actor` : `t${p}`}">${procName(model, p)}</th>`);
+  const head = procs.map((p) => html`<th class="${p === actor ? `${threadClass(p)} actor` : threadClass(p)}">${procName(model, p)}</th>`);
   const rows = names.map(([name, { type }]) => {
     const cells = procs.map((p) => {
       const cur = (state[name] as Value[])[p - 1];
