@@ -91,9 +91,12 @@ function verdictTable(results: ReportResult[], idOf: (r: ReportResult) => string
 function counterexample(id: string, r: ReportResult, v: CxView): Html {
   const n = v.steps.length;
   const focus = v.steps[v.focus];
-  const summary = r.violated
-    ? html`<b>${r.violated}</b> is violated ${v.loopStart !== null ? html`by a lasso: steps 1–${v.loopStart - 1} lead to a loop over steps ${v.loopStart}–${n}${v.stuttering ? ' (it stutters forever)' : ''}` : html`at step ${focus.index}`}`
-    : html`${r.verdict}`;
+  const how = v.stuttering
+    ? html`by a behaviour that stops at step ${n} and stutters there forever`
+    : v.loopStart !== null
+      ? html`by a lasso: steps ${v.loopStart}–${n} repeat forever`
+      : html`at step ${focus.index}`;
+  const summary = r.violated ? html`<b>${r.violated}</b> is violated ${how}` : html`${r.verdict}`;
   return html`<section class="cx" id="${id}" data-focus="${v.focus}" data-steps="${n}">
 <h2>${r.spec} <span class="sub">${r.config} · ${r.backend}</span></h2>
 <p class="summary">${summary}. ${n} states${v.config.doc ? html` — <i>${v.config.doc}</i>` : ''}</p>
@@ -125,13 +128,15 @@ function lanes(v: CxView): Html {
       if (p !== s.proc) return html`<td class="lane ${threadClass(p)}"></td>`;
       return html`<td class="lane ${threadClass(p)} act"><div class="tr">${s.transition}<span class="args">${s.args}</span></div>
 ${s.doc ? html`<div class="doc">${s.doc}</div>` : ''}
-${s.source ? html`<div class="src"><span class="loc">${s.source.file}:${s.source.line}</span>${s.source.text ? html`<code>${s.source.text}</code>` : ''}</div>` : ''}</td>`;
+${s.source ? html`<div class="src"><span class="loc">${s.source.file}:${s.source.line}</span>${s.source.text ? html`<code title="${s.source.statement ?? s.source.text}">${s.source.statement ?? s.source.text}</code>` : ''}</div>` : ''}</td>`;
     });
     return html`<tr class="${rowCls}" data-i="${i}" data-index="${s.index}" data-thread="${s.thread ?? ''}"${fault ? html` data-breaks="${s.breaks.join(' ')}"` : ''}>${num}${cells}<td class="marks">${marks}</td></tr>`;
   });
-  const back = v.loopStart !== null
-    ? html`<tr class="back"><td></td><td colspan="${v.procs.length + 1}">${v.stuttering ? '⟳ from here the system stutters forever' : `↻ back to step ${v.loopStart}: the loop repeats forever`}</td></tr>`
-    : '';
+  const back = v.stuttering
+    ? html`<tr class="back"><td></td><td colspan="${v.procs.length + 1}">⟳ from here the system stutters forever</td></tr>`
+    : v.loopStart !== null
+      ? html`<tr class="back"><td></td><td colspan="${v.procs.length + 1}">↻ back to step ${v.loopStart}: the loop repeats forever</td></tr>`
+      : '';
   const cols = html`<colgroup><col class="num">${v.procs.map(() => html`<col>`)}<col class="marks"></colgroup>`;
   return html`<table class="steps">${cols}<thead><tr><th>#</th>${head}<th></th></tr></thead><tbody>${rows}${back}</tbody></table>`;
 }
@@ -151,6 +156,7 @@ ${conj.length ? html`<ul class="conj">${conj}</ul>` : ''}</li>`;
   const title = s.proc === null ? html`initial state` : html`<span class="who ${threadClass(s.proc)}">${s.thread}</span> ${s.transition}${s.args}`;
   return html`<div class="state" data-i="${i}" data-index="${s.index}"${i === v.focus ? '' : html` hidden`}>
 <h3>Step ${s.index} · ${title}</h3>
+${s.source ? html`<div class="stmt"><span class="loc">${s.source.file}:${s.source.line}</span> <code>${s.source.statement ?? s.source.text ?? ''}</code>${s.doc ? html`<div class="doc">${s.doc}</div>` : ''}</div>` : ''}
 ${s.memory ? html`<div class="svgwrap">${memorySvg(model, s.memory, { stuck: temporal && s.inLoop })}</div>${legend(v)}` : ''}
 <h4>Properties</h4><ul class="props">${props}</ul>
 <h4>Shared and ghost variables</h4>${sharedTable(model, state, prev)}

@@ -21,7 +21,8 @@ export interface StepView {
   transition: string | null;
   args: string;
   doc: string;
-  source: { file: string; line: number; text: string | null } | null;
+  /** The spec line that declared the transition, and the whole declaration starting there. */
+  source: { file: string; line: number; text: string | null; statement: string | null } | null;
   props: PropStatus[];
   /** Invariants that hold in the previous state and not in this one. */
   breaks: string[];
@@ -47,15 +48,34 @@ export interface CxView {
 
 const sourceLines = new Map<string, string[] | null>();
 
-function sourceText(file: string, line: number): string | null {
+function fileLines(file: string): string[] | null {
   if (!sourceLines.has(file)) {
     try {
       sourceLines.set(file, fs.readFileSync(path.resolve(PROJECT_ROOT, file), 'utf8').split('\n'));
     } catch {
-      sourceLines.set(file, null);
+      sourceLines.set(file, null); // a trace read elsewhere: the spec file is not here
     }
   }
-  return sourceLines.get(file)?.[line - 1]?.trim() ?? null;
+  return sourceLines.get(file) ?? null;
+}
+
+/**
+ * The source line, and the whole declaration it starts (a `t.step(...)` call usually spans several
+ * lines): lines are added until the brackets opened on the first line close, up to 12 lines.
+ */
+export function sourceAt(file: string, line: number): { text: string; statement: string } | null {
+  const lines = fileLines(file);
+  const first = lines?.[line - 1];
+  if (!lines || first === undefined) return null;
+  const out: string[] = [];
+  let depth = 0;
+  for (let i = line - 1; i < Math.min(lines.length, line + 11); i += 1) {
+    const l = lines[i].replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''").replace(/\/\/.*$/, '');
+    out.push(lines[i].trim());
+    for (const c of l) depth += c === '(' || c === '[' || c === '{' ? 1 : c === ')' || c === ']' || c === '}' ? -1 : 0;
+    if (depth <= 0) break;
+  }
+  return { text: first.trim(), statement: out.join(' ').replace(/\s+/g, ' ').replace(/,\s*([)\]}])/g, '$1') };
 }
 
 export function cxView(model: Model, config: Config, trace: TraceStep[], opts: { violated: string | null; loopStart?: number | null; stuttering?: boolean }): CxView {
@@ -88,12 +108,13 @@ export function cxView(model: Model, config: Config, trace: TraceStep[], opts: {
         ? `(${t.params.map((p) => `${p.name}=${via!.args[p.name] === undefined ? '?' : renderValue(model, p.elemType, via!.args[p.name])}`).join(', ')})`
         : '',
       doc: via ? transitionDoc(model, via.procType, via.transition) : '',
-      source: src ? { file: src.file, line: src.line, text: sourceText(src.file, src.line) } : null,
+      source: src ? { file: src.file, line: src.line, text: sourceAt(src.file, src.line)?.text ?? null, statement: sourceAt(src.file, src.line)?.statement ?? null } : null,
       props,
       breaks,
       accesses,
       memory: shape ? memoryView(model, shape, consts, step.state, procs, assigned[i], accesses) : null,
-      inLoop: loopStart !== null && step.index >= loopStart,
+      // A behaviour that ends stuttering loops on its last state.
+      inLoop: loopStart !== null ? step.index >= loopStart : opts.stuttering === true && i === trace.length - 1,
     };
   });
   const firstBreak = steps.findIndex((s) => s.breaks.length > 0 || s.accesses.some((a) => a.fault));

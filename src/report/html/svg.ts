@@ -72,7 +72,6 @@ ${b.place.kind === 'os' ? html`<rect x="${x + 1}" y="${y + 1}" width="${BW - 2}"
 <text class="blink" x="${x + 10}" y="${y + 39}">next: ${ptrText(b.link)}</text>
 ${b.tags.map((t, i) => html`<text class="btag" x="${x + 10}" y="${y + 55 + i * 11}">${t.name}=${t.value}</text>`)}
 ${dup ? html`<text class="acc fault" x="${x + BW}" y="${y - 7}" text-anchor="end">duplicated</text>` : ''}
-${b.place.kind === 'lost' ? html`<text class="acc fault" x="${x + BW}" y="${y - 7}" text-anchor="end">lost</text>` : ''}
 ${access}${refs}</g>`;
 }
 
