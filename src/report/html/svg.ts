@@ -65,7 +65,7 @@ function block(model: Model, b: BlockView, x: number, y: number, sub: string | n
   const refs = b.refs.slice(0, 3).map((r, i) =>
     html`<text class="ref" x="${x + BW / 2}" y="${y + BH + 15 + i * 13}" fill="${threadColour(r.proc)[0]}">↑ ${procName(model, r.proc)}.${r.local}</text>`);
   return html`<g class="block" data-block="${b.b}" data-place="${b.place.kind}" data-where="${where}"${fault ? html` data-fault="true"` : ''}${dup ? html` data-dup="true"` : ''}><title>${tip}</title>
-<rect x="${x}" y="${y}" width="${BW}" height="${BH}" rx="7" fill="${fill}" stroke="${bad ? '#dc2626' : stroke}" stroke-width="${bad ? 3.5 : 1.6}"${b.mapped ? '' : html` stroke-dasharray="5 3"`}/>
+<rect x="${x}" y="${y}" width="${BW}" height="${BH}" rx="7" fill="${fill}" stroke="${bad ? '#dc2626' : stroke}" stroke-width="${bad ? 3.5 : 1.6}"${!b.mapped || b.place.kind === 'ptr' ? html` stroke-dasharray="5 3"` : ''}/>
 ${b.place.kind === 'os' ? html`<rect x="${x + 1}" y="${y + 1}" width="${BW - 2}" height="${BH - 2}" rx="6" fill="#f3f4f6" opacity="0.55"/>` : ''}
 <text class="bname" x="${x + 10}" y="${y + 20}">b${b.b}</text>
 <text class="bsub" x="${x + BW - 9}" y="${y + 19}" text-anchor="end">${b.mapped ? (sub ?? '') : 'unmapped'}</text>
