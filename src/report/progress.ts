@@ -34,7 +34,8 @@ export function formatElapsed(seconds: number): string {
 export function formatProgress(label: ProgressLabel, stats: ProgressStats | null, statesPerSecond: number | null, elapsedSeconds: number): string {
   return [
     `${label.spec} ${label.config} ${label.backend}`,
-    `${stats ? n(stats.distinctStates) : 0} distinct`,
+    // Before the checker's first report nothing is known (TLC's first comes a few seconds in).
+    `${stats ? n(stats.distinctStates) : '–'} distinct`,
     `${statesPerSecond === null ? '–' : n(Math.round(statesPerSecond))} states/s`,
     `queue ${stats && stats.queue !== null ? n(stats.queue) : '–'}`,
     formatElapsed(elapsedSeconds),

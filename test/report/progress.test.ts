@@ -4,6 +4,9 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { formatElapsed, formatProgress, ProgressLine } from '../../src/report/progress.ts';
+import { explore, type ExploreProgress } from '../../src/engine/explore.ts';
+import { machine } from '../../src/engine/step.ts';
+import { spec } from '../helpers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const CLEAR = '\r\x1b[2K';
@@ -17,7 +20,7 @@ describe('progress line', () => {
   it('formats spec, config, backend, distinct states, states/s, queue and elapsed time', () => {
     expect(formatProgress({ spec: 'BusyPool', config: 'standard', backend: 'tla' }, { distinctStates: 458361, queue: 12034 }, 15320.4, 75.2))
       .toBe('BusyPool standard tla · 458,361 distinct · 15,320 states/s · queue 12,034 · 1:15');
-    expect(formatProgress({ spec: 'X', config: 'c', backend: 'engine' }, null, null, 0)).toBe('X c engine · 0 distinct · – states/s · queue – · 0:00');
+    expect(formatProgress({ spec: 'X', config: 'c', backend: 'engine' }, null, null, 0)).toBe('X c engine · – distinct · – states/s · queue – · 0:00');
     expect(formatElapsed(3725.9)).toBe('1:02:05');
   });
 
@@ -32,7 +35,7 @@ describe('progress line', () => {
     line.update({ distinctStates: 1600, queue: 20 });
     line.stop();
     expect(writes).toEqual([
-      `${CLEAR}DwcasPool small tla · 0 distinct · – states/s · queue – · 0:00`,
+      `${CLEAR}DwcasPool small tla · – distinct · – states/s · queue – · 0:00`,
       `${CLEAR}DwcasPool small tla · 1,000 distinct · 500 states/s · queue 50 · 0:02`,
       `${CLEAR}DwcasPool small tla · 1,600 distinct · 600 states/s · queue 20 · 0:03`,
       CLEAR,
@@ -60,6 +63,23 @@ describe('progress line', () => {
   });
 });
 
+describe('engine progress', () => {
+  it('explore() reports distinct states, generated states, queue and depth as it goes', async () => {
+    const seen: ExploreProgress[] = [];
+    const r = explore(machine(await spec('BusyPool'), 'small'), { onProgress: (p) => seen.push(p), progressMs: 0 });
+    expect(r.distinctStates).toBe(4198);
+    // every 256 expanded states when reports are due at once
+    expect(seen.length).toBe(Math.ceil(4198 / 256));
+    expect(seen[0]).toEqual({ distinctStates: 1, statesGenerated: 1, queue: 1, depth: 1 });
+    for (let i = 1; i < seen.length; i += 1) {
+      expect(seen[i].distinctStates).toBeGreaterThan(seen[i - 1].distinctStates);
+      expect(seen[i].statesGenerated).toBeGreaterThan(seen[i - 1].statesGenerated);
+      expect(seen[i].distinctStates - seen[i].queue).toBe(256 * i);
+    }
+    expect(explore(machine(await spec('BusyPool'), 'small'), { onProgress: () => { throw new Error('no report is due'); }, progressMs: 1e9 }).distinctStates).toBe(4198);
+  });
+});
+
 const hasScript = (() => {
   try {
     execFileSync('script', ['--version'], { stdio: 'ignore' });
@@ -76,13 +96,13 @@ describe.skipIf(!hasScript)('check on a terminal', () => {
     const r = await execa('script', ['-qec', 'node bin/poolspec.js check BusyPool --config small --backend engine --no-gen', '/dev/null'], { cwd: ROOT, reject: false });
     expect(r.exitCode).toBe(0);
     const out = r.stdout;
-    const first = out.indexOf(`${CLEAR}BusyPool small engine · 0 distinct · – states/s · queue – · 0:00`);
+    const first = out.indexOf(`${CLEAR}BusyPool small engine · – distinct · – states/s · queue – · 0:00`);
     expect(first).toBeGreaterThan(out.indexOf('checking BusyPool small (engine)...'));
     const erased = out.indexOf(`${CLEAR}BusyPool small (engine): holds`);
     expect(erased).toBeGreaterThan(first);
     // every redraw in between is a progress line of this check
     for (const seg of out.slice(first, erased).split(CLEAR).filter(Boolean)) {
-      expect(seg).toMatch(/^BusyPool small engine · [\d,]+ distinct · (–|[\d,]+) states\/s · queue (–|[\d,]+) · \d+:\d\d$/);
+      expect(seg).toMatch(/^BusyPool small engine · (–|[\d,]+) distinct · (–|[\d,]+) states\/s · queue (–|[\d,]+) · \d+:\d\d$/);
     }
     expect(out).toMatch(/BusyPool\s+small\s+engine\s+holds\s+-\s+4,198\s+10,053\s+41/);
   });
