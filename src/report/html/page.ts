@@ -77,9 +77,10 @@ function verdictTable(results: ReportResult[], idOf: (r: ReportResult) => string
   const rows = results.map((r) => {
     const id = idOf(r);
     const ok = r.matchesExpected;
-    return html`<tr class="${cls(r.verdict, ok === false && 'mismatch')}">
+    const vcls = r.verdict.replace(/\W+/g, '-');
+    return html`<tr class="${cls(vcls, ok === false && 'mismatch')}">
 <td>${id ? html`<a href="#${id}">${r.spec}</a>` : r.spec}</td><td>${r.config}</td><td>${r.backend}</td>
-<td><span class="verdict ${r.verdict}">${r.verdict}</span></td><td>${r.violated ?? '–'}</td>
+<td><span class="verdict ${vcls}">${r.verdict}</span></td><td>${r.violated ?? '–'}</td>
 <td class="n">${num(r.distinctStates)}</td><td class="n">${num(r.statesGenerated)}</td><td class="n">${num(r.depth)}</td>
 <td class="n">${r.seconds === null || r.seconds === undefined ? '–' : r.seconds.toFixed(1)}</td>
 <td>${expectText(r.expected)}</td><td>${ok === undefined ? '–' : ok ? 'yes' : html`<b class="bad">NO</b>`}</td>
@@ -95,7 +96,9 @@ function counterexample(id: string, r: ReportResult, v: CxView): Html {
     ? html`by a behaviour that stops at step ${n} and stutters there forever`
     : v.loopStart !== null
       ? html`by a lasso: steps ${v.loopStart}–${n} repeat forever`
-      : html`at step ${focus.index}`;
+      : r.violated === 'Deadlock'
+        ? html`at step ${n}: no thread can take a step`
+        : html`at step ${focus.index}`;
   const summary = r.violated ? html`<b>${r.violated}</b> is violated ${how}` : html`${r.verdict}`;
   return html`<section class="cx" id="${id}" data-focus="${v.focus}" data-steps="${n}">
 <h2>${r.spec} <span class="sub">${r.config} · ${r.backend}</span></h2>
@@ -110,6 +113,7 @@ ${v.steps.map((s, i) => stepDetail(v, s, i))}</aside>
 function lanes(v: CxView): Html {
   const { model } = v;
   const head = v.procs.map((p) => html`<th class="lane ${threadClass(p)}">${procName(model, p)}</th>`);
+  const deadlock = v.violated === 'Deadlock';
   const rows = v.steps.map((s, i) => {
     const marks = [
       ...s.breaks.map((b) => html`<span class="badge bad">✗ ${b}</span>`),
@@ -117,8 +121,9 @@ function lanes(v: CxView): Html {
       ...(s.memory?.duplicated ?? []).length && i > 0 && !(v.steps[i - 1].memory?.duplicated.length) ? [html`<span class="badge bad">duplicated</span>`] : [],
       ...(s.memory?.lost ?? []).length && i > 0 && !(v.steps[i - 1].memory?.lost.length) ? [html`<span class="badge bad">lost</span>`] : [],
       ...(v.loopStart !== null && s.index === v.loopStart ? [html`<span class="badge loop">loop starts</span>`] : []),
+      ...(deadlock && i === v.steps.length - 1 ? [html`<span class="badge bad">deadlock</span>`] : []),
     ];
-    const fault = s.breaks.length > 0 || s.accesses.some((a) => a.fault);
+    const fault = s.breaks.length > 0 || s.accesses.some((a) => a.fault) || (deadlock && i === v.steps.length - 1);
     const rowCls = cls('step', fault && 'fault', s.inLoop && 'loop', i === v.focus && 'focus');
     const num = html`<td class="num">${s.index}</td>`;
     if (s.proc === null) {

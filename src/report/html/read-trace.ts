@@ -51,7 +51,8 @@ function readItf(d: Record<string, unknown>): Result<TraceDoc> {
       spec: typeof m.spec === 'string' ? m.spec : spec,
       config: m.config,
       backend: typeof m.backend === 'string' ? m.backend : 'itf',
-      verdict: m.status === 'violation' ? 'violated' : m.status === 'ok' ? 'holds' : 'trace',
+      // A simulation that found nothing has not shown that anything holds.
+      verdict: m.status === 'violation' ? 'violated' : m.status === 'ok' ? (m.backend === 'simulate' ? 'no violation' : 'holds') : 'trace',
       violated: typeof m.violated === 'string' ? m.violated : null,
       trace: r.value.trace,
       loopStart,

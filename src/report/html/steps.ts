@@ -75,7 +75,7 @@ export function sourceAt(file: string, line: number): { text: string; statement:
     for (const c of l) depth += c === '(' || c === '[' || c === '{' ? 1 : c === ')' || c === ']' || c === '}' ? -1 : 0;
     if (depth <= 0) break;
   }
-  return { text: first.trim(), statement: out.join(' ').replace(/\s+/g, ' ').replace(/,\s*([)\]}])/g, '$1') };
+  return { text: first.trim(), statement: out.join(' ').replace(/\s+/g, ' ').replace(/,(\s*[)\]}])/g, '$1') };
 }
 
 export function cxView(model: Model, config: Config, trace: TraceStep[], opts: { violated: string | null; loopStart?: number | null; stuttering?: boolean }): CxView {
