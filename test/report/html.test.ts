@@ -170,6 +170,7 @@ describe.skipIf(!browserPath)('the report in headless Chromium', () => {
     expect(b1.text).toContain('thread2 reads the link — unmapped!');
     expect(await page.$eval('.state[data-index="23"] svg.mem', (s) => s.getBoundingClientRect().height)).toBeGreaterThan(100);
 
+    await page.$eval('section.cx tr.step.sel', (r) => r.scrollIntoView({ block: 'center' }));
     await page.screenshot({ path: path.join(OUT, 'dwcas-small-step23.png') });
 
     await page.keyboard.press('ArrowUp');
@@ -189,6 +190,7 @@ describe.skipIf(!browserPath)('the report in headless Chromium', () => {
     // step 19: b1 is in thread1's hands, thread2 still points at it
     expect(await page.$eval('.state[data-index="19"] g.block[data-block="1"]', (g) => [g.getAttribute('data-place'), g.getAttribute('data-where')]))
       .toEqual(['set', 'thread1.held']);
+    await page.$eval('section.cx tr.step.sel', (r) => r.scrollIntoView({ block: 'center' }));
     await page.screenshot({ path: path.join(OUT, 'dwcas-small-step19.png') });
 
     expect(problems).toEqual([]);

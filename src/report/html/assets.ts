@@ -63,7 +63,7 @@ section.cx { margin-top: 26px; border-top: 2px solid #cbd5e1; }
 .who { padding: 0 6px; border-radius: 4px; }
 .stmt { font-size: 12px; margin: -4px 0 10px; color: var(--muted); }
 .stmt code { color: #334155; background: #f1f5f9; padding: 1px 5px; border-radius: 3px; white-space: pre-wrap; word-break: break-word; }
-.svgwrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; background: #fcfcfd; }
+.svgwrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; background: #fcfcfd; width: fit-content; max-width: 100%; }
 svg.mem { display: block; max-width: 100%; height: auto; font-family: system-ui, sans-serif; }
 svg.mem .root rect { fill: #0f172a; }
 svg.mem .root text { fill: #fff; font: 600 13px ui-monospace, monospace; text-anchor: middle; }

@@ -172,7 +172,7 @@ ${s.memory ? html`<div class="svgwrap">${memorySvg(model, s.memory, { stuck: tem
 function legend(v: CxView): Html {
   const sw = (stroke: string, fill: string, label: string, dashed = false) =>
     html`<span class="sw"><i style="background:${fill};border-color:${stroke};${dashed ? 'border-style:dashed' : ''}"></i>${label}</span>`;
-  return html`<div class="legend">${sw('#2563eb', '#dbeafe', 'in the free list')}${v.procs.map((p) => sw(THREAD_COLOURS[(p - 1) % THREAD_COLOURS.length][0], THREAD_COLOURS[(p - 1) % THREAD_COLOURS.length][1], procName(v.model, p)))}${sw('#6b7280', '#fff', 'dashed: reached only through a thread’s pointer (in transit, a flush walk)', true)}${sw('#6b7280', '#e5e7eb', 'at the OS (unmapped)', true)}${sw('#dc2626', '#fff', 'fault, lost or duplicated')}</div>`;
+  return html`<div class="legend">${sw('#2563eb', '#dbeafe', 'in the free list')}${v.procs.map((p) => sw(THREAD_COLOURS[(p - 1) % THREAD_COLOURS.length][0], THREAD_COLOURS[(p - 1) % THREAD_COLOURS.length][1], procName(v.model, p)))}${sw('#6b7280', '#fff', 'dashed: only a thread’s pointer to it (in transit, flush walk)', true)}${sw('#6b7280', '#e5e7eb', 'at the OS (unmapped)', true)}${sw('#dc2626', '#fff', 'fault, lost or duplicated')}</div>`;
 }
 
 /** Per-thread colours of lanes, acting cells and thread names (the SVG uses the same palette). */

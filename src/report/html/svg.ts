@@ -52,6 +52,12 @@ function blockColours(b: BlockView): [string, string] {
   return threadColour(p.proc);
 }
 
+function accessText(model: Model, b: BlockView): string {
+  if (!b.access) return '';
+  const fault = b.access.fault;
+  return `${fault ? '⚡ ' : ''}${procName(model, b.access.proc)} ${b.access.write ? 'writes' : 'reads'} the link${fault ? ' — unmapped!' : ''}`;
+}
+
 function block(model: Model, b: BlockView, x: number, y: number, sub: string | null): Html {
   const [stroke, fill] = blockColours(b);
   const dup = b.claims.length > 1;
@@ -59,9 +65,7 @@ function block(model: Model, b: BlockView, x: number, y: number, sub: string | n
   const bad = fault || dup || b.place.kind === 'lost';
   const where = placeLabel(model, b.place);
   const tip = `b${b.b}: ${b.mapped ? 'mapped' : 'unmapped'}, ${b.place.kind === 'os' ? 'at the OS' : `in ${where}`}${dup ? `; duplicated: ${b.claims.map((c) => placeLabel(model, c)).join(' and ')}` : ''}`;
-  const access = b.access
-    ? html`<text class="acc${fault ? ' fault' : ''}" x="${x}" y="${y - 7}">${fault ? '⚡ ' : ''}${procName(model, b.access.proc)} ${b.access.write ? 'writes' : 'reads'} the link${fault ? ' — unmapped!' : ''}</text>`
-    : '';
+  const access = b.access ? html`<text class="acc${fault ? ' fault' : ''}" x="${x}" y="${y - 7}">${accessText(model, b)}</text>` : '';
   const refs = b.refs.slice(0, 3).map((r, i) =>
     html`<text class="ref" x="${x + BW / 2}" y="${y + BH + 15 + i * 13}" fill="${threadColour(r.proc)[0]}">↑ ${procName(model, r.proc)}.${r.local}</text>`);
   return html`<g class="block" data-block="${b.b}" data-place="${b.place.kind}" data-where="${where}"${fault ? html` data-fault="true"` : ''}${dup ? html` data-dup="true"` : ''}><title>${tip}</title>
@@ -153,9 +157,9 @@ export function memorySvg(model: Model, mem: MemoryView, opts: DrawOptions): Htm
     const refRows = Math.max(0, ...bs.map((b) => Math.min(3, b.refs.length)));
     const first = bs[0].place;
     const title = k === 'os' ? 'the OS (unmapped)' : k === 'lost' ? 'lost: mapped, but nowhere' : first.kind === 'set' || first.kind === 'ptr' ? procName(model, first.proc) : k;
-    // Wide enough for the title and for a fault label over the last block.
-    const label = bs[bs.length - 1].access ? 36 * 7 : 0;
-    const zw = Math.max(16 + bs.length * (BW + 14) - 14 + 16, 28 + title.length * 8.2, 16 + (bs.length - 1) * (BW + 14) + label);
+    // Wide enough for the title and for the access labels over the blocks.
+    const labels = bs.map((b, i) => 16 + i * (BW + 14) + accessText(model, b).length * 7.4 + 12);
+    const zw = Math.max(16 + bs.length * (BW + 14) - 14 + 16, 28 + title.length * 8.2, ...labels);
     const zh = 44 + BH + 10 + refRows * 13 + 8;
     if (zx > LEFT && zx + zw > maxW) {
       zx = LEFT;
