@@ -78,8 +78,9 @@ export function memoryShape(model: Model, consts: Record<string, number | boolea
     size,
     link: link.name,
     roots: model.vars.filter((v) => !v.inBlock && ptrInto(v.type, mem.blocks)).map((v) => ({ name: v.name, ghost: v.role === 'ghost' })),
-    ptrLocals: locals.filter((l) => ptrInto(l.type, mem.blocks)).map((l) => l.name),
-    setLocals: locals.filter((l) => l.type.kind === 'set' && ptrInto(l.type.of, mem.blocks)).map((l) => l.name),
+    // Locals are per-process arrays over every process; process types may share a local's name.
+    ptrLocals: [...new Set(locals.filter((l) => ptrInto(l.type, mem.blocks)).map((l) => l.name))],
+    setLocals: [...new Set(locals.filter((l) => l.type.kind === 'set' && ptrInto(l.type.of, mem.blocks)).map((l) => l.name))],
     tags: model.vars.filter((v) => overBlocks(v.type) && v.type.kind === 'array' && v.type.of.kind === 'enum').map((v) => v.name),
     mapped: mem.mapped,
     param: mem.v,
