@@ -193,6 +193,17 @@ describe.skipIf(!browserPath)('the report in headless Chromium', () => {
     await page.$eval('section.cx tr.step.sel', (r) => r.scrollIntoView({ block: 'center' }));
     await page.screenshot({ path: path.join(OUT, 'dwcas-small-step19.png') });
 
+    // step 11: thread1's CAS pushed b1: head -> b1 -> NULL in the free list
+    await page.click('section.cx tr.step[data-index="11"]');
+    expect(await selected()).toEqual({ row: 11, shown: [11] });
+    expect(await page.$eval('.state[data-index="11"] svg.mem', (svg) => ({
+      roots: [...svg.querySelectorAll('g.root')].map((g) => g.getAttribute('data-root')),
+      b1: svg.querySelector('g.block[data-block="1"]')!.getAttribute('data-place'),
+      arrows: svg.querySelectorAll('line.link[marker-end]').length,
+    }))).toEqual({ roots: ['head'], b1: 'list', arrows: 1 });
+    await page.$eval('section.cx tr.step.sel', (r) => r.scrollIntoView({ block: 'center' }));
+    await page.screenshot({ path: path.join(OUT, 'dwcas-small-step11.png') });
+
     expect(problems).toEqual([]);
     expect(requests).toEqual([url]);
     await page.close();
