@@ -10,9 +10,9 @@ import type { PoolspecError } from '../errors.ts';
 import type { Config, Model } from '../dsl/ir.ts';
 import { cfgFileName, tlaFileName } from '../codegen/tla.ts';
 import { generateTla } from '../codegen/generate.ts';
-import { explore } from '../engine/explore.ts';
+import { explore, type ExploreOptions } from '../engine/explore.ts';
 import { machine, type Machine } from '../engine/step.ts';
-import { runTlc, type TlcRun } from '../tlc/index.ts';
+import { runTlc, type TlcProgress, type TlcRun } from '../tlc/index.ts';
 import { matches, noCounterexample, type Backend, type CheckResult } from './result.ts';
 import { labelTlcTrace, type LabelledTrace } from './tlc-trace.ts';
 import { explainCounterexample } from './explain.ts';
@@ -28,13 +28,15 @@ export interface CheckOptions {
   moduleFile?: string;
   backend?: Backend;
   onProgress?: (text: string) => void;
+  /** TLC's progress reports, as parsed. */
+  onStats?: (p: TlcProgress) => void;
 }
 
 const base = (model: Model, config: Config, backend: Backend) => ({ spec: model.name, config: config.name, backend, expected: config.expect });
 
-export function checkWithEngine(model: Model, config: Config): CheckResult {
+export function checkWithEngine(model: Model, config: Config, opts: { onProgress?: ExploreOptions['onProgress'] } = {}): CheckResult {
   const m = machine(model, config.name);
-  const res = explore(m);
+  const res = explore(m, { onProgress: opts.onProgress });
   const trace = res.verdict === 'error' ? null : res.trace;
   const { loopStart, stuttering } = res as { loopStart?: number | null; stuttering?: boolean }; // LIVENESS-MERGE
   return {
@@ -70,7 +72,10 @@ export async function checkWithTlc(model: Model, config: Config, opts: CheckOpti
       // TLC 2.18's liveness checking with several workers can miss a violation or print a lasso
       // that violates nothing (tlaplus/tlaplus#971, fixed after 2.18): temporal properties get one.
       workers: config.properties.length > 0 ? 1 : opts.workers, timeoutSeconds: opts.timeoutSeconds,
-      onProgress: opts.onProgress && ((p) => opts.onProgress!(`${p.distinctStates} distinct states, ${p.statesGenerated} generated`)),
+      onProgress: (p) => {
+        opts.onStats?.(p);
+        opts.onProgress?.(`${p.distinctStates} distinct states, ${p.statesGenerated} generated`);
+      },
     });
     if (!r.ok) return errorResult(r.errors.map((e) => mapToSpec(model, files.get(moduleFile) ?? '', e)));
     return fromTlcRun(model, config, backend, r.value, files.get(moduleFile) ?? '');

@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./commands/run.ts')).default,
   replay: async () => (await import('./commands/replay.ts')).default,
   stress: async () => (await import('./commands/stress.ts')).default,
+  view: async () => (await import('./commands/view.ts')).default,
 };
 
 async function help(): Promise<string> {

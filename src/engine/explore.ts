@@ -37,7 +37,16 @@ interface Node { state: State; parent: number; via?: TraceVia; depth: number }
 
 const viaOf = (s: Step): TraceVia => ({ proc: s.proc, procType: s.procType, transition: s.transition.name, args: s.args });
 
-export function explore(m: Machine, opts: { maxStates?: number } = {}): ExploreResult {
+export interface ExploreProgress { distinctStates: number; statesGenerated: number; queue: number; depth: number }
+
+export interface ExploreOptions {
+  maxStates?: number;
+  /** Called at most every `progressMs` (default 250) while exploring: for a live progress line. */
+  onProgress?: (p: ExploreProgress) => void;
+  progressMs?: number;
+}
+
+export function explore(m: Machine, opts: ExploreOptions = {}): ExploreResult {
   const t0 = performance.now();
   const nodes: Node[] = [];
   const seen = new Map<string, number>();
@@ -92,8 +101,13 @@ export function explore(m: Machine, opts: { maxStates?: number } = {}): ExploreR
       const bad = violatedInvariants(m, init);
       if (bad.length) return finish(bad[0], null, { state: init });
     }
+    let reported = t0;
     for (let i = 0; i < nodes.length; i += 1) {
       current = i;
+      if (opts.onProgress && (i & 255) === 0 && performance.now() - reported >= (opts.progressMs ?? 250)) {
+        reported = performance.now();
+        opts.onProgress({ distinctStates: nodes.length, statesGenerated: generated, queue: nodes.length - i, depth });
+      }
       if (opts.maxStates && nodes.length > opts.maxStates) {
         return finish(null, i, undefined, { code: 'ENGINE_LIMIT', message: `more than ${opts.maxStates} distinct states: exploration stopped` });
       }

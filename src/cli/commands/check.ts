@@ -20,13 +20,15 @@ import { loadModels } from '../load-models.ts';
 import { count, parseCommand, usageError as usageErr } from '../args.ts';
 import { pluscalBackend } from '../../check/pluscal-backend.ts';
 import { formatItf, toItf } from '../../engine/itf.ts';
+import { writeReport } from '../../report/html/index.ts';
+import { ProgressLine, type ProgressStats } from '../../report/progress.ts';
 
 const BACKENDS: Record<string, Backend[]> = {
   tla: ['tla'], pluscal: ['pluscal'], both: ['tla', 'pluscal'], engine: ['engine'], all: ['tla', 'pluscal', 'engine'],
 };
 
 const usage = `usage: poolspec check [SPEC...] [--config NAME] [--backend tla|pluscal|both|engine|all]
-                      [--workers N] [--timeout SECONDS] [--json] [--no-gen] [--out-itf FILE]`;
+                      [--workers N] [--timeout SECONDS] [--json] [--no-gen] [--out-itf FILE] [--html FILE]`;
 
 const usageError = (message: string) => usageErr('check', usage, message);
 
@@ -38,7 +40,7 @@ const command: Command = {
     const args = parseCommand('check', usage, argv, {
           config: { type: 'string' }, backend: { type: 'string', default: 'tla' }, workers: { type: 'string' },
           timeout: { type: 'string' }, json: { type: 'boolean' }, 'no-gen': { type: 'boolean' },
-          'out-itf': { type: 'string' },
+          'out-itf': { type: 'string' }, html: { type: 'string' },
     });
     if (typeof args === 'number') return args;
     const { values } = args;
@@ -72,6 +74,7 @@ const command: Command = {
     const jarPath = jar?.ok ? jar.value.path : '';
 
     const results: CheckResult[] = [];
+    const progress = ProgressLine.for(process.stderr, { json: values.json });
     for (const model of models) {
       // generated/ mirrors spec/ only; specs given by path elsewhere are checked without being written there.
       const writeGen = !values['no-gen'] && model.file.startsWith('spec/');
@@ -86,11 +89,14 @@ const command: Command = {
         if (values.config && config.name !== values.config) continue;
         for (const backend of backends) {
           if (!values.json) process.stderr.write(`checking ${model.name} ${config.name} (${backend})...\n`);
+          progress.start({ spec: model.name, config: config.name, backend });
+          const onStats = (p: ProgressStats) => progress.update(p);
           const r = backend === 'engine'
-            ? checkWithEngine(model, config)
+            ? checkWithEngine(model, config, { onProgress: onStats })
             : backend === 'pluscal'
-              ? await checkWithTlc(model, config, { ...pluscalBackend(model, files.value), jar: jarPath, workers, timeoutSeconds: timeout })
-              : await checkWithTlc(model, config, { jar: jarPath, workers, timeoutSeconds: timeout, files: files.value });
+              ? await checkWithTlc(model, config, { ...pluscalBackend(model, files.value), jar: jarPath, workers, timeoutSeconds: timeout, onStats })
+              : await checkWithTlc(model, config, { jar: jarPath, workers, timeoutSeconds: timeout, files: files.value, onStats });
+          progress.stop();
           results.push(r);
           if (!values.json) printResult(model, r);
         }
@@ -99,6 +105,9 @@ const command: Command = {
 
     if (values['out-itf']) writeItfTraces(models, results, values['out-itf']);
     const tool = { tlc: version, jarSha256: jar?.ok ? jar.value.sha256 : null };
+    const report = values.html ? writeReport(values.html, { origin: `poolspec check ${argv.join(' ')}`, tool, results, models }) : null;
+    if (report && !report.ok) for (const e of report.errors) console.error(`poolspec check: ${formatError(e)}`);
+    else if (report && !values.json) console.error(`wrote ${values.html}`);
     if (values.json) {
       const byName = new Map(models.map((m) => [m.name, m]));
       console.log(JSON.stringify({
@@ -116,7 +125,7 @@ const command: Command = {
         ? `\nall ${results.length} results match their expectations (${version ?? 'engine'})`
         : `\n${bad.length} of ${results.length} results do not match their expectations`);
     }
-    if (results.some((r) => r.verdict === 'error')) return EXIT.ERROR;
+    if (results.some((r) => r.verdict === 'error') || (report && !report.ok)) return EXIT.ERROR;
     return results.every((r) => r.matchesExpected) ? EXIT.OK : EXIT.MISMATCH;
   },
 };
