@@ -59,12 +59,20 @@ export interface ItfTraceMeta {
   violated?: string | null;
   backend?: string;
   seed?: number;
+  /** A lasso: the step index of the first state of its loop (as CheckResult.loopStart), and whether it ends stuttering. */
+  loopStart?: number;
+  stuttering?: boolean;
 }
 
 export interface ItfTrace {
   '#meta': ItfTraceMeta;
   vars: string[];
   states: ItfState[];
+  /**
+   * ITF's lasso: after the last state the behaviour continues at states[loop]. poolspec's last state
+   * repeats the loop's first state, so that is the state after it; for stuttering, the last state.
+   */
+  loop?: number;
 }
 
 export const ITF_FORMAT_DESCRIPTION = 'https://apalache-mc.org/docs/adr/015adr-trace.html';
@@ -129,6 +137,8 @@ export interface ToItfOptions {
   violated?: string | null;
   backend?: string;
   seed?: number;
+  loopStart?: number | null;
+  stuttering?: boolean;
 }
 
 export function toItf(model: Model, trace: TraceStep[], opts: ToItfOptions): ItfTrace {
@@ -146,6 +156,7 @@ export function toItf(model: Model, trace: TraceStep[], opts: ToItfOptions): Itf
     ...(opts.violated !== undefined ? { status: opts.violated ? 'violation' as const : 'ok' as const, violated: opts.violated } : {}),
     ...(opts.backend ? { backend: opts.backend } : {}),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    ...(opts.loopStart != null ? { loopStart: opts.loopStart, stuttering: opts.stuttering ?? false } : {}),
   };
   const states = trace.map((step, i): ItfState => {
     const sm: ItfStateMeta = { index: i };
@@ -163,14 +174,16 @@ export function toItf(model: Model, trace: TraceStep[], opts: ToItfOptions): Itf
     for (const v of vars) st[v] = toItfValue(step.state[v]);
     return st;
   });
-  return { '#meta': meta, vars, states };
+  const at = opts.loopStart == null ? -1 : trace.findIndex((s) => s.index === opts.loopStart);
+  const loop = at < 0 ? undefined : opts.stuttering ? trace.length - 1 : at + 1;
+  return { '#meta': meta, vars, states, ...(loop !== undefined ? { loop } : {}) };
 }
 
 /** JSON text with one state per line: diffable, and still plain JSON. */
 export function formatItf(itf: ItfTrace): string {
   const head = `{\n  "#meta": ${JSON.stringify(itf['#meta'])},\n  "vars": ${JSON.stringify(itf.vars)},\n  "states": [`;
   const states = itf.states.map((s) => `    ${JSON.stringify(s)}`).join(',\n');
-  return `${head}\n${states}\n  ]\n}\n`;
+  return `${head}\n${states}\n  ]${itf.loop !== undefined ? `,\n  "loop": ${itf.loop}` : ''}\n}\n`;
 }
 
 export interface ParsedItf {

@@ -137,7 +137,7 @@ function writeItfTraces(models: Model[], results: CheckResult[], file: string): 
     const model = models.find((m) => m.name === r.spec)!;
     const ext = path.extname(file);
     const out = withTrace.length === 1 ? file : `${file.slice(0, file.length - ext.length)}.${r.spec}.${r.config}.${r.backend}${ext}`;
-    fs.writeFileSync(out, formatItf(toItf(model, r.trace!, { config: r.config, violated: r.violated, backend: r.backend })));
+    fs.writeFileSync(out, formatItf(toItf(model, r.trace!, { config: r.config, violated: r.violated, backend: r.backend, loopStart: r.loopStart, stuttering: r.stuttering })));
     console.error(`wrote ${out}`);
   }
 }
