@@ -67,7 +67,8 @@ export function parseCommand<O extends Options>(command: string, usage: string, 
   try {
     return parseArgs({ args: joinNegativeValues(argv, options), allowPositionals: true, options, strict: true });
   } catch (err) {
-    return usageError(command, usage, (err as Error).message.split('\n')[0]);
+    // parseArgs' first sentence says it ("Unknown option '--bogus'"); the rest is advice about '--'.
+    return usageError(command, usage, (err as Error).message.split('\n')[0].replace(/\.\s.*$/, ''));
   }
 }
 

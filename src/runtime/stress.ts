@@ -68,9 +68,9 @@ export const DEFAULT_STALL_SECONDS = 2;
 /** How often the main thread polls the counters: the watchdog costs the workers nothing. */
 const POLL_MS = 50;
 /** Past the deadline, threads still inside an operation are told to stop after this long. */
-const OVERRUN_MS = 250;
+const OVERRUN_MS = 100;
 /** Workers that have not reported this long after the stop flag are terminated. */
-const GRACE_MS = 1500;
+const GRACE_MS = 800;
 /** How long the workers get to load before the run is abandoned. */
 const LOAD_TIMEOUT_MS = 30_000;
 

@@ -10,6 +10,8 @@ import { DEFAULT_STALL_SECONDS, stress, type StressResult } from '../../runtime/
 import { isPoolModel } from '../../runtime/pool-accounting.ts';
 import { count, oneSpec, parseCommand, probability, seconds, seedArg, usageError as usageErr } from '../args.ts';
 import { EXIT, type Command } from '../command.ts';
+import { report } from '../report.ts';
+import { checkBlocks, checkThreads } from '../limits.ts';
 
 const usage = `usage: poolspec stress SPEC [--threads N] [--seconds S] [--seed S] [--chaos P] [--blocks N]
                        [--block-size BYTES] [--crowded P] [--config NAME] [--repeat N] [--stall SECONDS] [--json]`;
@@ -48,6 +50,9 @@ const command: Command = {
     const stall = seconds(values.stall, DEFAULT_STALL_SECONDS, '--stall');
     for (const x of [threads, secs, seed, chaos, crowded, blocks, blockSize, repeat, stall]) if (typeof x === 'string') return usageError(x);
     if ((blockSize as number) % 8 !== 0) return usageError(`--block-size must be a multiple of 8, got ${blockSize}`);
+    // Checked against the machine before any memory or thread is taken.
+    const limit = checkThreads(threads as number) ?? checkBlocks(blocks as number, blockSize as number);
+    if (limit) return report({ code: 'RESOURCE_LIMIT', message: limit });
 
     const spec = await oneSpec('stress', usage, positionals, values.config ?? 'standard');
     if (typeof spec === 'number') return spec;
@@ -66,8 +71,7 @@ const command: Command = {
           weights: { crowded: crowded as number, notCrowded: 1 - (crowded as number) },
         }));
       } catch (err) {
-        console.error(`poolspec stress: RUNTIME_ERROR: ${(err as Error).message}`);
-        return EXIT.ERROR;
+        return report({ code: 'RUNTIME_ERROR', message: (err as Error).message.split('\n')[0] });
       }
       s = nextSeed(s);
     }
