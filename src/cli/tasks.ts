@@ -11,6 +11,9 @@ export type TaskOutcome<T> = { ok: true; value: T } | { ok: false; timedOut: boo
 const ENTRY = new URL('../runtime/worker-entry.js', import.meta.url);
 const TASK_WORKER = new URL('./task-worker.ts', import.meta.url).href;
 
+/** The most the task worker may take to start (loading the TypeScript toolchain). */
+const STARTUP_LIMIT_MS = 60_000;
+
 let worker: { w: Worker; ready: Promise<void> } | null = null;
 let nextId = 1;
 
@@ -34,7 +37,10 @@ export async function runTask<T>(task: string, args: unknown[], timeoutMs: numbe
   let timer: NodeJS.Timeout | undefined;
   let cleanup = () => {};
   const outcome = new Promise<TaskOutcome<T>>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, timedOut: true, message: `did not finish within ${timeoutMs / 1000} s` }), timeoutMs);
+    // The clock starts once the worker is up: its start-up is not the task's time (bounded apart).
+    const expire = () => resolve({ ok: false, timedOut: true, message: `did not finish within ${timeoutMs / 1000} s` });
+    timer = setTimeout(expire, STARTUP_LIMIT_MS + timeoutMs);
+    ready.then(() => { clearTimeout(timer); timer = setTimeout(expire, timeoutMs); }, () => undefined);
     const onMsg = (m: { id?: number; ok: boolean; value?: T; message?: string }) => {
       if (m.id === id) resolve(m.ok ? { ok: true, value: m.value as T } : { ok: false, timedOut: false, message: m.message ?? 'failed' });
     };

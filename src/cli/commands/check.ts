@@ -166,7 +166,7 @@ async function engineWithin(model: Model, config: Config, timeoutSeconds: number
     spec: model.name, config: config.name, backend: 'engine', verdict: 'error', violated: null, expected: config.expect,
     matchesExpected: false, distinctStates: null, statesGenerated: null, depth: null, seconds: r.timedOut ? timeoutSeconds : 0, trace: null,
     errors: [r.timedOut
-      ? { code: 'ENGINE_TIMEOUT', message: `the engine did not finish ${model.name} ${config.name} within ${timeoutSeconds} s` }
+      ? { code: 'ENGINE_TIMEOUT', message: `the engine did not finish within ${timeoutSeconds} s` }
       : { code: 'ENGINE_EVAL', message: r.message }],
   };
 }

@@ -36,6 +36,7 @@ public final class PoolspecWatchdog {
       });
     }
     Method main = Class.forName(args[0]).getMethod("main", String[].class);
+    main.setAccessible(true); // pcal.trans is a package-private class with a public main
     try {
       main.invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));
     } catch (InvocationTargetException e) {
