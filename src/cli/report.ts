@@ -14,12 +14,16 @@ export function setCommand(command: string, json: boolean): void {
   state.errors = [];
   state.stdoutUsed = false;
   // A --json run must end with a document on stdout; note whether the command printed one.
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
-    state.stdoutUsed = true;
-    return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stdout.write;
+  if (!wrapped) {
+    wrapped = true;
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
+      state.stdoutUsed = true;
+      return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof process.stdout.write;
+  }
 }
+let wrapped = false;
 
 export const currentCommand = () => state.command;
 

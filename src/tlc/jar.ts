@@ -89,6 +89,9 @@ export async function locateJar(): Promise<Result<JarInfo>> {
  */
 export async function fetchJar(opts: { quiet?: boolean } = {}): Promise<Result<JarInfo>> {
   if (process.env.TLA2TOOLS_JAR) return locateJar();
+  if ((await exists(cacheDir())) && !(await isDirectory(cacheDir()))) {
+    return fail({ code: 'CACHE_ERROR', message: `the cache path ${cacheDir()} is not a directory (set POOLSPEC_CACHE to a directory)` });
+  }
   const target = cachedJarPath();
   if (await isFile(target)) {
     const sha256 = await sha256File(target);
