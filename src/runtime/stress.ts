@@ -68,9 +68,9 @@ export const DEFAULT_STALL_SECONDS = 2;
 /** How often the main thread polls the counters: the watchdog costs the workers nothing. */
 const POLL_MS = 50;
 /** Past the deadline, threads still inside an operation are told to stop after this long. */
-const OVERRUN_MS = 100;
+const OVERRUN_MS = 300;
 /** Workers that have not reported this long after the stop flag are terminated. */
-const GRACE_MS = 800;
+const GRACE_MS = 600;
 /** How long the workers get to load before the run is abandoned. */
 const LOAD_TIMEOUT_MS = 30_000;
 
@@ -116,6 +116,7 @@ export async function stress(model: Model, opts: StressOptions): Promise<StressR
 
   let stalled: Stall | null = null;
   let t0 = performance.now();
+  let tEnd = t0;
   try {
     // Every worker loads before the clock starts, so each gets the whole run.
     const loadBy = performance.now() + LOAD_TIMEOUT_MS;
@@ -144,11 +145,12 @@ export async function stress(model: Model, opts: StressOptions): Promise<StressR
       await Promise.race([Promise.all(done), sleep(GRACE_MS)]);
     }
   } finally {
-    // Ends every worker, also those stuck inside a step: no thread outlives the run.
+    // The run ends here; then every worker is ended, also those stuck inside a step: no thread outlives it.
+    tEnd = performance.now();
     await Promise.all(workers.map((w) => w.terminate()));
     running.delete(run);
   }
-  const seconds = (performance.now() - t0) / 1000;
+  const seconds = (tEnd - t0) / 1000;
   ids.forEach((id, i) => { if (!outs[i] && !errors.some((e) => e.startsWith(`thread ${id}:`))) errors.push(`thread ${id}: did not stop within ${GRACE_MS / 1000} s of being told to; terminated`); });
 
   // A thread that never reported is taken at its initial state (its locals are lost with it).

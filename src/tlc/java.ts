@@ -83,7 +83,11 @@ export async function runJava(args: string[], opts: Pick<Options, 'cwd' | 'timeo
   if (cpFlag !== '-cp' || !classPath || !mainClass) throw new Error('runJava: expected -cp JAR MAIN_CLASS ARGS...');
   const limits = [opts.timeout, toolTimeoutMs].filter((x): x is number => typeof x === 'number' && x > 0);
   const timeout = limits.length ? Math.min(...limits) : undefined;
-  const full = await watchedJavaArgs([TOOL_STACK], classPath, mainClass, rest, timeout ? { deadlineMs: Date.now() + timeout + 5000 } : {});
+  const full = await watchedJavaArgs([TOOL_STACK], classPath, mainClass, rest, {
+    ...(timeout ? { deadlineMs: Date.now() + timeout + 5000 } : {}),
+    // When poolspec is gone, its private temp dir (the tool's input files are there) goes too.
+    ...(process.env.POOLSPEC_PRIVATE_TMP ? { cleanupDir: process.env.POOLSPEC_PRIVATE_TMP } : {}),
+  });
   const child = execa(JAVA, full, {
     cwd: opts.cwd,
     ...(timeout ? { timeout } : {}),
