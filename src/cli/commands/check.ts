@@ -22,6 +22,7 @@ import { report } from '../report.ts';
 import { setLoadTimeout } from '../load-models.ts';
 import { setToolTimeout } from '../../tlc/java.ts';
 import { writableFile } from '../outputs.ts';
+import { checkWorkers } from '../limits.ts';
 import { runTask } from '../tasks.ts';
 import type { Config } from '../../dsl/ir.ts';
 import { pluscalBackend } from '../../check/pluscal-backend.ts';
@@ -54,6 +55,8 @@ const command: Command = {
     const timeout = seconds(values.timeout, 1800, '--timeout');
     if (typeof workers === 'string') return usageError(workers);
     if (typeof timeout === 'string') return usageError(timeout);
+    const tooMany = checkWorkers(workers);
+    if (tooMany) return report({ code: 'RESOURCE_LIMIT', message: tooMany });
 
     if (values['out-itf'] !== undefined) {
       const w = writableFile(values['out-itf'], '--out-itf');
