@@ -2,7 +2,8 @@
  * Failure modes, one class per test (issue 14): no silent corruption (duplicate protocol names), specs
  * anywhere, syntax errors with their reason, every limit a limit (*_TIMEOUT, resource checks, stress
  * --seconds), replay of a foreign trace, and no orphans or leftovers on SIGTERM, SIGINT and SIGKILL.
- * Tests that look at processes need `ps` and fail loudly without it.
+ * Tests that look at processes need `ps` and fail loudly without it. The slower ones (several CLI
+ * runs or a TLC run each) run with POOLSPEC_HEAVY=1.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,7 @@ import { execa, type ResultPromise } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const heavy = it.runIf(process.env.POOLSPEC_HEAVY === '1');
 const BIN = path.join(ROOT, 'bin', 'poolspec.js');
 const cli = (args: string[], opts: { env?: Record<string, string> } = {}) =>
   execa('node', [BIN, ...args], { cwd: ROOT, reject: false, timeout: 120_000, env: opts.env });
@@ -100,7 +102,7 @@ describe.concurrent('no silent corruption', () => {
 });
 
 describe.concurrent('specs anywhere', () => {
-  it('a spec in a folder with no package.json loads and checks', async () => {
+  heavy('a spec in a folder with no package.json loads and checks', async () => {
     const s = writeSpec('loose', 'Tiny.ts', 'TinyLoose');
     const r = await cli(['check', s, '--backend', 'engine', '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
@@ -117,14 +119,14 @@ describe.concurrent('specs anywhere', () => {
 });
 
 describe.concurrent('every limit is a limit', () => {
-  it('a spec module that never finishes loading: SPEC_TIMEOUT', async () => {
+  heavy('a spec module that never finishes loading: SPEC_TIMEOUT', async () => {
     const s = writeSpec('hang', 'Hang.ts', 'Hang', 'while (Date.now() > 0) { /* never returns */ }');
     const r = await cli(['check', s, '--backend', 'engine', '--timeout', '2']);
     expect(r.exitCode).toBe(2);
     expect(oneLine(r.stderr)[2]).toBe('SPEC_TIMEOUT');
   });
 
-  it('the engine beyond --timeout: ENGINE_TIMEOUT with the spec and configuration', async () => {
+  heavy('the engine beyond --timeout: ENGINE_TIMEOUT with the spec and configuration', async () => {
     const r = await cli(['check', 'BusyPool', '--config', 'standard', '--backend', 'engine', '--timeout', '2', '--no-gen']);
     expect(r.exitCode).toBe(2);
     const m = oneLine(r.stderr);
@@ -154,7 +156,7 @@ describe.concurrent('every limit is a limit', () => {
     }
   });
 
-  it('stress --seconds is honoured within a second with many threads', async () => {
+  heavy('stress --seconds is honoured within a second with many threads', async () => {
     const r = await cli(['stress', 'BusyPool', '--threads', '6', '--seconds', '1', '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).seconds).toBeLessThan(2);
@@ -162,7 +164,7 @@ describe.concurrent('every limit is a limit', () => {
 });
 
 describe.concurrent('replay of a trace from elsewhere', () => {
-  it('a trace of another spec or configuration: REPLAY_TRACE', async () => {
+  heavy('a trace of another spec or configuration: REPLAY_TRACE', async () => {
     const itf = path.join(tmp, 'dwcas.itf.json');
     const s = await cli(['simulate', 'DwcasPool', '--config', 'small', '--seed', '1', '--runs', '1', '--depth', '10', '--out-itf', itf]);
     expect(fs.existsSync(itf), s.stderr).toBe(true);
@@ -190,7 +192,7 @@ describe.concurrent('no orphans, no leftovers', () => {
     await until('the temporary directory to go', async () => (fs.existsSync(path.join(os.tmpdir(), priv[0])) ? undefined : true), 5_000);
   });
 
-  it('SIGTERM during check: exit 143, one line, TLC ended, temporary directories removed', async () => {
+  heavy('SIGTERM during check: exit 143, one line, TLC ended, temporary directories removed', async () => {
     const child = spawnCli(['check', 'BusyPool', '--config', 'standard', '--workers', '1', '--no-gen']);
     const java = await tlcChildOf(child);
     child.kill('SIGTERM');
