@@ -13,6 +13,9 @@ export type ErrorCode =
   | 'SPEC_ATOMICITY'
   | 'SPEC_CONFIG'
   | 'SPEC_UNSUPPORTED'
+  | 'SPEC_NAME'
+  | 'SPEC_VALUE'
+  | 'SPEC_TIMEOUT'
   // tools
   | 'JAVA_MISSING'
   | 'MAVEN_MISSING'
@@ -23,11 +26,23 @@ export type ErrorCode =
   | 'PCAL_ERROR'
   | 'TLC_ERROR'
   | 'TLC_TIMEOUT'
+  | 'SANY_TIMEOUT'
+  | 'PCAL_TIMEOUT'
+  | 'JAVA_TIMEOUT'
+  | 'JAVA_ERROR'
+  | 'ENGINE_TIMEOUT'
+  | 'SIMULATE_TIMEOUT'
   | 'ENGINE_EVAL'
   | 'ENGINE_LIMIT'
   | 'RUNTIME_ERROR'
   | 'REPLAY_MISMATCH'
+  | 'REPLAY_TRACE'
   | 'USAGE'
+  | 'RESOURCE_LIMIT'
+  | 'OUTPUT_ERROR'
+  | 'CACHE_ERROR'
+  | 'INTERRUPTED'
+  | 'INTERNAL_ERROR'
   | 'GEN_STALE';
 
 export interface SourcePos {
@@ -58,6 +73,15 @@ export function formatPos(p: SourcePos): string {
 export function formatError(e: PoolspecError): string {
   const where = e.at ? `${formatPos(e.at)}: ` : '';
   return `${where}${e.code}: ${e.message}${e.detail ? `\n${e.detail}` : ''}`;
+}
+
+/**
+ * The one line a command prints for an error: `poolspec <command>: CODE: file:line: message`.
+ * Detail lines are left out: a failure is one line (the JSON error document keeps them).
+ */
+export function formatCommandError(command: string, e: PoolspecError): string {
+  const where = e.at ? `${formatPos(e.at)}: ` : '';
+  return `poolspec ${command}: ${e.code}: ${where}${e.message.replace(/\s*\n\s*/g, ' ')}`;
 }
 
 /** Thrown only across module boundaries that cannot return values (e.g. spec loading); caught by the CLI. */

@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Config, Model } from '../dsl/ir.ts';
 import { EXIT } from './command.ts';
+import { reportUsage } from './report.ts';
 import { loadModels } from './load-models.ts';
 import { freshSeed, isSeed, MAX_SEED, type Seed } from '../engine/random.ts';
 
@@ -37,20 +38,37 @@ export function pickConfig(model: Model, name: string | undefined): Config | str
 }
 
 
-/** Prints `poolspec <command>: message` and the usage; the exit code for usage errors. */
-export function usageError(command: string, usage: string, message: string): number {
-  console.error(`poolspec ${command}: ${message}\n${usage}`);
-  return EXIT.ERROR;
+/** Prints `poolspec <command>: USAGE: message` (one line); the exit code for usage errors. */
+export function usageError(_command: string, _usage: string, message: string): number {
+  return reportUsage(message);
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/**
+ * `--opt -3` becomes `--opt=-3` for options that take a value, so a negative number reaches the
+ * value check ("must be a positive integer, got -3") instead of parseArgs' "argument is ambiguous".
+ */
+function joinNegativeValues(argv: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const a = argv[i];
+    const opt = a.startsWith('--') ? options[a.slice(2)] : undefined;
+    if (opt?.type === 'string' && i + 1 < argv.length && /^-\d|^-\.\d/.test(argv[i + 1])) {
+      out.push(`${a}=${argv[i + 1]}`);
+      i += 1;
+    } else out.push(a);
+  }
+  return out;
+}
+
 /** Parses a command's arguments; on a usage error prints it and returns the exit code instead. */
 export function parseCommand<O extends Options>(command: string, usage: string, argv: string[], options: O) {
   try {
-    return parseArgs({ args: argv, allowPositionals: true, options, strict: true });
+    return parseArgs({ args: joinNegativeValues(argv, options), allowPositionals: true, options, strict: true });
   } catch (err) {
-    return usageError(command, usage, (err as Error).message.split('\n')[0]);
+    // parseArgs' first sentence says it ("Unknown option '--bogus'"); the rest is advice about '--'.
+    return usageError(command, usage, (err as Error).message.split('\n')[0].replace(/\.\s.*$/, ''));
   }
 }
 

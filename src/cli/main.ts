@@ -1,6 +1,8 @@
 /** Dispatch of `poolspec <command>`; each command lives in src/cli/commands/. */
 import type { Command } from './command.ts';
 import { EXIT } from './command.ts';
+import { errorDocument, fromException, report, setCommand } from './report.ts';
+import { installProcessGuards } from './guards.ts';
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./commands/check.ts')).default,
@@ -26,21 +28,38 @@ async function help(): Promise<string> {
   return lines.join('\n');
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs one command. `guards` (the real process, not a test calling in): a private temp dir, cleanup
+ * and exit 130/143 on SIGINT/SIGTERM. Whatever happens, a failure ends as exit 2 with one line per
+ * error, and a --json run prints a JSON document.
+ */
+export async function main(argv: string[], opts: { guards?: boolean } = {}): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '-h' || name === '--help' || name === 'help') {
     console.log(await help());
     return name ? EXIT.OK : EXIT.ERROR;
   }
+  setCommand(name, rest.includes('--json'));
   const load = COMMANDS[name];
   if (!load) {
-    console.error(`poolspec: unknown command ${name}\n${await help()}`);
-    return EXIT.ERROR;
+    const code = report({ code: 'USAGE', message: `unknown command ${name}; commands: ${Object.keys(COMMANDS).join(', ')}` });
+    const doc = errorDocument(code);
+    if (doc) console.log(doc);
+    return code;
   }
-  const cmd = await load();
-  if (rest.includes('-h') || rest.includes('--help')) {
-    console.log(`${cmd.usage}\n\n${cmd.summary}`);
-    return EXIT.OK;
+  if (opts.guards) installProcessGuards();
+  let code: number;
+  try {
+    const cmd = await load();
+    if (rest.includes('-h') || rest.includes('--help')) {
+      console.log(`${cmd.usage}\n\n${cmd.summary}`);
+      return EXIT.OK;
+    }
+    code = await cmd.run(rest);
+  } catch (err) {
+    code = report(...fromException(err));
   }
-  return cmd.run(rest);
+  const doc = errorDocument(code);
+  if (doc) console.log(doc);
+  return code;
 }

@@ -29,6 +29,17 @@ function positionIn(file: string, err: unknown): { line: number; col?: number } 
   return m ? { line: Number(m[1]), col: m[2] ? Number(m[2]) : undefined } : undefined;
 }
 
+/**
+ * The reason a spec module failed to load, in one line. esbuild's "Transform failed with 1 error:"
+ * says nothing by itself: the reason is the `file:line:col: ERROR: ...` line after it.
+ */
+export function loadFailureReason(err: unknown): string {
+  const text = String((err as Error)?.message ?? err);
+  const esbuild = /:\d+:\d+: ERROR: (.+)$/m.exec(text);
+  if (esbuild) return `syntax error: ${esbuild[1].trim()}`;
+  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? 'unknown error';
+}
+
 export async function loadSpec(file: string): Promise<Result<Model>> {
   const abs = path.resolve(file);
   const rel = relativeToRoot(abs);
@@ -38,7 +49,7 @@ export async function loadSpec(file: string): Promise<Result<Model>> {
     mod = await import(pathToFileURL(abs).href);
   } catch (err) {
     const pos = positionIn(abs, err);
-    const first = String((err as Error)?.message ?? err).split('\n')[0];
+    const first = loadFailureReason(err);
     return fail({ code: 'SPEC_LOAD', message: `cannot load spec: ${first}`, at: { file: rel, line: pos?.line ?? 1, col: pos?.col } });
   }
   const proto = mod.default;

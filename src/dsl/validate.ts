@@ -6,6 +6,8 @@ import type { PoolspecError, SourcePos } from '../errors.ts';
 import type { Domain, Expr, Model, ProcType, Transition, Type } from './ir.ts';
 import { sourceKey } from './ir.ts';
 import { showExpr, showType, walkExpr } from './print.ts';
+import { validateNames } from './validate-names.ts';
+import { validateValues } from './validate-values.ts';
 
 type Family = 'bool' | 'num' | 'str' | 'set' | 'array';
 
@@ -341,6 +343,8 @@ export function validate(model: Model): PoolspecError[] {
     }
     if (c.constraint) expectBool(c.constraint, { bound: new Map(), where: `the constraint of configuration ${c.name}`, at }, 'constraint');
   }
+  // Names of modules and files, and values every backend can represent (src/dsl/validate-*.ts).
+  if (errors.length === 0) errors.push(...validateNames(model), ...validateValues(model));
   return errors;
 }
 

@@ -27,6 +27,13 @@ export function withConfig(model: Model, base: string, name: string, constants: 
   return { ...model, configs: [...model.configs, { ...c, name, constants: { ...c.constants, ...constants } }] };
 }
 
+/** An operation abandoned because the thread's `interrupt` said so; the thread stays where it was. */
+export class Interrupted extends Error {
+  constructor(readonly proc: number, readonly label: string) {
+    super(`thread ${proc} interrupted at ${label}`);
+  }
+}
+
 const branchOf = (c: Candidate) => c.t.name.slice(c.t.from.length + 1);
 
 export class PoolThread {
@@ -36,6 +43,12 @@ export class PoolThread {
   private readonly rng: Rng;
   private readonly sleeper = new Int32Array(new SharedArrayBuffer(4));
   private readonly t0 = performance.now();
+  /**
+   * Polled every 64 steps inside an operation: when it returns true the operation is abandoned with
+   * an Interrupted error (stress uses it to end threads that spin forever on a stuck lock word).
+   */
+  interrupt: (() => boolean) | null = null;
+  private polls = 0;
 
   constructor(shared: Shared | SharedDesc, id: number, seed: Seed, readonly policy: Policy = DEFAULT_POLICY, readonly maxFaults = 100) {
     this.proc = new RuntimeProcess(shared instanceof Shared ? shared : new Shared(shared), id);
@@ -84,6 +97,7 @@ export class PoolThread {
     let first = true;
     let spins = 0;
     for (;;) {
+      if (this.interrupt && (++this.polls & 63) === 0 && this.interrupt()) throw new Interrupted(p.id, p.pc);
       if (this.policy.chaos > 0 && this.rng.unit() < this.policy.chaos) this.pause(this.rng.below(50) / 1000);
       const r = p.step(first ? (en) => this.weighted(en.filter((c) => c.t.op === op && accept(c))) : (en) => this.weighted(en));
       if (!r) {

@@ -1,22 +1,30 @@
 /**
- * One stress thread: random alloc/free/flush on the shared pool until the deadline, then reports
- * its operation count, its faults and its locals (for the final accounting).
+ * One stress thread: random alloc/free/flush on the shared pool until the deadline or until the main
+ * thread says stop, then reports its operation count, its faults, where it is (label, steps) and its
+ * locals (for the final accounting).
+ *
+ * Progress is published through the control words (see stress-control.ts): the count of completed
+ * operations goes to this thread's slot after every operation, a plain store the main thread's
+ * watchdog polls. Nothing else is shared on the hot path.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { nextSeed, Rng } from '../engine/random.ts';
-import { PoolThread, type Policy } from './pool.ts';
+import { Interrupted, PoolThread, type Policy } from './pool.ts';
 import type { SharedDesc } from './shared.ts';
+import { CTL } from './stress-control.ts';
 
 export interface StressWorkerInput {
   entry: string;
   desc: SharedDesc;
   id: number;
+  /** This thread's slot in the control words. */
+  slot: number;
   seed: number;
   seconds: number;
   policy: Policy;
   flush: boolean;
-  /** Shared start flag: workers begin together. */
-  start: SharedArrayBuffer;
+  /** Control words: start gate, stop flag, ready count, one operation counter per thread. */
+  ctl: SharedArrayBuffer;
 }
 
 export interface StressWorkerOutput {
@@ -25,32 +33,43 @@ export interface StressWorkerOutput {
   faultCount: number;
   faults: PoolThread['faults'];
   pc: string;
+  steps: number;
+  /** True when the thread was stopped inside an operation. */
+  interrupted: boolean;
   locals: ReturnType<PoolThread['locals']>;
   error?: string;
 }
 
 const input = workerData as StressWorkerInput;
+const ctl = new Int32Array(input.ctl);
 const thread = new PoolThread(input.desc, input.id, input.seed, input.policy);
-const gate = new Int32Array(input.start);
-Atomics.wait(gate, 0, 0);
+thread.interrupt = () => Atomics.load(ctl, CTL.STOP) !== 0;
+Atomics.add(ctl, CTL.READY, 1);
+Atomics.notify(ctl, CTL.READY);
+Atomics.wait(ctl, CTL.START, 0);
 const deadline = performance.now() + input.seconds * 1000;
+const slot = CTL.OPS + input.slot;
 let ops = 0;
 let error: string | undefined;
+let interrupted = false;
 try {
   // The operation mix has a generator of its own, seeded apart from the policy's.
   const rng = new Rng(nextSeed(input.seed));
-  while (performance.now() < deadline) {
+  while (performance.now() < deadline && Atomics.load(ctl, CTL.STOP) === 0) {
     const held = thread.held;
     const r = rng.unit();
     if (held.length === 0 || r < 0.45) thread.alloc();
     else if (r < 0.97 || !input.flush) thread.free(rng.pick(held));
     else thread.flush();
     ops += 1;
+    ctl[slot] = ops;
   }
 } catch (err) {
-  error = (err as Error).message;
+  if (err instanceof Interrupted) interrupted = true;
+  else error = (err as Error).message;
 }
 const out: StressWorkerOutput = {
-  id: input.id, ops, faultCount: thread.faultCount, faults: thread.faults, pc: thread.proc.pc, locals: thread.locals(), error,
+  id: input.id, ops, faultCount: thread.faultCount, faults: thread.faults, pc: thread.proc.pc, steps: thread.proc.stepCount,
+  interrupted, locals: thread.locals(), error,
 };
 parentPort!.postMessage(out);

@@ -1,16 +1,20 @@
 /**
  * Real concurrency stress: N worker threads run random alloc/free/flush on one pool in shared memory
  * for a while; the result counts operations, collects use-after-free faults (with the time of the
- * first), and accounts for every block at the end.
+ * first), and accounts for every block at the end. A watchdog in the main thread polls the workers'
+ * operation counters: when none moves for the stall threshold (a lock word left BUSY, say), the run
+ * is reported stalled with where each thread is, and every worker is ended.
  */
 import { Worker } from 'node:worker_threads';
 import type { Model } from '../dsl/ir.ts';
 import { freshSeed, nextSeed, type Seed } from '../engine/random.ts';
 import { accountPool, mappedIn, type Accounting } from './pool-accounting.ts';
 import { withConfig, type Policy } from './pool.ts';
-import type { Fault } from './process.ts';
+import { RuntimeProcess, type Fault } from './process.ts';
 import { Shared } from './shared.ts';
+import { controlWords, CTL, opsDone, StallWatch, STOP } from './stress-control.ts';
 import type { StressWorkerInput, StressWorkerOutput } from './stress-worker.ts';
+import { renderValue } from '../report/render.ts';
 
 export interface StressOptions {
   threads: number;
@@ -23,6 +27,19 @@ export interface StressOptions {
   weights?: Record<string, number>;
   /** Base configuration whose other constants (OsFree, Flush...) apply. */
   config?: string;
+  /** Seconds without a completed operation after which the run is reported stalled and ended (default 2). */
+  stallSeconds?: number;
+}
+
+/** A run in which no operation completed for the stall threshold: where every thread was, and the shared words. */
+export interface Stall {
+  /** How long no operation had completed when the watchdog fired. */
+  seconds: number;
+  /** Run time at which it fired. */
+  at: number;
+  threads: { id: number; label: string; steps: number }[];
+  /** The shared words at that moment, rendered like traces (`head: "BUSY"`). */
+  shared: Record<string, string>;
 }
 
 export interface StressResult {
@@ -38,47 +55,127 @@ export interface StressResult {
   faults: (Fault & { at: number; thread: number })[];
   firstFaultSeconds: number | null;
   accounting: Accounting;
+  /** Set when the watchdog saw no operation complete for `stallSeconds`; the workers were ended. */
+  stalled: Stall | null;
   errors: string[];
 }
 
 const ENTRY = new URL('./worker-entry.js', import.meta.url);
 const WORKER = new URL('./stress-worker.ts', import.meta.url).href;
 
+/** Default stall threshold (seconds without a completed operation). */
+export const DEFAULT_STALL_SECONDS = 2;
+/** How often the main thread polls the counters: the watchdog costs the workers nothing. */
+const POLL_MS = 50;
+/** Past the deadline, threads still inside an operation are told to stop after this long. */
+const OVERRUN_MS = 300;
+/** Workers that have not reported this long after the stop flag are terminated. */
+const GRACE_MS = 600;
+/** How long the workers get to load before the run is abandoned. */
+const LOAD_TIMEOUT_MS = 30_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Workers of the run in progress, ended by endStressWorkers (signal handlers). */
+const running = new Set<{ ctl: Int32Array; workers: Worker[] }>();
+
+/** Stops and terminates the workers of every run in progress (for SIGINT/SIGTERM). */
+export async function endStressWorkers(): Promise<void> {
+  for (const r of running) Atomics.store(r.ctl, CTL.STOP, STOP.SIGNAL);
+  await Promise.all([...running].flatMap((r) => r.workers.map((w) => w.terminate())));
+}
+
 export async function stress(model: Model, opts: StressOptions): Promise<StressResult> {
   const seed = opts.seed ?? freshSeed();
   const base = opts.config ?? 'standard';
   const m = withConfig(model, base, 'stress', { T: opts.threads, N: opts.blocks });
   const shared = Shared.create(m, 'stress', opts.blockSize);
-  const start = new SharedArrayBuffer(4);
+  const ids = shared.procIds;
+  const ctl = controlWords(ids.length);
   const policy: Policy = { weights: opts.weights ?? {}, chaos: opts.chaos };
   const flush = m.configs.find((c) => c.name === 'stress')!.constants.Flush !== false;
+  const stallMs = (opts.stallSeconds ?? DEFAULT_STALL_SECONDS) * 1000;
   let s = seed;
-  const workers = shared.procIds.map((id) => {
+  const workers = ids.map((id, slot) => {
     s = nextSeed(s);
-    const input: StressWorkerInput = { entry: WORKER, desc: shared.desc, id, seed: s, seconds: opts.seconds, policy, flush, start };
+    const input: StressWorkerInput = { entry: WORKER, desc: shared.desc, id, slot, seed: s, seconds: opts.seconds, policy, flush, ctl: ctl.buffer as SharedArrayBuffer };
     return new Worker(ENTRY, { workerData: input });
   });
-  const results = workers.map((w) => new Promise<StressWorkerOutput>((resolve, reject) => {
-    w.once('message', resolve);
-    w.once('error', reject);
+  const run = { ctl, workers };
+  running.add(run);
+  const outs: (StressWorkerOutput | undefined)[] = ids.map(() => undefined);
+  const errors: string[] = [];
+  let finished = 0;
+  const done = workers.map((w, i) => new Promise<void>((resolve) => {
+    let settled = false;
+    const settle = () => { if (!settled) { settled = true; finished += 1; resolve(); } };
+    w.once('message', (o: StressWorkerOutput) => { outs[i] = o; settle(); });
+    w.once('error', (e) => { errors.push(`thread ${ids[i]}: ${e.message}`); settle(); });
+    w.once('exit', settle);
   }));
-  // Let every worker load before the clock starts.
-  await new Promise((r) => setTimeout(r, 300));
-  const t0 = performance.now();
-  Atomics.store(new Int32Array(start), 0, 1);
-  Atomics.notify(new Int32Array(start), 0);
-  const outs = await Promise.all(results);
-  const seconds = (performance.now() - t0) / 1000;
-  await Promise.all(workers.map((w) => w.terminate()));
 
-  const state = shared.project(outs.map((o) => ({ id: o.id, pc: o.pc, locals: o.locals })));
-  const faults = outs.flatMap((o) => o.faults.map((f) => ({ ...f, thread: o.id }))).sort((a, b) => a.at - b.at);
-  const ops = outs.reduce((a, o) => a + o.ops, 0);
+  let stalled: Stall | null = null;
+  let t0 = performance.now();
+  let tEnd = t0;
+  try {
+    // Every worker loads before the clock starts, so each gets the whole run.
+    const loadBy = performance.now() + LOAD_TIMEOUT_MS;
+    while (Atomics.load(ctl, CTL.READY) + finished < ids.length && performance.now() < loadBy) await sleep(10);
+    if (Atomics.load(ctl, CTL.READY) + finished < ids.length) errors.push(`the workers did not load within ${LOAD_TIMEOUT_MS / 1000} s`);
+    t0 = performance.now();
+    Atomics.store(ctl, CTL.START, 1);
+    Atomics.notify(ctl, CTL.START);
+
+    const watch = new StallWatch(stallMs, t0);
+    const deadline = t0 + opts.seconds * 1000;
+    while (finished < ids.length && errors.length === 0) {
+      await sleep(POLL_MS);
+      const now = performance.now();
+      const idle = watch.poll(opsDone(ctl, ids.length), now);
+      if (idle !== null && finished < ids.length) {
+        // Snapshot first: the shared words as the stuck threads see them.
+        stalled = { seconds: round3(idle / 1000), at: round3((now - t0) / 1000), threads: [], shared: sharedWords(shared) };
+        Atomics.store(ctl, CTL.STOP, STOP.STALL);
+        break;
+      }
+      if (now > deadline + OVERRUN_MS) Atomics.store(ctl, CTL.STOP, STOP.DEADLINE);
+    }
+    if (finished < ids.length) {
+      Atomics.store(ctl, CTL.STOP, Atomics.load(ctl, CTL.STOP) || STOP.DEADLINE);
+      await Promise.race([Promise.all(done), sleep(GRACE_MS)]);
+    }
+  } finally {
+    // The run ends here; then every worker is ended, also those stuck inside a step: no thread outlives it.
+    tEnd = performance.now();
+    await Promise.all(workers.map((w) => w.terminate()));
+    running.delete(run);
+  }
+  const seconds = (tEnd - t0) / 1000;
+  ids.forEach((id, i) => { if (!outs[i] && !errors.some((e) => e.startsWith(`thread ${id}:`))) errors.push(`thread ${id}: did not stop within ${GRACE_MS / 1000} s of being told to; terminated`); });
+
+  // A thread that never reported is taken at its initial state (its locals are lost with it).
+  const fresh = (id: number) => { const p = new RuntimeProcess(shared, id); return { id, pc: p.pc, locals: p.locals, steps: 0 }; };
+  const procs = ids.map((id, i) => outs[i] ? { id, pc: outs[i]!.pc, locals: outs[i]!.locals, steps: outs[i]!.steps } : { ...fresh(id), pc: '?' });
+  if (stalled) stalled.threads = procs.map((p) => ({ id: p.id, label: p.pc, steps: p.steps }));
+  const state = shared.project(procs.map((p) => (p.pc === '?' ? fresh(p.id) : p)));
+  const got = outs.filter((o): o is StressWorkerOutput => o !== undefined);
+  const faults = got.flatMap((o) => o.faults.map((f) => ({ ...f, thread: o.id }))).sort((a, b) => a.at - b.at);
+  const ops = got.reduce((a, o) => a + o.ops, 0);
   return {
-    spec: model.name, threads: opts.threads, seconds: Number(seconds.toFixed(3)), seed, chaos: opts.chaos, blocks: opts.blocks,
-    ops, opsPerSecond: Math.round(ops / seconds),
-    faultCount: outs.reduce((a, o) => a + o.faultCount, 0), faults, firstFaultSeconds: faults[0]?.at ?? null,
+    spec: model.name, threads: opts.threads, seconds: round3(seconds), seed, chaos: opts.chaos, blocks: opts.blocks,
+    ops, opsPerSecond: Math.round(ops / Math.max(seconds, 1e-3)),
+    faultCount: got.reduce((a, o) => a + o.faultCount, 0), faults, firstFaultSeconds: faults[0]?.at ?? null,
     accounting: accountPool(state, mappedIn(m, shared.consts, state)),
-    errors: outs.filter((o) => o.error).map((o) => `thread ${o.id}: ${o.error}`),
+    stalled,
+    errors: [...errors, ...got.filter((o) => o.error).map((o) => `thread ${o.id}: ${o.error}`)],
   };
+}
+
+const round3 = (x: number) => Number(x.toFixed(3));
+
+/** The shared (non-ghost) variables, rendered as in traces. */
+function sharedWords(shared: Shared): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of shared.model.vars) if (v.role === 'shared') out[v.name] = renderValue(shared.model, v.type, shared.readVar(v.name));
+  return out;
 }

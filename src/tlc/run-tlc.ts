@@ -9,6 +9,8 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { fail, ok, type PoolspecError, type Result } from '../errors.ts';
 import { JAVA, javaMissing } from './java.ts';
+import { watchedJavaArgs } from './watchdog.ts';
+import { trackChild, trackDir } from '../cleanup.ts';
 import { displayPath, ModuleFiles, parseSanyReport, parseTlaRange, sanyErrors } from './sany.ts';
 import { parseTlaState, TlaValueSyntaxError, type TlaValue } from './tla-value.ts';
 import {
@@ -113,6 +115,8 @@ export interface RunTlcOptions {
 
 /** How long TLC gets to exit after SIGTERM before it is SIGKILLed. */
 const KILL_GRACE_MS = 3000;
+/** The JVM's own deadline is this long after poolspec's timeout: the second fence, not the first. */
+const DEADLINE_FENCE_MS = 10_000;
 
 export async function runTlc(opts: RunTlcOptions): Promise<Result<TlcRun>> {
   const dir = resolve(opts.dir);
@@ -122,15 +126,13 @@ export async function runTlc(opts: RunTlcOptions): Promise<Result<TlcRun>> {
   // Private scratch space: TLC's state queue/fingerprints (-metadir) and the standard modules
   // it unpacks into java.io.tmpdir, so concurrent runs never share files.
   const scratch = await mkdtemp(join(tmpdir(), 'poolspec-tlc-'));
+  const untrackDir = trackDir(scratch);
   try {
     const javaTmp = join(scratch, 'tmp');
     await mkdir(javaTmp);
-    const args = [
-      '-XX:+UseParallelGC',
-      `-Djava.io.tmpdir=${javaTmp}`,
-      '-cp',
-      opts.jar,
-      'tlc2.TLC',
+    // TLC runs under the watchdog: it halts when poolspec is gone (even SIGKILLed), removing its
+    // scratch space (or the process's whole private temp dir), and at the deadline whatever happens.
+    const args = await watchedJavaArgs(['-XX:+UseParallelGC', `-Djava.io.tmpdir=${javaTmp}`], opts.jar, 'tlc2.TLC', [
       '-tool',
       '-workers',
       String(opts.workers ?? 1),
@@ -141,7 +143,10 @@ export async function runTlc(opts: RunTlcOptions): Promise<Result<TlcRun>> {
       opts.cfg,
       ...(opts.extraArgs ?? []),
       module,
-    ];
+    ], {
+      cleanupDir: process.env.POOLSPEC_PRIVATE_TMP || scratch,
+      ...(opts.timeoutSeconds !== undefined ? { deadlineMs: Date.now() + opts.timeoutSeconds * 1000 + DEADLINE_FENCE_MS } : {}),
+    });
 
     const messages: ToolMessage[] = [];
     let lastProgress: TlcProgress | null = null;
@@ -161,7 +166,7 @@ export async function runTlc(opts: RunTlcOptions): Promise<Result<TlcRun>> {
       cwd: dir,
       reject: false,
       all: true,
-      stdin: 'ignore',
+      stdin: 'pipe', // never written: its end-of-file tells the watchdog poolspec is gone
       ...(opts.timeoutSeconds !== undefined ? { timeout: opts.timeoutSeconds * 1000 } : {}),
       killSignal: 'SIGTERM',
       forceKillAfterDelay: KILL_GRACE_MS,
@@ -170,7 +175,9 @@ export async function runTlc(opts: RunTlcOptions): Promise<Result<TlcRun>> {
     // trouble and SANY's "File does not exist" notes, kept in `output`.
     const decoder = new TextDecoder();
     child.stdout?.on('data', (chunk: Buffer) => parser.push(decoder.decode(chunk, { stream: true })));
+    const untrackChild = trackChild(child);
     const r = await child; // resolves only once the JVM has exited (killed on timeout)
+    untrackChild();
     parser.push(decoder.decode());
     parser.end();
     const seconds = Math.round(performance.now() - started) / 1000;
@@ -208,6 +215,7 @@ export async function runTlc(opts: RunTlcOptions): Promise<Result<TlcRun>> {
     return ok({ ...run, seconds, output });
   } finally {
     await rm(scratch, { recursive: true, force: true });
+    untrackDir();
   }
 }
 

@@ -11,7 +11,7 @@ describe('runtime commands', () => {
     const r = await cli(['stress', 'BusyPool', '--threads', '2', '--seconds', '1', '--seed', '5', '--json']);
     expect(r.exitCode).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc).toMatchObject({ spec: 'BusyPool', threads: 2, faults: [], firstFaultSeconds: null, seed: 5 });
+    expect(doc).toMatchObject({ spec: 'BusyPool', threads: 2, faults: [], firstFaultSeconds: null, seed: 5, stalled: null });
     expect(doc.ops).toBeGreaterThan(0);
     expect(doc.opsPerSecond).toBeGreaterThan(0);
     expect(Object.keys(doc.accounting)).toEqual(expect.arrayContaining(['blocks', 'inList', 'inLocalCaches', 'inHands', 'atOs', 'lost', 'duplicated']));

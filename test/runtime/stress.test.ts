@@ -13,6 +13,7 @@ describe('stress on real threads', () => {
     it(`${name}: no fault, nothing lost, nothing duplicated`, async () => {
       const r = await stress(await spec(name), { ...opts, seed: 42 });
       expect(r.errors).toEqual([]);
+      expect(r.stalled).toBeNull();
       expect(r.ops).toBeGreaterThan(1000);
       expect(r.faultCount).toBe(0);
       expect(r.accounting).toMatchObject({ blocks: 4, lost: 0, duplicated: 0, cyclic: false });

@@ -11,13 +11,22 @@ import type { Model } from '../../dsl/ir.ts';
 import { generateAll, generateTla } from '../../codegen/generate.ts';
 import { GENERATED_DIR, writeDir } from '../../codegen/output-dir.ts';
 import { checkWithEngine, checkWithTlc } from '../../check/check.ts';
-import { describeExpectation, jsonTrace, type Backend, type CheckResult } from '../../check/result.ts';
+import { describeExpectation, jsonTrace, noCounterexample, type Backend, type CheckResult } from '../../check/result.ts';
+import { explainCounterexample } from '../../check/explain.ts';
+import { machine } from '../../engine/step.ts';
 import { locateJar, tlcVersion } from '../../tlc/index.ts';
 import { formatTable } from '../../report/table.ts';
 import { formatTrace } from '../../report/trace-text.ts';
 import { EXIT, type Command } from '../command.ts';
 import { loadModels } from '../load-models.ts';
-import { count, parseCommand, usageError as usageErr } from '../args.ts';
+import { count, parseCommand, seconds, usageError as usageErr } from '../args.ts';
+import { report } from '../report.ts';
+import { setLoadTimeout } from '../load-models.ts';
+import { setToolTimeout } from '../../tlc/java.ts';
+import { writableFile } from '../outputs.ts';
+import { checkWorkers } from '../limits.ts';
+import { runTask } from '../tasks.ts';
+import type { Config } from '../../dsl/ir.ts';
 import { pluscalBackend } from '../../check/pluscal-backend.ts';
 import { formatItf, toItf } from '../../engine/itf.ts';
 import { writeReport } from '../../report/html/index.ts';
@@ -47,11 +56,20 @@ const command: Command = {
     const backends = BACKENDS[values.backend ?? 'tla'];
     if (!backends) return usageError(`unknown backend ${values.backend}`);
     const workers = count(values.workers, os.cpus().length, '--workers');
-    const timeout = count(values.timeout, 1800, '--timeout');
+    const timeout = seconds(values.timeout, 1800, '--timeout');
     if (typeof workers === 'string') return usageError(workers);
     if (typeof timeout === 'string') return usageError(timeout);
+    const tooMany = checkWorkers(workers);
+    if (tooMany) return report({ code: 'RESOURCE_LIMIT', message: tooMany });
 
-    const models = await loadModels(args.positionals);
+    if (values['out-itf'] !== undefined) {
+      const w = writableFile(values['out-itf'], '--out-itf');
+      if (w) return report(w);
+    }
+    // --timeout bounds everything: loading the specs, the Java tools, TLC, the engine.
+    setLoadTimeout(timeout);
+    setToolTimeout(timeout);
+    const models = await loadModels(args.positionals, { againstProject: !values['no-gen'] });
     if (!models) return EXIT.ERROR;
     if (values.config && !models.some((m) => m.configs.some((c) => c.name === values.config))) {
       return usageError(`no spec has a configuration named ${values.config}`);
@@ -67,24 +85,33 @@ const command: Command = {
       if (v.ok) version = v.value;
       else toolErrors.push(...v.errors);
     }
-    if (toolErrors.length) {
-      for (const e of toolErrors) console.error(`poolspec check: ${formatError(e)}`);
-      return EXIT.ERROR;
-    }
+    if (toolErrors.length) return report(...toolErrors);
     const jarPath = jar?.ok ? jar.value.path : '';
 
-    const results: CheckResult[] = [];
-    const progress = ProgressLine.for(process.stderr, { json: values.json });
+    // Every model is generated before generated/ is touched: a failure leaves it as it was.
+    const generated = new Map<Model, Map<string, string>>();
+    const toWrite = new Map<string, string>();
     for (const model of models) {
       // generated/ mirrors spec/ only; specs given by path elsewhere are checked without being written there.
       const writeGen = !values['no-gen'] && model.file.startsWith('spec/');
       // PlusCal is translated (a java run) only when it is checked or written; TLC needs the TLA+ files.
       const files = writeGen || backends.includes('pluscal') ? await generateAll(model, jarPath) : ok(generateTla(model));
-      if (!files.ok) {
-        for (const e of files.errors) console.error(formatError(e));
-        return EXIT.ERROR;
+      if (!files.ok) return report(...files.errors);
+      generated.set(model, files.value);
+      if (writeGen) for (const [k, v] of files.value) toWrite.set(k, v);
+    }
+    if (toWrite.size) {
+      try {
+        writeDir(GENERATED_DIR, toWrite);
+      } catch (err) {
+        return report({ code: 'OUTPUT_ERROR', message: `cannot write ${path.relative(process.cwd(), GENERATED_DIR) || '.'}/: ${(err as Error).message.split('\n')[0]}` });
       }
-      if (writeGen) writeDir(GENERATED_DIR, files.value);
+    }
+
+    const results: CheckResult[] = [];
+    const progress = ProgressLine.for(process.stderr, { json: values.json });
+    for (const model of models) {
+      const files = { value: generated.get(model)! };
       for (const config of model.configs) {
         if (values.config && config.name !== values.config) continue;
         for (const backend of backends) {
@@ -92,7 +119,7 @@ const command: Command = {
           progress.start({ spec: model.name, config: config.name, backend });
           const onStats = (p: ProgressStats) => progress.update(p);
           const r = backend === 'engine'
-            ? checkWithEngine(model, config, { onProgress: onStats })
+            ? await engineWithin(model, config, timeout as number, onStats)
             : backend === 'pluscal'
               ? await checkWithTlc(model, config, { ...pluscalBackend(model, files.value), jar: jarPath, workers, timeoutSeconds: timeout, onStats })
               : await checkWithTlc(model, config, { jar: jarPath, workers, timeoutSeconds: timeout, files: files.value, onStats });
@@ -103,11 +130,17 @@ const command: Command = {
       }
     }
 
-    if (values['out-itf']) writeItfTraces(models, results, values['out-itf']);
+    if (values['out-itf']) {
+      try {
+        writeItfTraces(models, results, values['out-itf']);
+      } catch (err) {
+        return report({ code: 'OUTPUT_ERROR', message: `cannot write ${values['out-itf']}: ${(err as Error).message.split('\n')[0]}` });
+      }
+    }
     const tool = { tlc: version, jarSha256: jar?.ok ? jar.value.sha256 : null };
-    const report = values.html ? writeReport(values.html, { origin: `poolspec check ${argv.join(' ')}`, tool, results, models }) : null;
-    if (report && !report.ok) for (const e of report.errors) console.error(`poolspec check: ${formatError(e)}`);
-    else if (report && !values.json) console.error(`wrote ${values.html}`);
+    const html = values.html ? writeReport(values.html, { origin: `poolspec check ${argv.join(' ')}`, tool, results, models }) : null;
+    if (html && !html.ok) for (const e of html.errors) report(e);
+    else if (html && !values.json) console.error(`wrote ${values.html}`);
     if (values.json) {
       const byName = new Map(models.map((m) => [m.name, m]));
       console.log(JSON.stringify({
@@ -125,10 +158,37 @@ const command: Command = {
         ? `\nall ${results.length} results match their expectations (${version ?? 'engine'})`
         : `\n${bad.length} of ${results.length} results do not match their expectations`);
     }
-    if (results.some((r) => r.verdict === 'error') || (report && !report.ok)) return EXIT.ERROR;
+    const failed = results.filter((r) => r.verdict === 'error');
+    if (failed.length) {
+      // The last word is one line per failed result, naming the spec and configuration.
+      for (const r of failed) {
+        for (const e of r.errors.length ? r.errors : [{ code: 'TLC_ERROR' as const, message: 'no result' }]) {
+          report({ ...e, message: `${r.spec} ${r.config} (${r.backend}): ${e.message}` });
+        }
+      }
+      return EXIT.ERROR;
+    }
+    if (html && !html.ok) return EXIT.ERROR;
     return results.every((r) => r.matchesExpected) ? EXIT.OK : EXIT.MISMATCH;
   },
 };
+
+/** The engine's check in the task worker, ended at --timeout (ENGINE_TIMEOUT naming spec and configuration). */
+async function engineWithin(model: Model, config: Config, timeoutSeconds: number, onProgress?: (p: ProgressStats) => void): Promise<CheckResult> {
+  const r = await runTask<CheckResult>('checkWithEngine', [model, config], timeoutSeconds * 1000, onProgress as (p: unknown) => void);
+  if (r.ok) {
+    // Explained here, where the spec's expressions still know the lines that built them.
+    const v = r.value;
+    return { ...v, ...explainCounterexample(machine(model, config.name), v.violated, v.trace, v.stuttering) };
+  }
+  return {
+    spec: model.name, config: config.name, backend: 'engine', verdict: 'error', violated: null, expected: config.expect,
+    matchesExpected: false, distinctStates: null, statesGenerated: null, depth: null, seconds: r.timedOut ? timeoutSeconds : 0, ...noCounterexample(),
+    errors: [r.timedOut
+      ? { code: 'ENGINE_TIMEOUT', message: `the engine did not finish within ${timeoutSeconds} s` }
+      : { code: 'ENGINE_EVAL', message: r.message }],
+  };
+}
 
 /** Counterexamples as ITF: FILE for a single trace, FILE with `.<spec>.<config>.<backend>` inserted for several. */
 function writeItfTraces(models: Model[], results: CheckResult[], file: string): void {

@@ -12,6 +12,10 @@ import { formatTrace } from '../../report/trace-text.ts';
 import { runScheduled, type Schedule } from '../../runtime/scheduler.ts';
 import { count, oneSpec, parseCommand, seedArg, usageError as usageErr } from '../args.ts';
 import { EXIT, type Command } from '../command.ts';
+import { report } from '../report.ts';
+import { checkTraceLength } from '../limits.ts';
+import { writableFile } from '../outputs.ts';
+import { initialStateBytes } from '../state-size.ts';
 
 const usage = `usage: poolspec run SPEC [--config NAME] [--schedule random|roundrobin|FILE] [--seed S] [--steps K] [--json] [--out-itf FILE]
   FILE: a JSON array of process ids, the process that takes each step`;
@@ -46,16 +50,22 @@ const command: Command = {
     const seed = seedArg(values.seed);
     const schedule = scheduleArg(values.schedule);
     for (const x of [steps, seed, schedule]) if (typeof x === 'string') return usageError(x);
+    if (values['out-itf'] !== undefined) {
+      const w = writableFile(values['out-itf'], '--out-itf');
+      if (w) return report(w);
+    }
     const spec = await oneSpec('run', usage, positionals, values.config);
     if (typeof spec === 'number') return spec;
     const { model, config } = spec;
+    // The run keeps its whole trace: bounded by memory before it starts.
+    const limit = checkTraceLength('--steps', steps as number, initialStateBytes(model, config.name));
+    if (limit) return report({ code: 'RESOURCE_LIMIT', message: limit });
 
     let run;
     try {
       run = runScheduled(model, config.name, { schedule: schedule as Schedule, seed: seed as number, steps: steps as number });
     } catch (err) {
-      console.error(`poolspec run: RUNTIME_ERROR: ${(err as Error).message}`);
-      return EXIT.ERROR;
+      return report({ code: 'RUNTIME_ERROR', message: (err as Error).message.split('\n')[0] });
     }
     const verdict = accept(model, config.name, run.trace);
     if (values['out-itf']) fs.writeFileSync(values['out-itf'], formatItf(toItf(model, run.trace, { config: config.name, backend: 'runtime', seed: seed as number })));

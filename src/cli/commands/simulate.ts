@@ -9,16 +9,21 @@ import type { Model } from '../../dsl/ir.ts';
 import { jsonTrace } from '../../check/result.ts';
 import { formatItf, toItf } from '../../engine/itf.ts';
 import type { Seed } from '../../engine/random.ts';
-import { count, oneSpec, parseCommand, seedArg, usageError as usageErr } from '../args.ts';
-import { simulate, type SimulateResult } from '../../engine/simulate.ts';
-import { machine } from '../../engine/step.ts';
+import { count, oneSpec, parseCommand, seconds, seedArg, usageError as usageErr } from '../args.ts';
+import type { SimulateResult } from '../../engine/simulate.ts';
+import { report } from '../report.ts';
+import { runTask } from '../tasks.ts';
+import { setLoadTimeout } from '../load-models.ts';
+import { checkTraceLength } from '../limits.ts';
+import { writableFile } from '../outputs.ts';
+import { initialStateBytes } from '../state-size.ts';
 import { formatTrace } from '../../report/trace-text.ts';
 import { EXIT, type Command } from '../command.ts';
 
 const DEFAULT_RUNS = 100;
 const DEFAULT_DEPTH = 100;
 
-const usage = `usage: poolspec simulate SPEC [--config NAME] [--runs N] [--depth D] [--seed S] [--json] [--out-itf FILE]`;
+const usage = `usage: poolspec simulate SPEC [--config NAME] [--runs N] [--depth D] [--seed S] [--timeout SECONDS] [--json] [--out-itf FILE]`;
 
 const usageError = (message: string) => usageErr('simulate', usage, message);
 
@@ -29,39 +34,53 @@ const command: Command = {
   async run(argv) {
     const args = parseCommand('simulate', usage, argv, {
           config: { type: 'string' }, runs: { type: 'string' }, depth: { type: 'string' }, seed: { type: 'string' },
-          json: { type: 'boolean' }, 'out-itf': { type: 'string' },
+          json: { type: 'boolean' }, 'out-itf': { type: 'string' }, timeout: { type: 'string' },
     });
     if (typeof args === 'number') return args;
     const { values, positionals } = args;
     const runs = count(values.runs, DEFAULT_RUNS, '--runs');
     const depth = count(values.depth, DEFAULT_DEPTH, '--depth');
     const seed = seedArg(values.seed);
-    for (const x of [runs, depth, seed]) if (typeof x === 'string') return usageError(x);
-    if (values['out-itf'] === '') return usageError('--out-itf needs a file name');
+    const timeout = seconds(values.timeout, 1800, '--timeout');
+    for (const x of [runs, depth, seed, timeout]) if (typeof x === 'string') return usageError(x);
+    if (values['out-itf'] !== undefined) {
+      const w = writableFile(values['out-itf'], '--out-itf');
+      if (w) return report(w);
+    }
+    setLoadTimeout(timeout as number);
 
     const spec = await oneSpec('simulate', usage, positionals, values.config);
     if (typeof spec === 'number') return spec;
     const { model, config } = spec;
     const configName = config.name;
+    // A run keeps its trace (up to --depth states): bounded by memory before it starts.
+    const limit = checkTraceLength('--depth', depth as number, initialStateBytes(model, configName));
+    if (limit) return report({ code: 'RESOURCE_LIMIT', message: limit });
 
     const opts = { runs: runs as number, depth: depth as number, seed: seed as Seed };
     if (!values.json) process.stderr.write(`simulating ${model.name} ${configName}: up to ${opts.runs} runs of up to ${opts.depth} steps, seed ${opts.seed}\n`);
-    const r = simulate(machine(model, configName), opts);
+    // In the task worker, so --timeout ends it (the engine is synchronous).
+    const task = await runTask<SimulateResult>('simulate', [model, configName, opts], (timeout as number) * 1000);
+    if (!task.ok) {
+      return report(task.timedOut
+        ? { code: 'SIMULATE_TIMEOUT', message: `simulation of ${model.name} ${configName} did not finish within ${timeout} s` }
+        : { code: 'ENGINE_EVAL', message: `${model.name} ${configName}: ${task.message}` });
+    }
+    const r = task.value;
 
     if (values['out-itf'] && r.trace) {
       const itf = toItf(model, r.trace, { config: configName, violated: r.violated, backend: 'simulate', seed: r.runSeed ?? opts.seed });
       try {
         fs.writeFileSync(values['out-itf'], formatItf(itf));
       } catch (err) {
-        console.error(`poolspec simulate: cannot write ${values['out-itf']}: ${(err as Error).message}`);
-        return EXIT.ERROR;
+        return report({ code: 'OUTPUT_ERROR', message: `cannot write ${values['out-itf']}: ${(err as Error).message}` });
       }
       if (!values.json) process.stderr.write(`wrote the ${r.violated ? 'failing' : 'last'} trace to ${values['out-itf']} (ITF)\n`);
     }
 
     if (values.json) printJson(model, configName, opts, r);
     else printText(model, configName, opts, r);
-    if (r.verdict === 'error') return EXIT.ERROR;
+    if (r.verdict === 'error') return values.json ? EXIT.ERROR : report(r.error!);
     return r.verdict === 'violated' ? EXIT.MISMATCH : EXIT.OK;
   },
 };
@@ -80,8 +99,7 @@ function printText(model: Model, config: string, opts: { runs: number; depth: nu
   const stats = `${r.statesVisited} states visited, ${r.distinctStates} distinct, ${r.seconds.toFixed(2)} s`;
   const replay = `poolspec simulate ${model.name} --config ${config} --seed ${r.runSeed} --runs 1 --depth ${opts.depth}`;
   if (r.verdict === 'error') {
-    console.error(formatError(r.error!));
-    console.error(`in run ${r.run} (seed ${r.runSeed}); replay: ${replay}`);
+    console.log(`in run ${r.run} (seed ${r.runSeed}); replay: ${replay}`);
     return;
   }
   if (r.verdict === 'violated') {

@@ -2,20 +2,23 @@
  * `poolspec stress`: the spec's pool on real threads. N workers run random alloc/free/flush on one pool
  * in shared memory; the result counts operations, lists use-after-free faults and accounts for every
  * block. With --repeat, runs several times and reports the median time to the first fault.
- * Exit codes: 0 no fault and exact accounting, 1 a fault or a lost/duplicated block, 2 usage error.
+ * A watchdog ends a run in which no operation completes for --stall seconds (default 2) and reports it.
+ * Exit codes: 0 no fault and exact accounting, 1 a fault, a lost/duplicated block or a stall, 2 usage error.
  */
 import { nextSeed } from '../../engine/random.ts';
-import { stress, type StressResult } from '../../runtime/stress.ts';
+import { DEFAULT_STALL_SECONDS, stress, type StressResult } from '../../runtime/stress.ts';
 import { isPoolModel } from '../../runtime/pool-accounting.ts';
 import { count, oneSpec, parseCommand, probability, seconds, seedArg, usageError as usageErr } from '../args.ts';
 import { EXIT, type Command } from '../command.ts';
+import { report } from '../report.ts';
+import { checkBlocks, checkThreads } from '../limits.ts';
 
 const usage = `usage: poolspec stress SPEC [--threads N] [--seconds S] [--seed S] [--chaos P] [--blocks N]
-                       [--block-size BYTES] [--crowded P] [--config NAME] [--repeat N] [--json]`;
+                       [--block-size BYTES] [--crowded P] [--config NAME] [--repeat N] [--stall SECONDS] [--json]`;
 
 const usageError = (message: string) => usageErr('stress', usage, message);
 
-const clean = (r: StressResult) => r.faultCount === 0 && r.accounting.lost === 0 && r.accounting.duplicated === 0 && r.errors.length === 0;
+const clean = (r: StressResult) => r.stalled === null && r.faultCount === 0 && r.accounting.lost === 0 && r.accounting.duplicated === 0 && r.errors.length === 0;
 
 export function median(xs: number[]): number | null {
   if (xs.length === 0) return null;
@@ -32,7 +35,7 @@ const command: Command = {
     const args = parseCommand('stress', usage, argv, {
           threads: { type: 'string' }, seconds: { type: 'string' }, seed: { type: 'string' }, chaos: { type: 'string' },
           blocks: { type: 'string' }, 'block-size': { type: 'string' }, crowded: { type: 'string' }, config: { type: 'string' },
-          repeat: { type: 'string' }, json: { type: 'boolean' },
+          repeat: { type: 'string' }, stall: { type: 'string' }, json: { type: 'boolean' },
     });
     if (typeof args === 'number') return args;
     const { values, positionals } = args;
@@ -44,8 +47,12 @@ const command: Command = {
     const blocks = count(values.blocks, 4, '--blocks');
     const blockSize = count(values['block-size'], 64, '--block-size');
     const repeat = count(values.repeat, 1, '--repeat');
-    for (const x of [threads, secs, seed, chaos, crowded, blocks, blockSize, repeat]) if (typeof x === 'string') return usageError(x);
+    const stall = seconds(values.stall, DEFAULT_STALL_SECONDS, '--stall');
+    for (const x of [threads, secs, seed, chaos, crowded, blocks, blockSize, repeat, stall]) if (typeof x === 'string') return usageError(x);
     if ((blockSize as number) % 8 !== 0) return usageError(`--block-size must be a multiple of 8, got ${blockSize}`);
+    // Checked against the machine before any memory or thread is taken.
+    const limit = checkThreads(threads as number) ?? checkBlocks(blocks as number, blockSize as number);
+    if (limit) return report({ code: 'RESOURCE_LIMIT', message: limit });
 
     const spec = await oneSpec('stress', usage, positionals, values.config ?? 'standard');
     if (typeof spec === 'number') return spec;
@@ -60,12 +67,11 @@ const command: Command = {
       try {
         runs.push(await stress(model, {
           threads: threads as number, seconds: secs as number, blocks: blocks as number, blockSize: blockSize as number,
-          seed: s, chaos: chaos as number, config,
+          seed: s, chaos: chaos as number, config, stallSeconds: stall as number,
           weights: { crowded: crowded as number, notCrowded: 1 - (crowded as number) },
         }));
       } catch (err) {
-        console.error(`poolspec stress: RUNTIME_ERROR: ${(err as Error).message}`);
-        return EXIT.ERROR;
+        return report({ code: 'RUNTIME_ERROR', message: (err as Error).message.split('\n')[0] });
       }
       s = nextSeed(s);
     }
@@ -81,6 +87,12 @@ const command: Command = {
         console.log(`${r.spec}: ${r.ops} ops in ${r.seconds} s (${r.opsPerSecond} ops/s), ${r.faultCount} faults${r.firstFaultSeconds !== null ? `, first after ${r.firstFaultSeconds.toFixed(3)} s` : ''}`);
         console.log(`  blocks ${a.blocks}: list ${a.inList}, local caches ${a.inLocalCaches}, hands ${a.inHands}, in transit ${a.inTransit}, OS ${a.atOs}, lost ${a.lost}, duplicated ${a.duplicated}${a.cyclic ? ', CYCLE in the list' : ''}`);
         for (const f of r.faults.slice(0, 3)) console.log(`  fault: thread${f.proc} ${f.transition} ${f.access} ${f.variable}[b${f.block}] of an unmapped block at ${f.source} (after ${f.opCount} ops, ${f.at.toFixed(3)} s)`);
+        if (r.stalled) {
+          const st = r.stalled;
+          console.log(`  STALLED: no operation completed for ${st.seconds.toFixed(1)} s (at ${st.at.toFixed(1)} s); the workers were ended`);
+          for (const t of st.threads) console.log(`    thread${t.id} at ${t.label} after ${t.steps} steps`);
+          console.log(`    shared: ${Object.entries(st.shared).map(([k, v]) => `${k} = ${v}`).join(', ')}`);
+        }
         for (const e of r.errors) console.log(`  error: ${e}`);
       }
       if (runs.length > 1) console.log(`${firsts.length}/${runs.length} runs faulted; median time to the first fault: ${median(firsts)?.toFixed(3) ?? '-'} s`);
