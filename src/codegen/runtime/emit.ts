@@ -221,9 +221,10 @@ function labelFunction(c: Ctx, label: string, doc: string | undefined): { name: 
       const over = js(prm.over, scope);
       scope.bound.set(prm.name, 'scalar');
       const g = js(t.guard, scope);
-      body.push(`for (const ${boundId(prm.name)} of ${over}.set) if (${g}) { ${push} }`);
+      body.push(`for (const ${boundId(prm.name)} of ${over}.set) ${g === 'true' ? '' : `if (${g}) `}{ ${push} }`);
     } else {
-      body.push(`if (${js(t.guard, scope)}) { ${push} }`);
+      const g = js(t.guard, scope);
+      body.push(g === 'true' ? `{ ${push} }` : `if (${g}) { ${push} }`);
     }
   }
   body.push('if (n === 0) return BLOCKED;');
