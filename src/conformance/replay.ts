@@ -29,6 +29,9 @@ export interface ReplayResult {
   accounting: Accounting | null;
   /** The runtime's states, in the trace shape. */
   trace: TraceStep[];
+  /** The runtime that ran, and why the compiled one did not when it was asked for. */
+  impl: Impl;
+  fallback?: string;
 }
 
 
@@ -38,6 +41,7 @@ export function replay(model: Model, config: string, trace: TraceStep[], opts: {
   const result: ReplayResult = {
     spec: model.name, config, steps: trace.length - 1, executed: 0, matched: true, mismatch: null,
     faults: [], faultStep: null, accounting: null, trace: [{ index: 1, state: inst.state() }],
+    impl: inst.impl, ...(inst.fallback !== undefined ? { fallback: inst.fallback } : {}),
   };
   const compare = (step: number, expected: State) => {
     const diffs = diffStates(model, expected, inst.state());

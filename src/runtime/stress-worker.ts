@@ -6,6 +6,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { nextSeed, Rng } from '../engine/random.ts';
 import { PoolThread, type Policy } from './pool.ts';
 import type { SharedDesc } from './shared.ts';
+import { CompiledPoolThread, type Perturbation } from './compiled/pool-thread.ts';
+import { instantiate } from './compiled/instantiate.ts';
 
 export interface StressWorkerInput {
   entry: string;
@@ -17,6 +19,9 @@ export interface StressWorkerInput {
   flush: boolean;
   /** Shared start flag: workers begin together. */
   start: SharedArrayBuffer;
+  /** The compiled module's JavaScript (absent: the interpreter runs). */
+  compiledJs?: string;
+  perturb?: Perturbation;
 }
 
 export interface StressWorkerOutput {
@@ -30,7 +35,9 @@ export interface StressWorkerOutput {
 }
 
 const input = workerData as StressWorkerInput;
-const thread = new PoolThread(input.desc, input.id, input.seed, input.policy);
+const thread = input.compiledJs
+  ? new CompiledPoolThread(input.desc, input.id, input.seed, instantiate(input.compiledJs), input.policy, input.perturb)
+  : new PoolThread(input.desc, input.id, input.seed, input.policy);
 const gate = new Int32Array(input.start);
 Atomics.wait(gate, 0, 0);
 const deadline = performance.now() + input.seconds * 1000;

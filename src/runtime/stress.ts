@@ -11,6 +11,9 @@ import { withConfig, type Policy } from './pool.ts';
 import type { Fault } from './process.ts';
 import { Shared } from './shared.ts';
 import type { StressWorkerInput, StressWorkerOutput } from './stress-worker.ts';
+import type { Impl } from './instance.ts';
+import { loadCompiled } from './compiled/module.ts';
+import { DEFAULT_PERTURBATION, type Perturbation } from './compiled/pool-thread.ts';
 
 export interface StressOptions {
   threads: number;
@@ -23,6 +26,10 @@ export interface StressOptions {
   weights?: Record<string, number>;
   /** Base configuration whose other constants (OsFree, Flush...) apply. */
   config?: string;
+  /** Default compiled; a spec the compiler refuses runs interpreted (see `fallback`). */
+  impl?: Impl;
+  /** Schedule perturbation of the compiled runtime (default DEFAULT_PERTURBATION). */
+  perturb?: Perturbation;
 }
 
 export interface StressResult {
@@ -39,6 +46,11 @@ export interface StressResult {
   firstFaultSeconds: number | null;
   accounting: Accounting;
   errors: string[];
+  /** The runtime that ran, and why the compiled one did not when it was asked for. */
+  impl: Impl;
+  fallback?: string;
+  /** Spin probability before a shared-memory step (compiled runtime only). */
+  perturb: number;
 }
 
 const ENTRY = new URL('./worker-entry.js', import.meta.url);
@@ -52,10 +64,16 @@ export async function stress(model: Model, opts: StressOptions): Promise<StressR
   const start = new SharedArrayBuffer(4);
   const policy: Policy = { weights: opts.weights ?? {}, chaos: opts.chaos };
   const flush = m.configs.find((c) => c.name === 'stress')!.constants.Flush !== false;
+  const compiled = (opts.impl ?? 'compiled') === 'compiled' ? loadCompiled(m) : undefined;
+  const impl: Impl = compiled?.ok ? 'compiled' : 'interpreted';
+  const perturb = impl === 'compiled' ? opts.perturb ?? DEFAULT_PERTURBATION : undefined;
   let s = seed;
   const workers = shared.procIds.map((id) => {
     s = nextSeed(s);
-    const input: StressWorkerInput = { entry: WORKER, desc: shared.desc, id, seed: s, seconds: opts.seconds, policy, flush, start };
+    const input: StressWorkerInput = {
+      entry: WORKER, desc: shared.desc, id, seed: s, seconds: opts.seconds, policy, flush, start,
+      compiledJs: compiled?.ok ? compiled.module.js : undefined, perturb,
+    };
     return new Worker(ENTRY, { workerData: input });
   });
   const results = workers.map((w) => new Promise<StressWorkerOutput>((resolve, reject) => {
@@ -80,5 +98,6 @@ export async function stress(model: Model, opts: StressOptions): Promise<StressR
     faultCount: outs.reduce((a, o) => a + o.faultCount, 0), faults, firstFaultSeconds: faults[0]?.at ?? null,
     accounting: accountPool(state, mappedIn(m, shared.consts, state)),
     errors: outs.filter((o) => o.error).map((o) => `thread ${o.id}: ${o.error}`),
+    impl, ...(compiled && !compiled.ok ? { fallback: compiled.reason } : {}), perturb: perturb?.p ?? 0,
   };
 }

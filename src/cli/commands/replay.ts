@@ -14,8 +14,9 @@ import type { TraceStep } from '../../engine/trace.ts';
 import { locateJar } from '../../tlc/index.ts';
 import { oneSpec, parseCommand, usageError as usageErr } from '../args.ts';
 import { EXIT, type Command } from '../command.ts';
+import { fallbackNotice, implArg } from '../impl.ts';
 
-const usage = 'usage: poolspec replay SPEC [--config NAME] [--trace FILE] [--json]\n  FILE: an ITF trace (check/simulate --out-itf) or the JSON of `check --json` (its first trace)';
+const usage = 'usage: poolspec replay SPEC [--config NAME] [--trace FILE] [--json] [--impl compiled|interpreted]\n  FILE: an ITF trace (check/simulate --out-itf) or the JSON of `check --json` (its first trace)';
 
 const usageError = (message: string) => usageErr('replay', usage, message);
 
@@ -51,9 +52,11 @@ const command: Command = {
   summary: 'drive the runtime through TLC\'s counterexample step for step, comparing states and catching faults',
   usage,
   async run(argv) {
-    const args = parseCommand('replay', usage, argv, { config: { type: 'string' }, trace: { type: 'string' }, json: { type: 'boolean' } });
+    const args = parseCommand('replay', usage, argv, { config: { type: 'string' }, trace: { type: 'string' }, json: { type: 'boolean' }, impl: { type: 'string' } });
     if (typeof args === 'number') return args;
     const { values, positionals } = args;
+    const impl = implArg(values.impl);
+    if (impl !== 'compiled' && impl !== 'interpreted') return usageError(impl);
     const spec = await oneSpec('replay', usage, positionals, values.config);
     if (typeof spec === 'number') return spec;
     const { model, config } = spec;
@@ -73,10 +76,11 @@ const command: Command = {
       }
       ({ trace, violated } = t);
     }
-    const r = replay(model, config.name, trace);
+    const r = replay(model, config.name, trace, { impl });
+    fallbackNotice('replay', model.name, r.fallback);
     const lastStep = trace[trace.length - 1].index;
     const doc = {
-      spec: r.spec, config: r.config, source: values.trace ?? 'tlc', violated, violatedAtStep: violated ? lastStep : null,
+      spec: r.spec, config: r.config, impl: r.impl, source: values.trace ?? 'tlc', violated, violatedAtStep: violated ? lastStep : null,
       steps: r.steps, executed: r.executed, matched: r.matched, mismatch: r.mismatch,
       faultStep: r.faultStep, faultAtViolation: violated !== null && r.faultStep === lastStep,
       faults: r.faults, accounting: r.accounting,

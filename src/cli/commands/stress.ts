@@ -9,9 +9,13 @@ import { stress, type StressResult } from '../../runtime/stress.ts';
 import { isPoolModel } from '../../runtime/pool-accounting.ts';
 import { count, oneSpec, parseCommand, probability, seconds, seedArg, usageError as usageErr } from '../args.ts';
 import { EXIT, type Command } from '../command.ts';
+import { fallbackNotice, implArg } from '../impl.ts';
+import { DEFAULT_PERTURBATION } from '../../runtime/compiled/pool-thread.ts';
 
 const usage = `usage: poolspec stress SPEC [--threads N] [--seconds S] [--seed S] [--chaos P] [--blocks N]
-                       [--block-size BYTES] [--crowded P] [--config NAME] [--repeat N] [--json]`;
+                       [--block-size BYTES] [--crowded P] [--config NAME] [--repeat N] [--json]
+                       [--impl compiled|interpreted] [--perturb P]
+  --perturb: probability of a random spin before a shared-memory step (compiled runtime; default ${DEFAULT_PERTURBATION.p})`;
 
 const usageError = (message: string) => usageErr('stress', usage, message);
 
@@ -32,7 +36,7 @@ const command: Command = {
     const args = parseCommand('stress', usage, argv, {
           threads: { type: 'string' }, seconds: { type: 'string' }, seed: { type: 'string' }, chaos: { type: 'string' },
           blocks: { type: 'string' }, 'block-size': { type: 'string' }, crowded: { type: 'string' }, config: { type: 'string' },
-          repeat: { type: 'string' }, json: { type: 'boolean' },
+          repeat: { type: 'string' }, json: { type: 'boolean' }, impl: { type: 'string' }, perturb: { type: 'string' },
     });
     if (typeof args === 'number') return args;
     const { values, positionals } = args;
@@ -44,7 +48,10 @@ const command: Command = {
     const blocks = count(values.blocks, 4, '--blocks');
     const blockSize = count(values['block-size'], 64, '--block-size');
     const repeat = count(values.repeat, 1, '--repeat');
-    for (const x of [threads, secs, seed, chaos, crowded, blocks, blockSize, repeat]) if (typeof x === 'string') return usageError(x);
+    const impl = implArg(values.impl);
+    const perturb = probability(values.perturb, DEFAULT_PERTURBATION.p, '--perturb');
+    for (const x of [threads, secs, seed, chaos, crowded, blocks, blockSize, repeat, perturb]) if (typeof x === 'string') return usageError(x);
+    if (impl !== 'compiled' && impl !== 'interpreted') return usageError(impl);
     if ((blockSize as number) % 8 !== 0) return usageError(`--block-size must be a multiple of 8, got ${blockSize}`);
 
     const spec = await oneSpec('stress', usage, positionals, values.config ?? 'standard');
@@ -62,7 +69,9 @@ const command: Command = {
           threads: threads as number, seconds: secs as number, blocks: blocks as number, blockSize: blockSize as number,
           seed: s, chaos: chaos as number, config,
           weights: { crowded: crowded as number, notCrowded: 1 - (crowded as number) },
+          impl, perturb: { ...DEFAULT_PERTURBATION, p: perturb as number },
         }));
+        if (i === 0) fallbackNotice('stress', model.name, runs[0].fallback);
       } catch (err) {
         console.error(`poolspec stress: RUNTIME_ERROR: ${(err as Error).message}`);
         return EXIT.ERROR;

@@ -7,76 +7,15 @@
 import { ts } from 'ts-morph';
 import type { Model } from '../../dsl/ir.ts';
 import { compileRuntime } from '../../codegen/runtime/emit.ts';
+import { instantiate, type CompiledModule } from './instantiate.ts';
 
-/** The interface of a bound module (see the generated Bind/Proc/Policy/Step types). */
-export interface ProcState {
-  id: number;
-  pc: number;
-  locals: Record<string, unknown>;
-  opCount: number;
-  g: number;
-  s: number;
-  st: Float64Array;
-  cv: Int32Array;
-  pst: Float64Array;
-  pcv: BigInt64Array;
-  ct: number[];
-  ca: number[];
-}
-export type PolicyFn = (p: ProcState, n: number) => number;
-export type StepFn = (p: ProcState, pol: PolicyFn) => number;
-
-export interface BindArgs {
-  i32: Int32Array;
-  i64: BigInt64Array;
-  arena: Int32Array;
-  consts: Record<string, number | boolean>;
-  blockSize: number;
-  fault(p: ProcState, transition: number, variable: string, block: number, access: 'read' | 'write'): void;
-}
-
-export interface Bound {
-  steps: StepFn[][];
-  words: number;
-  pairs: number;
-  blockVars: number;
-  blocks: number;
-  layout: Record<string, [string, number]>;
-  mapped(b: number): boolean;
-}
-
-export interface CompiledMeta {
-  name: string;
-  procTypes: {
-    name: string;
-    initial: number;
-    labels: string[];
-    transitions: { name: string; from: string; to: string; param: string | null; op: string | null; source: string }[];
-  }[];
-}
-
-export interface CompiledModule {
-  META: CompiledMeta;
-  BLOCKED: number;
-  RETRY: number;
-  bind(rt: BindArgs): Bound;
-  /** The JavaScript the module was instantiated from (worker threads instantiate it again). */
-  js: string;
-}
+export type { BindArgs, Bound, CompiledMeta, CompiledModule, PolicyFn, ProcState, StepFn } from './instantiate.ts';
 
 export type Loaded = { ok: true; module: CompiledModule } | { ok: false; reason: string };
 
 const cache = new WeakMap<Model, Loaded>();
 /** The code does not depend on the configurations (constants are bound later): one compile per spec. */
 const byShape = new Map<string, Loaded>();
-
-/** Instantiates transpiled module text. */
-export function instantiate(jsText: string): CompiledModule {
-  const exports: Record<string, unknown> = {};
-  // eslint-disable-next-line no-new-func
-  new Function('exports', jsText)(exports);
-  return { ...(exports as unknown as Omit<CompiledModule, 'js'>), js: jsText };
-}
 
 export function transpile(tsText: string): string {
   return ts.transpileModule(tsText, {

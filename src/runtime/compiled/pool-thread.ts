@@ -15,7 +15,7 @@ import type { Policy } from '../pool.ts';
 import type { Fault } from '../process.ts';
 import { Shared, type SharedDesc } from '../shared.ts';
 import { CompiledProcess } from './process.ts';
-import type { CompiledModule, ProcState } from './module.ts';
+import type { CompiledModule, ProcState } from './instantiate.ts';
 
 export interface Perturbation {
   /** Probability of a spin before a step that touches shared memory. */

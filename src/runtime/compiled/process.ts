@@ -10,7 +10,7 @@ import type { Value } from '../../engine/value.ts';
 import { layout as layoutOf } from '../layout.ts';
 import type { Candidate, Chooser, Fault, StepResult } from '../process.ts';
 import type { Shared } from '../shared.ts';
-import type { Bound, CompiledModule, PolicyFn, ProcState, StepFn } from './module.ts';
+import type { Bound, CompiledModule, PolicyFn, ProcState, StepFn } from './instantiate.ts';
 
 /** What the scheduler, the replay and the pool threads need of a process, interpreted or compiled. */
 export interface StepProcess {
