@@ -16,6 +16,8 @@ export interface Bind {
   blockSize: number;
   /** Records an access to an unmapped block (the runtime keeps one report per block and variable). */
   fault(p: Proc, transition: number, variable: string, block: number, access: 'read' | 'write'): void;
+  /** Replaces the payload fill at the OS boundary (a benchmark's model of the OS cost). */
+  fill?(block: number, byte: number): void;
 }
 
 /** One process: its control state, locals and the read cache of its current step. */
@@ -206,6 +208,7 @@ export const MEMORY_HELPERS = `
   }
   /** Payload fill after the in-block words: poison when a block goes to the OS, zero when it comes back. */
   function fill(b: number, byte: number): void {
+    if (rt.fill) return rt.fill(b, byte);
     const start = (b - 1) * BW;
     arena.fill(byte * 0x01010101 | 0, start + 2, start + BW);
   }

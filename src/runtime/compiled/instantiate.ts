@@ -29,6 +29,7 @@ export interface BindArgs {
   consts: Record<string, number | boolean>;
   blockSize: number;
   fault(p: ProcState, transition: number, variable: string, block: number, access: 'read' | 'write'): void;
+  fill?(block: number, byte: number): void;
 }
 
 export interface Bound {

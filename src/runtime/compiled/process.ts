@@ -37,6 +37,8 @@ function bindTo(shared: Shared, mod: CompiledModule): { bound: Bound; owners: Ma
     const bound = mod.bind({
       i32: mem.i32, i64: mem.i64, arena: mem.arena, consts: shared.consts, blockSize: shared.layout.blockSize,
       fault: (p, tx, variable, block, access) => owners.get(p)!.fault(tx, variable, block, access),
+      // The runtime's payload fill (Memory.fillPayload), so both runtimes share one OS-boundary cost.
+      fill: (b, byte) => mem.fillPayload(b, byte),
     });
     checkLayout(shared, bound);
     b = { bound, owners };
