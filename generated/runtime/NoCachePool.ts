@@ -71,14 +71,31 @@ function sHas(s: Set_, x: any): boolean {
   return false;
 }
 function sAdd(s: Set_, x: any): Set_ {
-  if (sHas(s, x)) return { set: s.set.slice() };
-  const out = s.set.slice();
+  const a = s.set;
+  if (typeof x === 'number' && (a.length === 0 || typeof a[0] === 'number')) {
+    let i = 0;
+    while (i < a.length && a[i] < x) i += 1;
+    if (a[i] === x) return s;
+    const out = a.slice(0, i);
+    out.push(x);
+    for (let j = i; j < a.length; j += 1) out.push(a[j]);
+    return { set: out };
+  }
+  if (sHas(s, x)) return s;
+  const out = a.slice();
   let i = out.length;
   while (i > 0 && cmp(out[i - 1], x) > 0) i -= 1;
   out.splice(i, 0, x);
   return { set: out };
 }
 function sDel(s: Set_, x: any): Set_ {
+  if (typeof x !== 'object') {
+    const i = s.set.indexOf(x);
+    if (i < 0) return s;
+    const out = s.set.slice();
+    out.splice(i, 1);
+    return { set: out };
+  }
   const out: any[] = [];
   for (const y of s.set) if (!eqv(x, y)) out.push(y);
   return { set: out };
