@@ -18,7 +18,7 @@
  *
  * A run: `threads` worker threads attach to one pool in shared memory (config `standard` with T =
  * threads, N = 2*threads+2 blocks), warm up (not counted), wait on a start gate, then do
- * `b = alloc(); if (b !== null) free(b)` until the deadline. Every figure is the median of `--runs`
+ * `b = alloc(); if (b !== null) free(b)` until the deadline (the interpreter warms up for at least 2 s). Every figure is the median of `--runs`
  * runs, with the spread (min-max); the runs of all configurations are interleaved, so a burst of load
  * on a shared machine spreads over all of them instead of biasing one.
  */
@@ -197,7 +197,8 @@ async function main(): Promise<void> {
   for (let rep = 1; rep <= runs; rep += 1) {
     for (const c of cells) {
       progress(`run ${rep}/${runs}: ${c.spec} ${c.impl} x${c.threads} ${sizeName(c.blockSize)}... `);
-      const s = await poolRun(models.get(c.spec)!, c.impl, c.threads, c.blockSize, seconds, warmup);
+      // The interpreter's JIT takes seconds to settle (its first second runs several times slower).
+      const s = await poolRun(models.get(c.spec)!, c.impl, c.threads, c.blockSize, seconds, c.impl === 'interpreted' ? Math.max(warmup, 2) : warmup);
       c.samples.push(s);
       progress(`${int(s.pairsPerSecond)} pairs/s\n`);
     }
