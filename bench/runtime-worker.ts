@@ -20,12 +20,20 @@ import type { Transition } from '../src/dsl/ir.ts';
 import { PoolThread, type Policy } from '../src/runtime/pool.ts';
 import type { StepResult } from '../src/runtime/process.ts';
 import type { SharedDesc } from '../src/runtime/shared.ts';
+import { CompiledPoolThread } from '../src/runtime/compiled/pool-thread.ts';
+import { instantiate } from '../src/runtime/compiled/instantiate.ts';
+import { HandwrittenBusyPool } from './handwritten-busy.ts';
 
 export type AtomicOp = 'xchg' | 'cas' | 'dwcas';
 
 export type BenchWorkerInput = { entry: string; gate: SharedArrayBuffer; seconds: number; warmup: number } & (
-  | { job: 'pool'; desc: SharedDesc; id: number; seed: number; policy: Policy; osCost: 'runtime' | 'fresh'; excluded: string[] }
+  | {
+    job: 'pool'; desc: SharedDesc; id: number; seed: number; policy: Policy; osCost: 'runtime' | 'fresh'; excluded: string[];
+    /** The compiled module's JavaScript: run the compiled runtime (absent: the interpreter). */
+    compiledJs?: string;
+  }
   | { job: 'atomics'; op: AtomicOp; word: SharedArrayBuffer }
+  | { job: 'handwritten'; words: SharedArrayBuffer; arena: SharedArrayBuffer; blocks: number; blockSize: number; id: number }
 );
 
 export interface PoolWorkerOutput {
@@ -78,7 +86,94 @@ function osDirection(t: Transition): number {
   return 0;
 }
 
+function handwrittenJob(inp: Extract<BenchWorkerInput, { job: 'handwritten' }>): PoolWorkerOutput {
+  const pool = new HandwrittenBusyPool(inp.words, inp.arena, inp.blocks, inp.blockSize);
+  const out: PoolWorkerOutput = {
+    job: 'pool', id: inp.id, pairs: 0, failed: 0, seconds: 0, steps: 0, osTakes: 0, osGives: 0,
+    fills: 0, fillSeconds: 0, freshSeconds: 0, excludedTaken: {}, faults: 0,
+  };
+  const warm = performance.now() + inp.warmup * 1000;
+  while (performance.now() < warm) {
+    for (let i = 0; i < 256; i += 1) {
+      const b = pool.alloc();
+      if (b !== 0) pool.free(b);
+    }
+  }
+  const t0 = startGate();
+  const deadline = t0 + inp.seconds * 1000;
+  while (performance.now() < deadline) {
+    for (let i = 0; i < 256; i += 1) {
+      const b = pool.alloc();
+      if (b !== 0) { pool.free(b); out.pairs += 1; } else out.failed += 1;
+    }
+  }
+  out.seconds = (performance.now() - t0) / 1000;
+  return out;
+}
+
+/** The compiled runtime: the same pairs, OS crossings counted from the transition indices stepWith returns. */
+function compiledJob(inp: Extract<BenchWorkerInput, { job: 'pool' }>): PoolWorkerOutput {
+  const thread = new CompiledPoolThread(inp.desc, inp.id, inp.seed, instantiate(inp.compiledJs!), inp.policy);
+  const proc = thread.proc;
+  const mem = proc.shared.memory;
+  const size = inp.desc.blockSize;
+  const out: PoolWorkerOutput = {
+    job: 'pool', id: inp.id, pairs: 0, failed: 0, seconds: 0, steps: 0, osTakes: 0, osGives: 0,
+    fills: 0, fillSeconds: 0, freshSeconds: 0, excludedTaken: {}, faults: 0,
+  };
+  const fresh: Uint8Array[] = [];
+  if (inp.osCost === 'fresh') {
+    // The OS cost: a fresh allocation of the block size, first touch of every page, dropped on give-back.
+    mem.fillPayload = () => { out.fills += 1; };
+    const dir = proc.pt.transitions.map(osDirection);
+    const excluded = proc.pt.transitions.map((t) => inp.excluded.includes(branchOf(t)));
+    const step = proc.stepWith.bind(proc);
+    proc.stepWith = (pol) => {
+      const r = step(pol);
+      if (r < 0) return r;
+      if (dir[r] === 1) {
+        out.osTakes += 1;
+        const t0 = performance.now();
+        const b = new Uint8Array(new ArrayBuffer(size));
+        for (let i = 0; i < size; i += 4096) b[i] = 1;
+        fresh.push(b);
+        out.freshSeconds += (performance.now() - t0) / 1000;
+      } else if (dir[r] === -1) {
+        out.osGives += 1;
+        fresh.pop();
+      }
+      if (excluded[r]) out.excludedTaken[proc.pt.transitions[r].name] = (out.excludedTaken[proc.pt.transitions[r].name] ?? 0) + 1;
+      return r;
+    };
+  }
+  const cycle = () => {
+    const b = thread.alloc();
+    if (b !== null) { thread.free(b); out.pairs += 1; } else out.failed += 1;
+  };
+  try {
+    const warm = performance.now() + inp.warmup * 1000;
+    while (performance.now() < warm) for (let i = 0; i < 64; i += 1) cycle();
+  } catch (err) {
+    out.error = (err as Error).message;
+  }
+  Object.assign(out, { pairs: 0, failed: 0, osTakes: 0, osGives: 0, fills: 0, freshSeconds: 0 });
+  const steps0 = proc.stepCount;
+  const faults0 = thread.faultCount;
+  const t0 = startGate();
+  const deadline = t0 + inp.seconds * 1000;
+  try {
+    while (out.error === undefined && performance.now() < deadline) for (let i = 0; i < 64; i += 1) cycle();
+  } catch (err) {
+    out.error = (err as Error).message;
+  }
+  out.seconds = (performance.now() - t0) / 1000;
+  out.steps = proc.stepCount - steps0;
+  out.faults = thread.faultCount - faults0;
+  return out;
+}
+
 function poolJob(inp: Extract<BenchWorkerInput, { job: 'pool' }>): PoolWorkerOutput {
+  if (inp.compiledJs) return compiledJob(inp);
   const thread = new PoolThread(inp.desc, inp.id, inp.seed, inp.policy);
   const proc = thread.proc;
   const mem = proc.shared.memory;
@@ -93,7 +188,7 @@ function poolJob(inp: Extract<BenchWorkerInput, { job: 'pool' }>): PoolWorkerOut
   const takeFresh = () => {
     const t0 = performance.now();
     const b = new Uint8Array(new ArrayBuffer(size));
-    b.fill(0xa5);
+    for (let i = 0; i < size; i += 4096) b[i] = 1;
     fresh.push(b);
     out.freshSeconds += (performance.now() - t0) / 1000;
   };
@@ -206,4 +301,4 @@ function atomicsJob(inp: Extract<BenchWorkerInput, { job: 'atomics' }>): Atomics
   return { job: 'atomics', ops, successes, seconds: (performance.now() - t0) / 1000 };
 }
 
-parentPort!.postMessage(input.job === 'pool' ? poolJob(input) : atomicsJob(input));
+parentPort!.postMessage(input.job === 'pool' ? poolJob(input) : input.job === 'handwritten' ? handwrittenJob(input) : atomicsJob(input));

@@ -3,6 +3,7 @@ import { ok, type Result } from '../errors.ts';
 import type { Model } from '../dsl/ir.ts';
 import { cfgFileName, emitCfg, emitTla, tlaFileName } from './tla.ts';
 import { generatePluscal } from './pluscal-translate.ts';
+import { compileRuntime, runtimeFileName } from './runtime/emit.ts';
 
 export function generateTla(model: Model): Map<string, string> {
   const files = new Map<string, string>();
@@ -17,5 +18,8 @@ export async function generateAll(model: Model, jar: string): Promise<Result<Map
   const pcal = await generatePluscal(model, jar);
   if (!pcal.ok) return pcal;
   for (const [name, text] of pcal.value) files.set(name, text);
+  // The compiled runtime (generated/runtime/<Name>.ts); a spec the compiler refuses runs interpreted.
+  const rt = compileRuntime(model);
+  if (rt.ok) files.set(runtimeFileName(model), rt.text);
   return ok(files);
 }

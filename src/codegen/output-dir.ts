@@ -18,11 +18,22 @@ export function compareDir(dir: string, files: Map<string, string>, opts: { comp
     else if (fs.readFileSync(p, 'utf8') !== text) drift.push({ file: name, problem: 'differs' });
   }
   if (opts.complete && fs.existsSync(dir)) {
-    for (const name of fs.readdirSync(dir).sort()) {
+    for (const name of listFiles(dir)) {
       if (!files.has(name)) drift.push({ file: name, problem: 'extra' });
     }
   }
   return drift;
+}
+
+/** Files under `dir`, as sorted paths relative to it with '/' (generated/runtime/ is a subdirectory). */
+export function listFiles(dir: string, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const name of fs.readdirSync(dir).sort()) {
+    const p = path.join(dir, name);
+    if (fs.statSync(p).isDirectory()) out.push(...listFiles(p, `${prefix}${name}/`));
+    else out.push(`${prefix}${name}`);
+  }
+  return out;
 }
 
 export function writeDir(dir: string, files: Map<string, string>): string[] {
@@ -31,6 +42,7 @@ export function writeDir(dir: string, files: Map<string, string>): string[] {
   for (const [name, text] of files) {
     const p = path.join(dir, name);
     if (fs.existsSync(p) && fs.readFileSync(p, 'utf8') === text) continue;
+    fs.mkdirSync(path.dirname(p), { recursive: true });
     fs.writeFileSync(p, text);
     written.push(name);
   }

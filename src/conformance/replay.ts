@@ -7,7 +7,8 @@ import type { Model } from '../dsl/ir.ts';
 import type { TraceStep } from '../engine/trace.ts';
 import type { State } from '../engine/value.ts';
 import { diffStates } from '../report/render.ts';
-import { forced, Instance } from '../runtime/instance.ts';
+import { forced, Instance, type Impl } from '../runtime/instance.ts';
+import type { StepProcess } from '../runtime/compiled/process.ts';
 import type { Fault } from '../runtime/process.ts';
 import { accountPool, isPoolModel, mappedIn, type Accounting } from '../runtime/pool-accounting.ts';
 
@@ -28,15 +29,19 @@ export interface ReplayResult {
   accounting: Accounting | null;
   /** The runtime's states, in the trace shape. */
   trace: TraceStep[];
+  /** The runtime that ran, and why the compiled one did not when it was asked for. */
+  impl: Impl;
+  fallback?: string;
 }
 
 
-export function replay(model: Model, config: string, trace: TraceStep[], opts: { blockSize?: number } = {}): ReplayResult {
-  const inst = new Instance(model, config, { blockSize: opts.blockSize });
+export function replay(model: Model, config: string, trace: TraceStep[], opts: { blockSize?: number; impl?: Impl } = {}): ReplayResult {
+  const inst = new Instance<StepProcess>(model, config, { blockSize: opts.blockSize, impl: opts.impl });
   const consts = inst.shared.consts;
   const result: ReplayResult = {
     spec: model.name, config, steps: trace.length - 1, executed: 0, matched: true, mismatch: null,
     faults: [], faultStep: null, accounting: null, trace: [{ index: 1, state: inst.state() }],
+    impl: inst.impl, ...(inst.fallback !== undefined ? { fallback: inst.fallback } : {}),
   };
   const compare = (step: number, expected: State) => {
     const diffs = diffStates(model, expected, inst.state());

@@ -8,21 +8,32 @@ import type { TraceStep } from '../engine/trace.ts';
 import type { State } from '../engine/value.ts';
 import { RuntimeProcess, type Candidate, type Chooser, type Fault, type StepResult } from './process.ts';
 import { Shared } from './shared.ts';
+import { CompiledProcess, type StepProcess } from './compiled/process.ts';
+import { loadCompiled } from './compiled/module.ts';
 
-export class Instance {
+/** Which runtime executes the steps: the compiled module of the spec, or the interpreter of the Model. */
+export type Impl = 'compiled' | 'interpreted';
+
+export class Instance<P extends StepProcess = RuntimeProcess> {
   readonly shared: Shared;
-  readonly procs: RuntimeProcess[];
+  readonly procs: P[];
+  /** The runtime actually running (a spec the compiler refuses runs interpreted) and why. */
+  readonly impl: Impl;
+  readonly fallback?: string;
 
-  constructor(model: Model, config: string, opts: { blockSize?: number } = {}) {
+  constructor(model: Model, config: string, opts: { blockSize?: number; impl?: Impl } = {}) {
     this.shared = Shared.create(model, config, opts.blockSize ?? 64);
-    this.procs = this.shared.procIds.map((id) => new RuntimeProcess(this.shared, id));
+    const compiled = opts.impl === 'compiled' ? loadCompiled(model) : undefined;
+    if (compiled && !compiled.ok) this.fallback = compiled.reason;
+    this.impl = compiled?.ok ? 'compiled' : 'interpreted';
+    this.procs = this.shared.procIds.map((id) => (compiled?.ok ? new CompiledProcess(this.shared, id, compiled.module) : new RuntimeProcess(this.shared, id))) as unknown as P[];
   }
 
   get model(): Model {
     return this.shared.model;
   }
 
-  proc(id: number): RuntimeProcess {
+  proc(id: number): P {
     const p = this.procs.find((x) => x.id === id);
     if (!p) throw new Error(`no process ${id}`);
     return p;
@@ -40,7 +51,7 @@ export interface RecordedRun {
   faults: (Fault & { step: number })[];
 }
 
-export function viaOf(p: RuntimeProcess, r: StepResult) {
+export function viaOf(p: StepProcess, r: StepResult) {
   return { proc: p.id, procType: p.pt.name, transition: r.transition.name, args: r.args };
 }
 

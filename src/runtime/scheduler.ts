@@ -5,7 +5,8 @@
  */
 import type { Model } from '../dsl/ir.ts';
 import { Rng, type Seed } from '../engine/random.ts';
-import { Instance, viaOf, type RecordedRun } from './instance.ts';
+import { Instance, viaOf, type Impl, type RecordedRun } from './instance.ts';
+import type { StepProcess } from './compiled/process.ts';
 import type { Candidate } from './process.ts';
 
 export type Schedule =
@@ -19,16 +20,18 @@ export interface RunOptions {
   seed: Seed;
   steps: number;
   blockSize?: number;
+  /** Default: the interpreter. */
+  impl?: Impl;
 }
 
 export interface ScheduledRun extends RecordedRun {
   /** Why the run stopped before `steps`: every process blocked, or the schedule ended / named a blocked process. */
   stopped: 'steps' | 'deadlock' | 'schedule';
-  instance: Instance;
+  instance: Instance<StepProcess>;
 }
 
 export function runScheduled(model: Model, config: string, opts: RunOptions): ScheduledRun {
-  const inst = new Instance(model, config, { blockSize: opts.blockSize });
+  const inst = new Instance<StepProcess>(model, config, { blockSize: opts.blockSize, impl: opts.impl });
   const rng = new Rng(opts.seed);
   const choose = (enabled: Candidate[]) => (enabled.length ? rng.pick(enabled) : undefined);
   const run: ScheduledRun = { trace: [{ index: 1, state: inst.state() }], faults: [], stopped: 'steps', instance: inst };

@@ -12,6 +12,8 @@ import { nextSeed, Rng } from '../engine/random.ts';
 import { Interrupted, PoolThread, type Policy } from './pool.ts';
 import type { SharedDesc } from './shared.ts';
 import { CTL } from './stress-control.ts';
+import { CompiledPoolThread, type Perturbation } from './compiled/pool-thread.ts';
+import { instantiate } from './compiled/instantiate.ts';
 
 export interface StressWorkerInput {
   entry: string;
@@ -25,6 +27,9 @@ export interface StressWorkerInput {
   flush: boolean;
   /** Control words: start gate, stop flag, ready count, one operation counter per thread. */
   ctl: SharedArrayBuffer;
+  /** The compiled module's JavaScript (absent: the interpreter runs). */
+  compiledJs?: string;
+  perturb?: Perturbation;
 }
 
 export interface StressWorkerOutput {
@@ -42,7 +47,9 @@ export interface StressWorkerOutput {
 
 const input = workerData as StressWorkerInput;
 const ctl = new Int32Array(input.ctl);
-const thread = new PoolThread(input.desc, input.id, input.seed, input.policy);
+const thread = input.compiledJs
+  ? new CompiledPoolThread(input.desc, input.id, input.seed, instantiate(input.compiledJs), input.policy, input.perturb)
+  : new PoolThread(input.desc, input.id, input.seed, input.policy);
 thread.interrupt = () => Atomics.load(ctl, CTL.STOP) !== 0;
 Atomics.add(ctl, CTL.READY, 1);
 Atomics.notify(ctl, CTL.READY);

@@ -15,6 +15,9 @@ import { Shared } from './shared.ts';
 import { controlWords, CTL, opsDone, StallWatch, STOP } from './stress-control.ts';
 import type { StressWorkerInput, StressWorkerOutput } from './stress-worker.ts';
 import { renderValue } from '../report/render.ts';
+import type { Impl } from './instance.ts';
+import { loadCompiled } from './compiled/module.ts';
+import { DEFAULT_PERTURBATION, type Perturbation } from './compiled/pool-thread.ts';
 
 export interface StressOptions {
   threads: number;
@@ -29,6 +32,10 @@ export interface StressOptions {
   config?: string;
   /** Seconds without a completed operation after which the run is reported stalled and ended (default 2). */
   stallSeconds?: number;
+  /** Default compiled; a spec the compiler refuses runs interpreted (see `fallback`). */
+  impl?: Impl;
+  /** Schedule perturbation of the compiled runtime (default DEFAULT_PERTURBATION). */
+  perturb?: Perturbation;
 }
 
 /** A run in which no operation completed for the stall threshold: where every thread was, and the shared words. */
@@ -58,6 +65,11 @@ export interface StressResult {
   /** Set when the watchdog saw no operation complete for `stallSeconds`; the workers were ended. */
   stalled: Stall | null;
   errors: string[];
+  /** The runtime that ran, and why the compiled one did not when it was asked for. */
+  impl: Impl;
+  fallback?: string;
+  /** Spin probability before a shared-memory step (compiled runtime only). */
+  perturb: number;
 }
 
 const ENTRY = new URL('./worker-entry.js', import.meta.url);
@@ -95,10 +107,16 @@ export async function stress(model: Model, opts: StressOptions): Promise<StressR
   const policy: Policy = { weights: opts.weights ?? {}, chaos: opts.chaos };
   const flush = m.configs.find((c) => c.name === 'stress')!.constants.Flush !== false;
   const stallMs = (opts.stallSeconds ?? DEFAULT_STALL_SECONDS) * 1000;
+  const compiled = (opts.impl ?? 'compiled') === 'compiled' ? loadCompiled(m) : undefined;
+  const impl: Impl = compiled?.ok ? 'compiled' : 'interpreted';
+  const perturb = impl === 'compiled' ? opts.perturb ?? DEFAULT_PERTURBATION : undefined;
   let s = seed;
   const workers = ids.map((id, slot) => {
     s = nextSeed(s);
-    const input: StressWorkerInput = { entry: WORKER, desc: shared.desc, id, slot, seed: s, seconds: opts.seconds, policy, flush, ctl: ctl.buffer as SharedArrayBuffer };
+    const input: StressWorkerInput = {
+      entry: WORKER, desc: shared.desc, id, slot, seed: s, seconds: opts.seconds, policy, flush, ctl: ctl.buffer as SharedArrayBuffer,
+      compiledJs: compiled?.ok ? compiled.module.js : undefined, perturb,
+    };
     return new Worker(ENTRY, { workerData: input });
   });
   const run = { ctl, workers };
@@ -168,6 +186,7 @@ export async function stress(model: Model, opts: StressOptions): Promise<StressR
     accounting: accountPool(state, mappedIn(m, shared.consts, state)),
     stalled,
     errors: [...errors, ...got.filter((o) => o.error).map((o) => `thread ${o.id}: ${o.error}`)],
+    impl, ...(compiled && !compiled.ok ? { fallback: compiled.reason } : {}), perturb: perturb?.p ?? 0,
   };
 }
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { GENERATED_DIR, compareDir } from '../../src/codegen/output-dir.ts';
+import { GENERATED_DIR, compareDir, listFiles } from '../../src/codegen/output-dir.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -19,8 +19,11 @@ describe('generated/', () => {
   it('a changed, missing or extra file is reported as stale', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poolspec-gen-'));
     try {
-      const files = new Map(fs.readdirSync(GENERATED_DIR).map((f) => [f, fs.readFileSync(path.join(GENERATED_DIR, f), 'utf8')]));
-      for (const [f, t] of files) fs.writeFileSync(path.join(dir, f), t);
+      const files = new Map(listFiles(GENERATED_DIR).map((f) => [f, fs.readFileSync(path.join(GENERATED_DIR, f), 'utf8')]));
+      for (const [f, t] of files) {
+        fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+        fs.writeFileSync(path.join(dir, f), t);
+      }
       expect(compareDir(dir, files, { complete: true })).toEqual([]);
       const [first, second] = [...files.keys()];
       fs.appendFileSync(path.join(dir, first), '\\* hand edit\n');

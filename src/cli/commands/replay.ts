@@ -18,8 +18,9 @@ import { report } from '../report.ts';
 import type { Config } from '../../dsl/ir.ts';
 import type { PoolspecError } from '../../errors.ts';
 import { stateVarNames } from '../../codegen/tla.ts';
+import { fallbackNotice, implArg } from '../impl.ts';
 
-const usage = 'usage: poolspec replay SPEC [--config NAME] [--trace FILE] [--json]\n  FILE: an ITF trace (check/simulate --out-itf) or the JSON of `check --json` (its first trace)';
+const usage = 'usage: poolspec replay SPEC [--config NAME] [--trace FILE] [--json] [--impl compiled|interpreted]\n  FILE: an ITF trace (check/simulate --out-itf) or the JSON of `check --json` (its first trace)';
 
 const usageError = (message: string) => usageErr('replay', usage, message);
 
@@ -94,9 +95,11 @@ const command: Command = {
   summary: 'drive the runtime through TLC\'s counterexample step for step, comparing states and catching faults',
   usage,
   async run(argv) {
-    const args = parseCommand('replay', usage, argv, { config: { type: 'string' }, trace: { type: 'string' }, json: { type: 'boolean' } });
+    const args = parseCommand('replay', usage, argv, { config: { type: 'string' }, trace: { type: 'string' }, json: { type: 'boolean' }, impl: { type: 'string' } });
     if (typeof args === 'number') return args;
     const { values, positionals } = args;
+    const impl = implArg(values.impl);
+    if (impl !== 'compiled' && impl !== 'interpreted') return usageError(impl);
     const file = values.trace === undefined ? undefined : readTrace(values.trace);
     if (typeof file === 'string') return report({ code: 'REPLAY_TRACE', message: file });
     // With no --config, a trace that names its configuration replays in that one.
@@ -118,13 +121,14 @@ const command: Command = {
     }
     let r;
     try {
-      r = replay(model, config.name, trace);
+      r = replay(model, config.name, trace, { impl });
     } catch (err) {
       return report({ code: 'REPLAY_TRACE', message: `${values.trace ?? 'the trace'} cannot be replayed on ${model.name} ${config.name}: ${(err as Error).message.split('\n')[0]}` });
     }
+    fallbackNotice('replay', model.name, r.fallback);
     const lastStep = trace[trace.length - 1].index;
     const doc = {
-      spec: r.spec, config: r.config, source: values.trace ?? 'tlc', violated, violatedAtStep: violated ? lastStep : null,
+      spec: r.spec, config: r.config, impl: r.impl, source: values.trace ?? 'tlc', violated, violatedAtStep: violated ? lastStep : null,
       steps: r.steps, executed: r.executed, matched: r.matched, mismatch: r.mismatch,
       faultStep: r.faultStep, faultAtViolation: violated !== null && r.faultStep === lastStep,
       faults: r.faults, accounting: r.accounting,

@@ -16,8 +16,10 @@ import { report } from '../report.ts';
 import { checkTraceLength } from '../limits.ts';
 import { writableFile } from '../outputs.ts';
 import { initialStateBytes } from '../state-size.ts';
+import { fallbackNotice, implArg } from '../impl.ts';
 
 const usage = `usage: poolspec run SPEC [--config NAME] [--schedule random|roundrobin|FILE] [--seed S] [--steps K] [--json] [--out-itf FILE]
+                    [--impl compiled|interpreted]
   FILE: a JSON array of process ids, the process that takes each step`;
 
 const usageError = (message: string) => usageErr('run', usage, message);
@@ -42,18 +44,20 @@ const command: Command = {
   async run(argv) {
     const args = parseCommand('run', usage, argv, {
           config: { type: 'string' }, schedule: { type: 'string' }, seed: { type: 'string' }, steps: { type: 'string' },
-          json: { type: 'boolean' }, 'out-itf': { type: 'string' },
+          json: { type: 'boolean' }, 'out-itf': { type: 'string' }, impl: { type: 'string' },
     });
     if (typeof args === 'number') return args;
     const { values, positionals } = args;
     const steps = count(values.steps, 100, '--steps');
     const seed = seedArg(values.seed);
     const schedule = scheduleArg(values.schedule);
+    const impl = implArg(values.impl);
     for (const x of [steps, seed, schedule]) if (typeof x === 'string') return usageError(x);
     if (values['out-itf'] !== undefined) {
       const w = writableFile(values['out-itf'], '--out-itf');
       if (w) return report(w);
     }
+    if (impl !== 'compiled' && impl !== 'interpreted') return usageError(impl);
     const spec = await oneSpec('run', usage, positionals, values.config);
     if (typeof spec === 'number') return spec;
     const { model, config } = spec;
@@ -63,7 +67,8 @@ const command: Command = {
 
     let run;
     try {
-      run = runScheduled(model, config.name, { schedule: schedule as Schedule, seed: seed as number, steps: steps as number });
+      run = runScheduled(model, config.name, { schedule: schedule as Schedule, seed: seed as number, steps: steps as number, impl });
+      fallbackNotice('run', model.name, run.instance.fallback);
     } catch (err) {
       return report({ code: 'RUNTIME_ERROR', message: (err as Error).message.split('\n')[0] });
     }
@@ -71,7 +76,7 @@ const command: Command = {
     if (values['out-itf']) fs.writeFileSync(values['out-itf'], formatItf(toItf(model, run.trace, { config: config.name, backend: 'runtime', seed: seed as number })));
     if (values.json) {
       console.log(JSON.stringify({
-        spec: model.name, config: config.name, schedule: values.schedule ?? 'random', seed, steps: run.trace.length - 1,
+        spec: model.name, config: config.name, impl: run.instance.impl, schedule: values.schedule ?? 'random', seed, steps: run.trace.length - 1,
         stopped: run.stopped, conforms: verdict.ok, rejection: verdict.ok ? null : verdict.rejection, faults: run.faults,
         trace: jsonTrace(model, run.trace),
       }, null, 2));

@@ -12,9 +12,13 @@ import { count, oneSpec, parseCommand, probability, seconds, seedArg, usageError
 import { EXIT, type Command } from '../command.ts';
 import { report } from '../report.ts';
 import { checkBlocks, checkThreads } from '../limits.ts';
+import { fallbackNotice, implArg } from '../impl.ts';
+import { DEFAULT_PERTURBATION } from '../../runtime/compiled/pool-thread.ts';
 
 const usage = `usage: poolspec stress SPEC [--threads N] [--seconds S] [--seed S] [--chaos P] [--blocks N]
-                       [--block-size BYTES] [--crowded P] [--config NAME] [--repeat N] [--stall SECONDS] [--json]`;
+                       [--block-size BYTES] [--crowded P] [--config NAME] [--repeat N] [--stall SECONDS] [--json]
+                       [--impl compiled|interpreted] [--perturb P]
+  --perturb: probability of a random spin before a shared-memory step (compiled runtime; default ${DEFAULT_PERTURBATION.p})`;
 
 const usageError = (message: string) => usageErr('stress', usage, message);
 
@@ -35,7 +39,7 @@ const command: Command = {
     const args = parseCommand('stress', usage, argv, {
           threads: { type: 'string' }, seconds: { type: 'string' }, seed: { type: 'string' }, chaos: { type: 'string' },
           blocks: { type: 'string' }, 'block-size': { type: 'string' }, crowded: { type: 'string' }, config: { type: 'string' },
-          repeat: { type: 'string' }, stall: { type: 'string' }, json: { type: 'boolean' },
+          repeat: { type: 'string' }, stall: { type: 'string' }, json: { type: 'boolean' }, impl: { type: 'string' }, perturb: { type: 'string' },
     });
     if (typeof args === 'number') return args;
     const { values, positionals } = args;
@@ -48,7 +52,10 @@ const command: Command = {
     const blockSize = count(values['block-size'], 64, '--block-size');
     const repeat = count(values.repeat, 1, '--repeat');
     const stall = seconds(values.stall, DEFAULT_STALL_SECONDS, '--stall');
-    for (const x of [threads, secs, seed, chaos, crowded, blocks, blockSize, repeat, stall]) if (typeof x === 'string') return usageError(x);
+    const impl = implArg(values.impl);
+    const perturb = probability(values.perturb, DEFAULT_PERTURBATION.p, '--perturb');
+    for (const x of [threads, secs, seed, chaos, crowded, blocks, blockSize, repeat, stall, perturb]) if (typeof x === 'string') return usageError(x);
+    if (impl !== 'compiled' && impl !== 'interpreted') return usageError(impl);
     if ((blockSize as number) % 8 !== 0) return usageError(`--block-size must be a multiple of 8, got ${blockSize}`);
     // Checked against the machine before any memory or thread is taken.
     const limit = checkThreads(threads as number) ?? checkBlocks(blocks as number, blockSize as number);
@@ -69,7 +76,9 @@ const command: Command = {
           threads: threads as number, seconds: secs as number, blocks: blocks as number, blockSize: blockSize as number,
           seed: s, chaos: chaos as number, config, stallSeconds: stall as number,
           weights: { crowded: crowded as number, notCrowded: 1 - (crowded as number) },
+          impl, perturb: { ...DEFAULT_PERTURBATION, p: perturb as number },
         }));
+        if (i === 0) fallbackNotice('stress', model.name, runs[0].fallback);
       } catch (err) {
         return report({ code: 'RUNTIME_ERROR', message: (err as Error).message.split('\n')[0] });
       }
