@@ -168,7 +168,7 @@ export const META = {
               "to": "D2",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:25"
+              "source": "spec/BusyPool.ts:30"
             },
             {
               "name": "D2_spin",
@@ -176,7 +176,7 @@ export const META = {
               "to": "D2",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:26"
+              "source": "spec/BusyPool.ts:31"
             },
             {
               "name": "D2_empty",
@@ -184,7 +184,7 @@ export const META = {
               "to": "os",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:27"
+              "source": "spec/BusyPool.ts:32"
             },
             {
               "name": "D2_xchg",
@@ -192,7 +192,7 @@ export const META = {
               "to": "D5",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:28"
+              "source": "spec/BusyPool.ts:33"
             },
             {
               "name": "D5_busy",
@@ -200,7 +200,7 @@ export const META = {
               "to": "D2",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:29"
+              "source": "spec/BusyPool.ts:34"
             },
             {
               "name": "D5_empty",
@@ -208,7 +208,7 @@ export const META = {
               "to": "os",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:30"
+              "source": "spec/BusyPool.ts:35"
             },
             {
               "name": "D5_owned",
@@ -216,7 +216,7 @@ export const META = {
               "to": "D6",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:31"
+              "source": "spec/BusyPool.ts:36"
             },
             {
               "name": "D6",
@@ -224,7 +224,7 @@ export const META = {
               "to": "D7",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:32"
+              "source": "spec/BusyPool.ts:37"
             },
             {
               "name": "D7",
@@ -232,7 +232,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:33"
+              "source": "spec/BusyPool.ts:38"
             },
             {
               "name": "E2_crowded",
@@ -240,7 +240,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/lib/pool.ts:100"
+              "source": "spec/lib/pool.ts:170"
             },
             {
               "name": "E2_notCrowded",
@@ -248,7 +248,7 @@ export const META = {
               "to": "E5",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:46"
+              "source": "spec/BusyPool.ts:51"
             },
             {
               "name": "E5_spin",
@@ -256,7 +256,7 @@ export const META = {
               "to": "E5",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:47"
+              "source": "spec/BusyPool.ts:52"
             },
             {
               "name": "E5_link",
@@ -264,7 +264,7 @@ export const META = {
               "to": "E6",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:48"
+              "source": "spec/BusyPool.ts:53"
             },
             {
               "name": "E6_ok",
@@ -272,7 +272,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:49"
+              "source": "spec/BusyPool.ts:54"
             },
             {
               "name": "E6_fail",
@@ -280,7 +280,7 @@ export const META = {
               "to": "E5",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:53"
+              "source": "spec/BusyPool.ts:58"
             },
             {
               "name": "H1",
@@ -288,7 +288,7 @@ export const META = {
               "to": "H2",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:60"
+              "source": "spec/BusyPool.ts:65"
             },
             {
               "name": "H2_spin",
@@ -296,7 +296,7 @@ export const META = {
               "to": "H2",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:61"
+              "source": "spec/BusyPool.ts:66"
             },
             {
               "name": "H2_empty",
@@ -304,7 +304,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:62"
+              "source": "spec/BusyPool.ts:67"
             },
             {
               "name": "H2_xchg",
@@ -312,7 +312,7 @@ export const META = {
               "to": "H5",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:63"
+              "source": "spec/BusyPool.ts:68"
             },
             {
               "name": "H5_busy",
@@ -320,7 +320,7 @@ export const META = {
               "to": "H2",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:64"
+              "source": "spec/BusyPool.ts:69"
             },
             {
               "name": "H5_detach",
@@ -328,7 +328,7 @@ export const META = {
               "to": "walk",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:65"
+              "source": "spec/BusyPool.ts:70"
             },
             {
               "name": "idle_allocCache",
@@ -336,7 +336,7 @@ export const META = {
               "to": "idle",
               "param": "b",
               "op": "alloc",
-              "source": "spec/lib/pool.ts:148"
+              "source": "spec/lib/pool.ts:221"
             },
             {
               "name": "idle_alloc",
@@ -344,7 +344,7 @@ export const META = {
               "to": "D1",
               "param": null,
               "op": "alloc",
-              "source": "spec/lib/pool.ts:152"
+              "source": "spec/lib/pool.ts:225"
             },
             {
               "name": "idle_freeKeep",
@@ -352,7 +352,7 @@ export const META = {
               "to": "idle",
               "param": "b",
               "op": "free",
-              "source": "spec/lib/pool.ts:156"
+              "source": "spec/lib/pool.ts:229"
             },
             {
               "name": "idle_freePush",
@@ -360,7 +360,7 @@ export const META = {
               "to": "E2",
               "param": "b",
               "op": "free",
-              "source": "spec/lib/pool.ts:160"
+              "source": "spec/lib/pool.ts:233"
             },
             {
               "name": "idle_flush",
@@ -368,7 +368,7 @@ export const META = {
               "to": "H1",
               "param": null,
               "op": "flush",
-              "source": "spec/lib/pool.ts:164"
+              "source": "spec/lib/pool.ts:237"
             },
             {
               "name": "os_get",
@@ -376,7 +376,7 @@ export const META = {
               "to": "idle",
               "param": "b",
               "op": null,
-              "source": "spec/lib/pool.ts:167"
+              "source": "spec/lib/pool.ts:240"
             },
             {
               "name": "os_none",
@@ -384,7 +384,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/lib/pool.ts:171"
+              "source": "spec/lib/pool.ts:244"
             },
             {
               "name": "walk_free",
@@ -392,7 +392,7 @@ export const META = {
               "to": "walk",
               "param": null,
               "op": null,
-              "source": "spec/lib/pool.ts:173"
+              "source": "spec/lib/pool.ts:246"
             },
             {
               "name": "walk_done",
@@ -400,7 +400,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/lib/pool.ts:178"
+              "source": "spec/lib/pool.ts:251"
             }
           ]
         }
@@ -414,6 +414,7 @@ export function bind(rt: Bind) {
     const K_N = rt.consts["N"] as number;
     const K_OsFree = rt.consts["OsFree"] as boolean;
     const K_Flush = rt.consts["Flush"] as boolean;
+    const K_Warm = rt.consts["Warm"] as boolean;
     /** head: shared 32-bit word */
     const W_head = 0;
     /** next[b]: word 0 of block b in the arena */
@@ -525,26 +526,26 @@ export function bind(rt: Bind) {
       return (Atomics.load(i32, ix(W_mapped, x_b, K_N)) !== 0);
     }
 
-    /** idle: between operations (spec/lib/pool.ts:140) */
+    /** idle: between operations (spec/lib/pool.ts:213) */
     function Thread_idle(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // idle_allocCache  spec/lib/pool.ts:148  pool_get_from_cache: a hit in the local cache
+      // idle_allocCache  spec/lib/pool.ts:221  pool_get_from_cache: a hit in the local cache
       for (const x_b of L.cache.set) { p.ct[n] = 21; p.ca[n] = x_b; n += 1; }
-      // idle_alloc  spec/lib/pool.ts:152  pool_get_from_cache: local cache empty, go to the shared list
+      // idle_alloc  spec/lib/pool.ts:225  pool_get_from_cache: local cache empty, go to the shared list
       if ((L.cache.set.length === 0)) { p.ct[n] = 22; p.ca[n] = 0; n += 1; }
-      // idle_freeKeep  spec/lib/pool.ts:156  pool_free: the block stays in the local cache
+      // idle_freeKeep  spec/lib/pool.ts:229  pool_free: the block stays in the local cache
       for (const x_b of L.held.set) { p.ct[n] = 23; p.ca[n] = x_b; n += 1; }
-      // idle_freePush  spec/lib/pool.ts:160  pool_free: the block is evicted from the local cache to the shared list
+      // idle_freePush  spec/lib/pool.ts:233  pool_free: the block is evicted from the local cache to the shared list
       for (const x_b of L.held.set) { p.ct[n] = 24; p.ca[n] = x_b; n += 1; }
-      // idle_flush  spec/lib/pool.ts:164  pool_flush
+      // idle_flush  spec/lib/pool.ts:237  pool_flush
       if ((K_Flush && K_OsFree)) { p.ct[n] = 25; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 21: { // idle_allocCache -> idle  spec/lib/pool.ts:148
+        case 21: { // idle_allocCache -> idle  spec/lib/pool.ts:221
           const tx = 21;
           const x_b = p.ca[k];
           const l0 = sDel(L.cache, x_b);
@@ -555,12 +556,12 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 22: { // idle_alloc -> D1  spec/lib/pool.ts:152
+        case 22: { // idle_alloc -> D1  spec/lib/pool.ts:225
           const tx = 22;
           p.pc = 1; // D1
           return tx;
         }
-        case 23: { // idle_freeKeep -> idle  spec/lib/pool.ts:156
+        case 23: { // idle_freeKeep -> idle  spec/lib/pool.ts:229
           const tx = 23;
           const x_b = p.ca[k];
           const l0 = sDel(L.held, x_b);
@@ -571,7 +572,7 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 24: { // idle_freePush -> E2  spec/lib/pool.ts:160
+        case 24: { // idle_freePush -> E2  spec/lib/pool.ts:233
           const tx = 24;
           const x_b = p.ca[k];
           const l0 = sDel(L.held, x_b);
@@ -581,7 +582,7 @@ export function bind(rt: Bind) {
           p.pc = 6; // E2
           return tx;
         }
-        case 25: { // idle_flush -> H1  spec/lib/pool.ts:164
+        case 25: { // idle_flush -> H1  spec/lib/pool.ts:237
           const tx = 25;
           p.pc = 9; // H1
           return tx;
@@ -590,18 +591,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** D1: r := head (plain load) (spec/BusyPool.ts:20) */
+    /** D1: r := head (plain load) (spec/BusyPool.ts:25) */
     function Thread_D1(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // D1  spec/BusyPool.ts:25
+      // D1  spec/BusyPool.ts:30
       { p.ct[n] = 0; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 0: { // D1 -> D2  spec/BusyPool.ts:25
+        case 0: { // D1 -> D2  spec/BusyPool.ts:30
           const tx = 0;
           const l0 = ld(p, W_head);
           L.r = l0;
@@ -612,36 +613,36 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** D2: while r = BUSY: r := head; if r = NULL: return NULL (spec/BusyPool.ts:21) */
+    /** D2: while r = BUSY: r := head; if r = NULL: return NULL (spec/BusyPool.ts:26) */
     function Thread_D2(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // D2_spin  spec/BusyPool.ts:26
+      // D2_spin  spec/BusyPool.ts:31
       if ((L.r === BUSY)) { p.ct[n] = 1; p.ca[n] = 0; n += 1; }
-      // D2_empty  spec/BusyPool.ts:27
+      // D2_empty  spec/BusyPool.ts:32
       if ((L.r === NULL)) { p.ct[n] = 2; p.ca[n] = 0; n += 1; }
-      // D2_xchg  spec/BusyPool.ts:28  D4: r := XCHG(head, BUSY)
+      // D2_xchg  spec/BusyPool.ts:33  D4: r := XCHG(head, BUSY)
       if (((L.r !== NULL) && (L.r !== BUSY))) { p.ct[n] = 3; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 1: { // D2_spin -> D2  spec/BusyPool.ts:26
+        case 1: { // D2_spin -> D2  spec/BusyPool.ts:31
           const tx = 1;
           const l0 = ld(p, W_head);
           L.r = l0;
           p.pc = 2; // D2
           return tx;
         }
-        case 2: { // D2_empty -> os  spec/BusyPool.ts:27
+        case 2: { // D2_empty -> os  spec/BusyPool.ts:32
           const tx = 2;
           const l0 = NULL;
           L.r = l0;
           p.pc = 12; // os
           return tx;
         }
-        case 3: { // D2_xchg -> D5  spec/BusyPool.ts:28
+        case 3: { // D2_xchg -> D5  spec/BusyPool.ts:33
           const tx = 3;
           const s0 = BUSY;
           // linearization point: XCHG on head; the step reads the value it replaced
@@ -655,27 +656,27 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** D5: r := XCHG(head, BUSY) done: the thread owns the head unless r = BUSY (spec/BusyPool.ts:22) */
+    /** D5: r := XCHG(head, BUSY) done: the thread owns the head unless r = BUSY (spec/BusyPool.ts:27) */
     function Thread_D5(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // D5_busy  spec/BusyPool.ts:29  the XCHG wrote BUSY over BUSY: no ownership
+      // D5_busy  spec/BusyPool.ts:34  the XCHG wrote BUSY over BUSY: no ownership
       if ((L.r === BUSY)) { p.ct[n] = 4; p.ca[n] = 0; n += 1; }
-      // D5_empty  spec/BusyPool.ts:30  head := NULL; return NULL
+      // D5_empty  spec/BusyPool.ts:35  head := NULL; return NULL
       if ((L.r === NULL)) { p.ct[n] = 5; p.ca[n] = 0; n += 1; }
-      // D5_owned  spec/BusyPool.ts:31
+      // D5_owned  spec/BusyPool.ts:36
       if (((L.r !== NULL) && (L.r !== BUSY))) { p.ct[n] = 6; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 4: { // D5_busy -> D2  spec/BusyPool.ts:29
+        case 4: { // D5_busy -> D2  spec/BusyPool.ts:34
           const tx = 4;
           p.pc = 2; // D2
           return tx;
         }
-        case 5: { // D5_empty -> os  spec/BusyPool.ts:30
+        case 5: { // D5_empty -> os  spec/BusyPool.ts:35
           const tx = 5;
           const s0 = NULL;
           // linearization point: a store to head
@@ -683,7 +684,7 @@ export function bind(rt: Bind) {
           p.pc = 12; // os
           return tx;
         }
-        case 6: { // D5_owned -> D6  spec/BusyPool.ts:31
+        case 6: { // D5_owned -> D6  spec/BusyPool.ts:36
           const tx = 6;
           p.pc = 4; // D6
           return tx;
@@ -692,18 +693,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** D6: n := r->next, under the self-lock (spec/BusyPool.ts:23) */
+    /** D6: n := r->next, under the self-lock (spec/BusyPool.ts:28) */
     function Thread_D6(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // D6  spec/BusyPool.ts:32
+      // D6  spec/BusyPool.ts:37
       { p.ct[n] = 7; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 7: { // D6 -> D7  spec/BusyPool.ts:32
+        case 7: { // D6 -> D7  spec/BusyPool.ts:37
           const tx = 7;
           const g0 = ((ld(p, W_fault) !== 0) || !(ld(p, ix(W_mapped, L.r, K_N)) !== 0));
           const l0 = rdb(p, tx, W_next, "next", L.r);
@@ -717,18 +718,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** D7: head := n: releases the lock (spec/BusyPool.ts:24) */
+    /** D7: head := n: releases the lock (spec/BusyPool.ts:29) */
     function Thread_D7(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // D7  spec/BusyPool.ts:33  head := n releases the lock; the caller owns r
+      // D7  spec/BusyPool.ts:38  head := n releases the lock; the caller owns r
       { p.ct[n] = 8; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 8: { // D7 -> idle  spec/BusyPool.ts:33
+        case 8: { // D7 -> idle  spec/BusyPool.ts:38
           const tx = 8;
           const s0 = L.nx;
           // linearization point: a store to head
@@ -754,20 +755,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** E2: if pool_is_crowded(): free(ptr) to the OS (spec/BusyPool.ts:42) */
+    /** E2: if pool_is_crowded(): free(ptr) to the OS (spec/BusyPool.ts:47) */
     function Thread_E2(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // E2_crowded  spec/lib/pool.ts:100  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
+      // E2_crowded  spec/lib/pool.ts:170  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
       if ((K_OsFree && true)) { p.ct[n] = 9; p.ca[n] = 0; n += 1; }
-      // E2_notCrowded  spec/BusyPool.ts:46  E3: fl := head
+      // E2_notCrowded  spec/BusyPool.ts:51  E3: fl := head
       { p.ct[n] = 10; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 9: { // E2_crowded -> idle  spec/lib/pool.ts:100
+        case 9: { // E2_crowded -> idle  spec/lib/pool.ts:170
           const tx = 9;
           const s0 = NULL;
           const si0 = L.blk;
@@ -790,7 +791,7 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 10: { // E2_notCrowded -> E5  spec/BusyPool.ts:46
+        case 10: { // E2_notCrowded -> E5  spec/BusyPool.ts:51
           const tx = 10;
           const l0 = ld(p, W_head);
           L.fl = l0;
@@ -801,27 +802,27 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** E5: ptr->next := fl (spec/BusyPool.ts:43) */
+    /** E5: ptr->next := fl (spec/BusyPool.ts:48) */
     function Thread_E5(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // E5_spin  spec/BusyPool.ts:47  E4: while fl = BUSY: fl := head
+      // E5_spin  spec/BusyPool.ts:52  E4: while fl = BUSY: fl := head
       if ((L.fl === BUSY)) { p.ct[n] = 11; p.ca[n] = 0; n += 1; }
-      // E5_link  spec/BusyPool.ts:48
+      // E5_link  spec/BusyPool.ts:53
       if ((L.fl !== BUSY)) { p.ct[n] = 12; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 11: { // E5_spin -> E5  spec/BusyPool.ts:47
+        case 11: { // E5_spin -> E5  spec/BusyPool.ts:52
           const tx = 11;
           const l0 = ld(p, W_head);
           L.fl = l0;
           p.pc = 7; // E5
           return tx;
         }
-        case 12: { // E5_link -> E6  spec/BusyPool.ts:48
+        case 12: { // E5_link -> E6  spec/BusyPool.ts:53
           const tx = 12;
           const s0 = L.fl;
           const si0 = L.blk;
@@ -838,20 +839,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** E6: CAS(head, fl, ptr) (spec/BusyPool.ts:44) */
+    /** E6: CAS(head, fl, ptr) (spec/BusyPool.ts:49) */
     function Thread_E6(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // E6_ok  spec/BusyPool.ts:49
+      // E6_ok  spec/BusyPool.ts:54
       if ((ld(p, W_head) === L.fl)) { p.ct[n] = 13; p.ca[n] = 0; n += 1; }
-      // E6_fail  spec/BusyPool.ts:53  fl := head (may be BUSY); goto E4
+      // E6_fail  spec/BusyPool.ts:58  fl := head (may be BUSY); goto E4
       if ((ld(p, W_head) !== L.fl)) { p.ct[n] = 14; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 13: { // E6_ok -> idle  spec/BusyPool.ts:49
+        case 13: { // E6_ok -> idle  spec/BusyPool.ts:54
           const tx = 13;
           const s0 = L.blk;
           // linearization point: CAS on head against the value this step read
@@ -871,7 +872,7 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 14: { // E6_fail -> E5  spec/BusyPool.ts:53
+        case 14: { // E6_fail -> E5  spec/BusyPool.ts:58
           const tx = 14;
           const l0 = ld(p, W_head);
           L.fl = l0;
@@ -882,18 +883,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** H1: n := head (spec/BusyPool.ts:57) */
+    /** H1: n := head (spec/BusyPool.ts:62) */
     function Thread_H1(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // H1  spec/BusyPool.ts:60
+      // H1  spec/BusyPool.ts:65
       { p.ct[n] = 15; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 15: { // H1 -> H2  spec/BusyPool.ts:60
+        case 15: { // H1 -> H2  spec/BusyPool.ts:65
           const tx = 15;
           const l0 = ld(p, W_head);
           L.r = l0;
@@ -904,35 +905,35 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** H2: while n = BUSY: n := head; if n = NULL: return (spec/BusyPool.ts:58) */
+    /** H2: while n = BUSY: n := head; if n = NULL: return (spec/BusyPool.ts:63) */
     function Thread_H2(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // H2_spin  spec/BusyPool.ts:61
+      // H2_spin  spec/BusyPool.ts:66
       if ((L.r === BUSY)) { p.ct[n] = 16; p.ca[n] = 0; n += 1; }
-      // H2_empty  spec/BusyPool.ts:62
+      // H2_empty  spec/BusyPool.ts:67
       if ((L.r === NULL)) { p.ct[n] = 17; p.ca[n] = 0; n += 1; }
-      // H2_xchg  spec/BusyPool.ts:63  H4: n := XCHG(head, BUSY)
+      // H2_xchg  spec/BusyPool.ts:68  H4: n := XCHG(head, BUSY)
       if (((L.r !== NULL) && (L.r !== BUSY))) { p.ct[n] = 18; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 16: { // H2_spin -> H2  spec/BusyPool.ts:61
+        case 16: { // H2_spin -> H2  spec/BusyPool.ts:66
           const tx = 16;
           const l0 = ld(p, W_head);
           L.r = l0;
           p.pc = 10; // H2
           return tx;
         }
-        case 17: { // H2_empty -> idle  spec/BusyPool.ts:62
+        case 17: { // H2_empty -> idle  spec/BusyPool.ts:67
           const tx = 17;
           p.pc = 0; // idle
           p.opCount += 1;
           return tx;
         }
-        case 18: { // H2_xchg -> H5  spec/BusyPool.ts:63
+        case 18: { // H2_xchg -> H5  spec/BusyPool.ts:68
           const tx = 18;
           const s0 = BUSY;
           // linearization point: XCHG on head; the step reads the value it replaced
@@ -946,25 +947,25 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** H5: head := NULL (unconditional) (spec/BusyPool.ts:59) */
+    /** H5: head := NULL (unconditional) (spec/BusyPool.ts:64) */
     function Thread_H5(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // H5_busy  spec/BusyPool.ts:64  the XCHG returned BUSY: retry
+      // H5_busy  spec/BusyPool.ts:69  the XCHG returned BUSY: retry
       if ((L.r === BUSY)) { p.ct[n] = 19; p.ca[n] = 0; n += 1; }
-      // H5_detach  spec/BusyPool.ts:65  head := NULL; the detached list is walked and freed
+      // H5_detach  spec/BusyPool.ts:70  head := NULL; the detached list is walked and freed
       if ((L.r !== BUSY)) { p.ct[n] = 20; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 19: { // H5_busy -> H2  spec/BusyPool.ts:64
+        case 19: { // H5_busy -> H2  spec/BusyPool.ts:69
           const tx = 19;
           p.pc = 10; // H2
           return tx;
         }
-        case 20: { // H5_detach -> walk  spec/BusyPool.ts:65
+        case 20: { // H5_detach -> walk  spec/BusyPool.ts:70
           const tx = 20;
           const s0 = NULL;
           // linearization point: a store to head
@@ -985,20 +986,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** os: pool_alloc_nocache: the shared list was empty (spec/lib/pool.ts:145) */
+    /** os: pool_alloc_nocache: the shared list was empty (spec/lib/pool.ts:218) */
     function Thread_os(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // os_get  spec/lib/pool.ts:167  malloc() may return any address the OS holds, including one freed before
+      // os_get  spec/lib/pool.ts:240  malloc() may return any address the OS holds, including one freed before
       for (const x_b of sFilter(rng(1, K_N), (x_b) => !(ld(p, ix(W_mapped, x_b, K_N)) !== 0)).set) { p.ct[n] = 26; p.ca[n] = x_b; n += 1; }
-      // os_none  spec/lib/pool.ts:171  every block is in use: the allocation fails
+      // os_none  spec/lib/pool.ts:244  every block is in use: the allocation fails
       if ((sFilter(rng(1, K_N), (x_b) => !(ld(p, ix(W_mapped, x_b, K_N)) !== 0)).set.length === 0)) { p.ct[n] = 27; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 26: { // os_get -> idle  spec/lib/pool.ts:167
+        case 26: { // os_get -> idle  spec/lib/pool.ts:240
           const tx = 26;
           const x_b = p.ca[k];
           const g0 = true;
@@ -1020,7 +1021,7 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 27: { // os_none -> idle  spec/lib/pool.ts:171
+        case 27: { // os_none -> idle  spec/lib/pool.ts:244
           const tx = 27;
           p.pc = 0; // idle
           p.opCount += 1;
@@ -1030,20 +1031,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** walk: pool_flush: walk the detached list and free every block to the OS (spec/lib/pool.ts:146) */
+    /** walk: pool_flush: walk the detached list and free every block to the OS (spec/lib/pool.ts:219) */
     function Thread_walk(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // walk_free  spec/lib/pool.ts:173  n := t.next; free(t)
+      // walk_free  spec/lib/pool.ts:246  n := t.next; free(t)
       if (((L.fw !== NULL) && (L.fw !== BUSY))) { p.ct[n] = 28; p.ca[n] = 0; n += 1; }
-      // walk_done  spec/lib/pool.ts:178
+      // walk_done  spec/lib/pool.ts:251
       if ((L.fw === NULL)) { p.ct[n] = 29; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 28: { // walk_free -> walk  spec/lib/pool.ts:173
+        case 28: { // walk_free -> walk  spec/lib/pool.ts:246
           const tx = 28;
           const s0 = NULL;
           const si0 = L.fw;
@@ -1068,7 +1069,7 @@ export function bind(rt: Bind) {
           p.pc = 13; // walk
           return tx;
         }
-        case 29: { // walk_done -> idle  spec/lib/pool.ts:178
+        case 29: { // walk_done -> idle  spec/lib/pool.ts:251
           const tx = 29;
           p.pc = 0; // idle
           p.opCount += 1;

@@ -226,7 +226,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/lib/pool.ts:100"
+              "source": "spec/lib/pool.ts:170"
             },
             {
               "name": "B3_notCrowded",
@@ -266,7 +266,7 @@ export const META = {
               "to": "C2",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:56"
+              "source": "spec/DwcasPool.ts:60"
             },
             {
               "name": "C2",
@@ -274,7 +274,7 @@ export const META = {
               "to": "C3",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:57"
+              "source": "spec/DwcasPool.ts:61"
             },
             {
               "name": "C3",
@@ -282,7 +282,7 @@ export const META = {
               "to": "C4",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:58"
+              "source": "spec/DwcasPool.ts:62"
             },
             {
               "name": "C4_ok",
@@ -290,7 +290,7 @@ export const META = {
               "to": "C5",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:59"
+              "source": "spec/DwcasPool.ts:63"
             },
             {
               "name": "C4_fail",
@@ -298,7 +298,7 @@ export const META = {
               "to": "C2",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:63"
+              "source": "spec/DwcasPool.ts:67"
             },
             {
               "name": "C5",
@@ -306,7 +306,7 @@ export const META = {
               "to": "walk",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:64"
+              "source": "spec/DwcasPool.ts:68"
             },
             {
               "name": "idle_allocCache",
@@ -314,7 +314,7 @@ export const META = {
               "to": "idle",
               "param": "b",
               "op": "alloc",
-              "source": "spec/lib/pool.ts:148"
+              "source": "spec/lib/pool.ts:221"
             },
             {
               "name": "idle_alloc",
@@ -322,7 +322,7 @@ export const META = {
               "to": "A1",
               "param": null,
               "op": "alloc",
-              "source": "spec/lib/pool.ts:152"
+              "source": "spec/lib/pool.ts:225"
             },
             {
               "name": "idle_freeKeep",
@@ -330,7 +330,7 @@ export const META = {
               "to": "idle",
               "param": "b",
               "op": "free",
-              "source": "spec/lib/pool.ts:156"
+              "source": "spec/lib/pool.ts:229"
             },
             {
               "name": "idle_freePush",
@@ -338,7 +338,7 @@ export const META = {
               "to": "B1",
               "param": "b",
               "op": "free",
-              "source": "spec/lib/pool.ts:160"
+              "source": "spec/lib/pool.ts:233"
             },
             {
               "name": "idle_flush",
@@ -346,7 +346,7 @@ export const META = {
               "to": "C1",
               "param": null,
               "op": "flush",
-              "source": "spec/lib/pool.ts:164"
+              "source": "spec/lib/pool.ts:237"
             },
             {
               "name": "os_get",
@@ -354,7 +354,7 @@ export const META = {
               "to": "idle",
               "param": "b",
               "op": null,
-              "source": "spec/lib/pool.ts:167"
+              "source": "spec/lib/pool.ts:240"
             },
             {
               "name": "os_none",
@@ -362,7 +362,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/lib/pool.ts:171"
+              "source": "spec/lib/pool.ts:244"
             },
             {
               "name": "walk_free",
@@ -370,7 +370,7 @@ export const META = {
               "to": "walk",
               "param": null,
               "op": null,
-              "source": "spec/lib/pool.ts:173"
+              "source": "spec/lib/pool.ts:246"
             },
             {
               "name": "walk_done",
@@ -378,7 +378,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/lib/pool.ts:178"
+              "source": "spec/lib/pool.ts:251"
             }
           ]
         }
@@ -393,6 +393,7 @@ export function bind(rt: Bind) {
     const K_N = rt.consts["N"] as number;
     const K_OsFree = rt.consts["OsFree"] as boolean;
     const K_Flush = rt.consts["Flush"] as boolean;
+    const K_Warm = rt.consts["Warm"] as boolean;
     /** head: half 0 (low) of the 64-bit pair 0 (DWCAS) */
     const W_head = 0;
     /** next[b]: word 0 of block b in the arena */
@@ -506,26 +507,26 @@ export function bind(rt: Bind) {
       return (Atomics.load(i32, ix(W_mapped, x_b, K_N)) !== 0);
     }
 
-    /** idle: between operations (spec/lib/pool.ts:140) */
+    /** idle: between operations (spec/lib/pool.ts:213) */
     function Thread_idle(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // idle_allocCache  spec/lib/pool.ts:148  pool_get_from_cache: a hit in the local cache
+      // idle_allocCache  spec/lib/pool.ts:221  pool_get_from_cache: a hit in the local cache
       for (const x_b of L.cache.set) { p.ct[n] = 18; p.ca[n] = x_b; n += 1; }
-      // idle_alloc  spec/lib/pool.ts:152  pool_get_from_cache: local cache empty, go to the shared list
+      // idle_alloc  spec/lib/pool.ts:225  pool_get_from_cache: local cache empty, go to the shared list
       if ((L.cache.set.length === 0)) { p.ct[n] = 19; p.ca[n] = 0; n += 1; }
-      // idle_freeKeep  spec/lib/pool.ts:156  pool_free: the block stays in the local cache
+      // idle_freeKeep  spec/lib/pool.ts:229  pool_free: the block stays in the local cache
       for (const x_b of L.held.set) { p.ct[n] = 20; p.ca[n] = x_b; n += 1; }
-      // idle_freePush  spec/lib/pool.ts:160  pool_free: the block is evicted from the local cache to the shared list
+      // idle_freePush  spec/lib/pool.ts:233  pool_free: the block is evicted from the local cache to the shared list
       for (const x_b of L.held.set) { p.ct[n] = 21; p.ca[n] = x_b; n += 1; }
-      // idle_flush  spec/lib/pool.ts:164  pool_flush
+      // idle_flush  spec/lib/pool.ts:237  pool_flush
       if ((K_Flush && K_OsFree)) { p.ct[n] = 22; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 18: { // idle_allocCache -> idle  spec/lib/pool.ts:148
+        case 18: { // idle_allocCache -> idle  spec/lib/pool.ts:221
           const tx = 18;
           const x_b = p.ca[k];
           const l0 = sDel(L.cache, x_b);
@@ -536,12 +537,12 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 19: { // idle_alloc -> A1  spec/lib/pool.ts:152
+        case 19: { // idle_alloc -> A1  spec/lib/pool.ts:225
           const tx = 19;
           p.pc = 1; // A1
           return tx;
         }
-        case 20: { // idle_freeKeep -> idle  spec/lib/pool.ts:156
+        case 20: { // idle_freeKeep -> idle  spec/lib/pool.ts:229
           const tx = 20;
           const x_b = p.ca[k];
           const l0 = sDel(L.held, x_b);
@@ -552,7 +553,7 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 21: { // idle_freePush -> B1  spec/lib/pool.ts:160
+        case 21: { // idle_freePush -> B1  spec/lib/pool.ts:233
           const tx = 21;
           const x_b = p.ca[k];
           const l0 = sDel(L.held, x_b);
@@ -562,7 +563,7 @@ export function bind(rt: Bind) {
           p.pc = 5; // B1
           return tx;
         }
-        case 22: { // idle_flush -> C1  spec/lib/pool.ts:164
+        case 22: { // idle_flush -> C1  spec/lib/pool.ts:237
           const tx = 22;
           p.pc = 9; // C1
           return tx;
@@ -726,7 +727,7 @@ export function bind(rt: Bind) {
     function Thread_B3(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // B3_crowded  spec/lib/pool.ts:100  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
+      // B3_crowded  spec/lib/pool.ts:170  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
       if ((K_OsFree && true)) { p.ct[n] = 7; p.ca[n] = 0; n += 1; }
       // B3_notCrowded  spec/lib/cas-push.ts:17
       { p.ct[n] = 8; p.ca[n] = 0; n += 1; }
@@ -735,7 +736,7 @@ export function bind(rt: Bind) {
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 7: { // B3_crowded -> idle  spec/lib/pool.ts:100
+        case 7: { // B3_crowded -> idle  spec/lib/pool.ts:170
           const tx = 7;
           const s0 = NULL;
           const si0 = L.blk;
@@ -837,18 +838,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** C1: spin_lock(&pool->lock) (spec/DwcasPool.ts:51) */
+    /** C1: spin_lock(&pool->lock) (spec/DwcasPool.ts:55) */
     function Thread_C1(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // C1  spec/DwcasPool.ts:56
+      // C1  spec/DwcasPool.ts:60
       if (((ld(p, W_lock) !== 0) === false)) { p.ct[n] = 12; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 12: { // C1 -> C2  spec/DwcasPool.ts:56
+        case 12: { // C1 -> C2  spec/DwcasPool.ts:60
           const tx = 12;
           const s0 = true;
           // linearization point: CAS on lock against the value this step read
@@ -860,18 +861,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** C2: ch := head (spec/DwcasPool.ts:52) */
+    /** C2: ch := head (spec/DwcasPool.ts:56) */
     function Thread_C2(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // C2  spec/DwcasPool.ts:57
+      // C2  spec/DwcasPool.ts:61
       { p.ct[n] = 13; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 13: { // C2 -> C3  spec/DwcasPool.ts:57
+        case 13: { // C2 -> C3  spec/DwcasPool.ts:61
           const tx = 13;
           const l0 = lo(ldp(p, 0));
           L.ch = l0;
@@ -882,18 +883,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** C3: cs := seq (spec/DwcasPool.ts:53) */
+    /** C3: cs := seq (spec/DwcasPool.ts:57) */
     function Thread_C3(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // C3  spec/DwcasPool.ts:58
+      // C3  spec/DwcasPool.ts:62
       { p.ct[n] = 14; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 14: { // C3 -> C4  spec/DwcasPool.ts:58
+        case 14: { // C3 -> C4  spec/DwcasPool.ts:62
           const tx = 14;
           const l0 = hi(ldp(p, 0));
           L.cs = l0;
@@ -904,20 +905,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** C4: DWCAS(<head, seq>, <ch, cs>, <NULL, cs + 1>) (spec/DwcasPool.ts:54) */
+    /** C4: DWCAS(<head, seq>, <ch, cs>, <NULL, cs + 1>) (spec/DwcasPool.ts:58) */
     function Thread_C4(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // C4_ok  spec/DwcasPool.ts:59
+      // C4_ok  spec/DwcasPool.ts:63
       if (((lo(ldp(p, 0)) === L.ch) && (hi(ldp(p, 0)) === L.cs))) { p.ct[n] = 15; p.ca[n] = 0; n += 1; }
-      // C4_fail  spec/DwcasPool.ts:63
+      // C4_fail  spec/DwcasPool.ts:67
       if (((lo(ldp(p, 0)) !== L.ch) || (hi(ldp(p, 0)) !== L.cs))) { p.ct[n] = 16; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 15: { // C4_ok -> C5  spec/DwcasPool.ts:59
+        case 15: { // C4_ok -> C5  spec/DwcasPool.ts:63
           const tx = 15;
           const s0 = NULL;
           const s1 = (L.cs + 1);
@@ -935,7 +936,7 @@ export function bind(rt: Bind) {
           p.pc = 13; // C5
           return tx;
         }
-        case 16: { // C4_fail -> C2  spec/DwcasPool.ts:63
+        case 16: { // C4_fail -> C2  spec/DwcasPool.ts:67
           const tx = 16;
           p.pc = 10; // C2
           return tx;
@@ -944,18 +945,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** C5: spin_unlock(&pool->lock) (spec/DwcasPool.ts:55) */
+    /** C5: spin_unlock(&pool->lock) (spec/DwcasPool.ts:59) */
     function Thread_C5(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // C5  spec/DwcasPool.ts:64
+      // C5  spec/DwcasPool.ts:68
       { p.ct[n] = 17; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 17: { // C5 -> walk  spec/DwcasPool.ts:64
+        case 17: { // C5 -> walk  spec/DwcasPool.ts:68
           const tx = 17;
           const s0 = false;
           // linearization point: a store to lock
@@ -967,20 +968,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** os: pool_alloc_nocache: the shared list was empty (spec/lib/pool.ts:145) */
+    /** os: pool_alloc_nocache: the shared list was empty (spec/lib/pool.ts:218) */
     function Thread_os(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // os_get  spec/lib/pool.ts:167  malloc() may return any address the OS holds, including one freed before
+      // os_get  spec/lib/pool.ts:240  malloc() may return any address the OS holds, including one freed before
       for (const x_b of sFilter(rng(1, K_N), (x_b) => !(ld(p, ix(W_mapped, x_b, K_N)) !== 0)).set) { p.ct[n] = 23; p.ca[n] = x_b; n += 1; }
-      // os_none  spec/lib/pool.ts:171  every block is in use: the allocation fails
+      // os_none  spec/lib/pool.ts:244  every block is in use: the allocation fails
       if ((sFilter(rng(1, K_N), (x_b) => !(ld(p, ix(W_mapped, x_b, K_N)) !== 0)).set.length === 0)) { p.ct[n] = 24; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 23: { // os_get -> idle  spec/lib/pool.ts:167
+        case 23: { // os_get -> idle  spec/lib/pool.ts:240
           const tx = 23;
           const x_b = p.ca[k];
           const g0 = true;
@@ -1002,7 +1003,7 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 24: { // os_none -> idle  spec/lib/pool.ts:171
+        case 24: { // os_none -> idle  spec/lib/pool.ts:244
           const tx = 24;
           p.pc = 0; // idle
           p.opCount += 1;
@@ -1012,20 +1013,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** walk: pool_flush: walk the detached list and free every block to the OS (spec/lib/pool.ts:146) */
+    /** walk: pool_flush: walk the detached list and free every block to the OS (spec/lib/pool.ts:219) */
     function Thread_walk(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // walk_free  spec/lib/pool.ts:173  n := t.next; free(t)
+      // walk_free  spec/lib/pool.ts:246  n := t.next; free(t)
       if (((L.fw !== NULL) && (L.fw !== BUSY))) { p.ct[n] = 25; p.ca[n] = 0; n += 1; }
-      // walk_done  spec/lib/pool.ts:178
+      // walk_done  spec/lib/pool.ts:251
       if ((L.fw === NULL)) { p.ct[n] = 26; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 25: { // walk_free -> walk  spec/lib/pool.ts:173
+        case 25: { // walk_free -> walk  spec/lib/pool.ts:246
           const tx = 25;
           const s0 = NULL;
           const si0 = L.fw;
@@ -1050,7 +1051,7 @@ export function bind(rt: Bind) {
           p.pc = 15; // walk
           return tx;
         }
-        case 26: { // walk_done -> idle  spec/lib/pool.ts:178
+        case 26: { // walk_done -> idle  spec/lib/pool.ts:251
           const tx = 26;
           p.pc = 0; // idle
           p.opCount += 1;

@@ -173,7 +173,7 @@ export const META = {
               "to": "L2",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:22"
+              "source": "spec/LockedPool.ts:26"
             },
             {
               "name": "L2",
@@ -181,7 +181,7 @@ export const META = {
               "to": "L3",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:23"
+              "source": "spec/LockedPool.ts:27"
             },
             {
               "name": "L3_deref",
@@ -189,7 +189,7 @@ export const META = {
               "to": "L4",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:24"
+              "source": "spec/LockedPool.ts:28"
             },
             {
               "name": "L3_empty",
@@ -197,7 +197,7 @@ export const META = {
               "to": "L5",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:25"
+              "source": "spec/LockedPool.ts:29"
             },
             {
               "name": "L4",
@@ -205,7 +205,7 @@ export const META = {
               "to": "L5",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:26"
+              "source": "spec/LockedPool.ts:30"
             },
             {
               "name": "L5_got",
@@ -213,7 +213,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:27"
+              "source": "spec/LockedPool.ts:31"
             },
             {
               "name": "L5_empty",
@@ -221,7 +221,7 @@ export const META = {
               "to": "os",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:28"
+              "source": "spec/LockedPool.ts:32"
             },
             {
               "name": "M2",
@@ -229,7 +229,7 @@ export const META = {
               "to": "M3",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:40"
+              "source": "spec/LockedPool.ts:44"
             },
             {
               "name": "M3_notCrowded",
@@ -237,7 +237,7 @@ export const META = {
               "to": "M4",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:41"
+              "source": "spec/LockedPool.ts:45"
             },
             {
               "name": "M3_crowded",
@@ -245,7 +245,7 @@ export const META = {
               "to": "M6",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:42"
+              "source": "spec/LockedPool.ts:46"
             },
             {
               "name": "M4",
@@ -253,7 +253,7 @@ export const META = {
               "to": "M4b",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:43"
+              "source": "spec/LockedPool.ts:47"
             },
             {
               "name": "M4b",
@@ -261,7 +261,7 @@ export const META = {
               "to": "M5",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:44"
+              "source": "spec/LockedPool.ts:48"
             },
             {
               "name": "M5",
@@ -269,7 +269,7 @@ export const META = {
               "to": "M6",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:45"
+              "source": "spec/LockedPool.ts:49"
             },
             {
               "name": "M6",
@@ -277,7 +277,7 @@ export const META = {
               "to": "M7",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:46"
+              "source": "spec/LockedPool.ts:50"
             },
             {
               "name": "M7_crowded",
@@ -285,7 +285,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/lib/pool.ts:100"
+              "source": "spec/lib/pool.ts:170"
             },
             {
               "name": "M7_done",
@@ -293,7 +293,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:48"
+              "source": "spec/LockedPool.ts:52"
             },
             {
               "name": "K1",
@@ -301,7 +301,7 @@ export const META = {
               "to": "K2",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:56"
+              "source": "spec/LockedPool.ts:60"
             },
             {
               "name": "K2",
@@ -309,7 +309,7 @@ export const META = {
               "to": "K3",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:57"
+              "source": "spec/LockedPool.ts:61"
             },
             {
               "name": "K3",
@@ -317,7 +317,7 @@ export const META = {
               "to": "K4",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:58"
+              "source": "spec/LockedPool.ts:62"
             },
             {
               "name": "K4",
@@ -325,7 +325,7 @@ export const META = {
               "to": "walk",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:59"
+              "source": "spec/LockedPool.ts:63"
             },
             {
               "name": "idle_allocCache",
@@ -333,7 +333,7 @@ export const META = {
               "to": "idle",
               "param": "b",
               "op": "alloc",
-              "source": "spec/lib/pool.ts:148"
+              "source": "spec/lib/pool.ts:221"
             },
             {
               "name": "idle_alloc",
@@ -341,7 +341,7 @@ export const META = {
               "to": "L1",
               "param": null,
               "op": "alloc",
-              "source": "spec/lib/pool.ts:152"
+              "source": "spec/lib/pool.ts:225"
             },
             {
               "name": "idle_freeKeep",
@@ -349,7 +349,7 @@ export const META = {
               "to": "idle",
               "param": "b",
               "op": "free",
-              "source": "spec/lib/pool.ts:156"
+              "source": "spec/lib/pool.ts:229"
             },
             {
               "name": "idle_freePush",
@@ -357,7 +357,7 @@ export const META = {
               "to": "M2",
               "param": "b",
               "op": "free",
-              "source": "spec/lib/pool.ts:160"
+              "source": "spec/lib/pool.ts:233"
             },
             {
               "name": "idle_flush",
@@ -365,7 +365,7 @@ export const META = {
               "to": "K1",
               "param": null,
               "op": "flush",
-              "source": "spec/lib/pool.ts:164"
+              "source": "spec/lib/pool.ts:237"
             },
             {
               "name": "os_get",
@@ -373,7 +373,7 @@ export const META = {
               "to": "idle",
               "param": "b",
               "op": null,
-              "source": "spec/lib/pool.ts:167"
+              "source": "spec/lib/pool.ts:240"
             },
             {
               "name": "os_none",
@@ -381,7 +381,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/lib/pool.ts:171"
+              "source": "spec/lib/pool.ts:244"
             },
             {
               "name": "walk_free",
@@ -389,7 +389,7 @@ export const META = {
               "to": "walk",
               "param": null,
               "op": null,
-              "source": "spec/lib/pool.ts:173"
+              "source": "spec/lib/pool.ts:246"
             },
             {
               "name": "walk_done",
@@ -397,7 +397,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/lib/pool.ts:178"
+              "source": "spec/lib/pool.ts:251"
             }
           ]
         }
@@ -411,6 +411,7 @@ export function bind(rt: Bind) {
     const K_N = rt.consts["N"] as number;
     const K_OsFree = rt.consts["OsFree"] as boolean;
     const K_Flush = rt.consts["Flush"] as boolean;
+    const K_Warm = rt.consts["Warm"] as boolean;
     /** head: shared 32-bit word */
     const W_head = 0;
     /** next[b]: word 0 of block b in the arena */
@@ -522,26 +523,26 @@ export function bind(rt: Bind) {
       return (Atomics.load(i32, ix(W_mapped, x_b, K_N)) !== 0);
     }
 
-    /** idle: between operations (spec/lib/pool.ts:140) */
+    /** idle: between operations (spec/lib/pool.ts:213) */
     function Thread_idle(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // idle_allocCache  spec/lib/pool.ts:148  pool_get_from_cache: a hit in the local cache
+      // idle_allocCache  spec/lib/pool.ts:221  pool_get_from_cache: a hit in the local cache
       for (const x_b of L.cache.set) { p.ct[n] = 20; p.ca[n] = x_b; n += 1; }
-      // idle_alloc  spec/lib/pool.ts:152  pool_get_from_cache: local cache empty, go to the shared list
+      // idle_alloc  spec/lib/pool.ts:225  pool_get_from_cache: local cache empty, go to the shared list
       if ((L.cache.set.length === 0)) { p.ct[n] = 21; p.ca[n] = 0; n += 1; }
-      // idle_freeKeep  spec/lib/pool.ts:156  pool_free: the block stays in the local cache
+      // idle_freeKeep  spec/lib/pool.ts:229  pool_free: the block stays in the local cache
       for (const x_b of L.held.set) { p.ct[n] = 22; p.ca[n] = x_b; n += 1; }
-      // idle_freePush  spec/lib/pool.ts:160  pool_free: the block is evicted from the local cache to the shared list
+      // idle_freePush  spec/lib/pool.ts:233  pool_free: the block is evicted from the local cache to the shared list
       for (const x_b of L.held.set) { p.ct[n] = 23; p.ca[n] = x_b; n += 1; }
-      // idle_flush  spec/lib/pool.ts:164  pool_flush
+      // idle_flush  spec/lib/pool.ts:237  pool_flush
       if ((K_Flush && K_OsFree)) { p.ct[n] = 24; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 20: { // idle_allocCache -> idle  spec/lib/pool.ts:148
+        case 20: { // idle_allocCache -> idle  spec/lib/pool.ts:221
           const tx = 20;
           const x_b = p.ca[k];
           const l0 = sDel(L.cache, x_b);
@@ -552,12 +553,12 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 21: { // idle_alloc -> L1  spec/lib/pool.ts:152
+        case 21: { // idle_alloc -> L1  spec/lib/pool.ts:225
           const tx = 21;
           p.pc = 1; // L1
           return tx;
         }
-        case 22: { // idle_freeKeep -> idle  spec/lib/pool.ts:156
+        case 22: { // idle_freeKeep -> idle  spec/lib/pool.ts:229
           const tx = 22;
           const x_b = p.ca[k];
           const l0 = sDel(L.held, x_b);
@@ -568,7 +569,7 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 23: { // idle_freePush -> M2  spec/lib/pool.ts:160
+        case 23: { // idle_freePush -> M2  spec/lib/pool.ts:233
           const tx = 23;
           const x_b = p.ca[k];
           const l0 = sDel(L.held, x_b);
@@ -578,7 +579,7 @@ export function bind(rt: Bind) {
           p.pc = 6; // M2
           return tx;
         }
-        case 24: { // idle_flush -> K1  spec/lib/pool.ts:164
+        case 24: { // idle_flush -> K1  spec/lib/pool.ts:237
           const tx = 24;
           p.pc = 13; // K1
           return tx;
@@ -587,18 +588,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** L1: spin_lock(&pool->lock) (spec/LockedPool.ts:17) */
+    /** L1: spin_lock(&pool->lock) (spec/LockedPool.ts:21) */
     function Thread_L1(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // L1  spec/LockedPool.ts:22
+      // L1  spec/LockedPool.ts:26
       if ((ld(p, W_lock) === 0)) { p.ct[n] = 0; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 0: { // L1 -> L2  spec/LockedPool.ts:22
+        case 0: { // L1 -> L2  spec/LockedPool.ts:26
           const tx = 0;
           const s0 = p.id;
           // linearization point: CAS on lock against the value this step read
@@ -610,18 +611,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** L2: p := head (spec/LockedPool.ts:18) */
+    /** L2: p := head (spec/LockedPool.ts:22) */
     function Thread_L2(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // L2  spec/LockedPool.ts:23
+      // L2  spec/LockedPool.ts:27
       { p.ct[n] = 1; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 1: { // L2 -> L3  spec/LockedPool.ts:23
+        case 1: { // L2 -> L3  spec/LockedPool.ts:27
           const tx = 1;
           const l0 = ld(p, W_head);
           L.pp = l0;
@@ -632,20 +633,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** L3: if p != NULL: n := p->next (spec/LockedPool.ts:19) */
+    /** L3: if p != NULL: n := p->next (spec/LockedPool.ts:23) */
     function Thread_L3(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // L3_deref  spec/LockedPool.ts:24
+      // L3_deref  spec/LockedPool.ts:28
       if (((L.pp !== NULL) && (L.pp !== BUSY))) { p.ct[n] = 2; p.ca[n] = 0; n += 1; }
-      // L3_empty  spec/LockedPool.ts:25
+      // L3_empty  spec/LockedPool.ts:29
       if ((L.pp === NULL)) { p.ct[n] = 3; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 2: { // L3_deref -> L4  spec/LockedPool.ts:24
+        case 2: { // L3_deref -> L4  spec/LockedPool.ts:28
           const tx = 2;
           const g0 = ((ld(p, W_fault) !== 0) || !(ld(p, ix(W_mapped, L.pp, K_N)) !== 0));
           const l0 = rdb(p, tx, W_next, "next", L.pp);
@@ -655,7 +656,7 @@ export function bind(rt: Bind) {
           p.pc = 4; // L4
           return tx;
         }
-        case 3: { // L3_empty -> L5  spec/LockedPool.ts:25
+        case 3: { // L3_empty -> L5  spec/LockedPool.ts:29
           const tx = 3;
           p.pc = 5; // L5
           return tx;
@@ -664,18 +665,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** L4: head := n (spec/LockedPool.ts:20) */
+    /** L4: head := n (spec/LockedPool.ts:24) */
     function Thread_L4(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // L4  spec/LockedPool.ts:26
+      // L4  spec/LockedPool.ts:30
       { p.ct[n] = 4; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 4: { // L4 -> L5  spec/LockedPool.ts:26
+        case 4: { // L4 -> L5  spec/LockedPool.ts:30
           const tx = 4;
           const s0 = L.nn;
           // linearization point: a store to head
@@ -695,20 +696,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** L5: spin_unlock(&pool->lock) (spec/LockedPool.ts:21) */
+    /** L5: spin_unlock(&pool->lock) (spec/LockedPool.ts:25) */
     function Thread_L5(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // L5_got  spec/LockedPool.ts:27
+      // L5_got  spec/LockedPool.ts:31
       if (((L.pp !== NULL) && (L.pp !== BUSY))) { p.ct[n] = 5; p.ca[n] = 0; n += 1; }
-      // L5_empty  spec/LockedPool.ts:28
+      // L5_empty  spec/LockedPool.ts:32
       if ((L.pp === NULL)) { p.ct[n] = 6; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 5: { // L5_got -> idle  spec/LockedPool.ts:27
+        case 5: { // L5_got -> idle  spec/LockedPool.ts:31
           const tx = 5;
           const s0 = 0;
           // linearization point: a store to lock
@@ -719,7 +720,7 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 6: { // L5_empty -> os  spec/LockedPool.ts:28
+        case 6: { // L5_empty -> os  spec/LockedPool.ts:32
           const tx = 6;
           const s0 = 0;
           // linearization point: a store to lock
@@ -731,18 +732,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** M2: spin_lock(&pool->lock) (spec/LockedPool.ts:33) */
+    /** M2: spin_lock(&pool->lock) (spec/LockedPool.ts:37) */
     function Thread_M2(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // M2  spec/LockedPool.ts:40
+      // M2  spec/LockedPool.ts:44
       if ((ld(p, W_lock) === 0)) { p.ct[n] = 7; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 7: { // M2 -> M3  spec/LockedPool.ts:40
+        case 7: { // M2 -> M3  spec/LockedPool.ts:44
           const tx = 7;
           const s0 = p.id;
           // linearization point: CAS on lock against the value this step read
@@ -754,25 +755,25 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** M3: if !pool_is_crowded(): link the block (spec/LockedPool.ts:34) */
+    /** M3: if !pool_is_crowded(): link the block (spec/LockedPool.ts:38) */
     function Thread_M3(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // M3_notCrowded  spec/LockedPool.ts:41
+      // M3_notCrowded  spec/LockedPool.ts:45
       { p.ct[n] = 8; p.ca[n] = 0; n += 1; }
-      // M3_crowded  spec/LockedPool.ts:42  leave ptr set: it goes to the OS at M7
+      // M3_crowded  spec/LockedPool.ts:46  leave ptr set: it goes to the OS at M7
       if (K_OsFree) { p.ct[n] = 9; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 8: { // M3_notCrowded -> M4  spec/LockedPool.ts:41
+        case 8: { // M3_notCrowded -> M4  spec/LockedPool.ts:45
           const tx = 8;
           p.pc = 8; // M4
           return tx;
         }
-        case 9: { // M3_crowded -> M6  spec/LockedPool.ts:42
+        case 9: { // M3_crowded -> M6  spec/LockedPool.ts:46
           const tx = 9;
           p.pc = 11; // M6
           return tx;
@@ -781,18 +782,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** M4: ptr->next := head (the load of head) (spec/LockedPool.ts:35) */
+    /** M4: ptr->next := head (the load of head) (spec/LockedPool.ts:39) */
     function Thread_M4(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // M4  spec/LockedPool.ts:43
+      // M4  spec/LockedPool.ts:47
       { p.ct[n] = 10; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 10: { // M4 -> M4b  spec/LockedPool.ts:43
+        case 10: { // M4 -> M4b  spec/LockedPool.ts:47
           const tx = 10;
           const l0 = ld(p, W_head);
           L.pp = l0;
@@ -803,18 +804,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** M4b: ptr->next := head (the store) (spec/LockedPool.ts:36) */
+    /** M4b: ptr->next := head (the store) (spec/LockedPool.ts:40) */
     function Thread_M4b(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // M4b  spec/LockedPool.ts:44
+      // M4b  spec/LockedPool.ts:48
       { p.ct[n] = 11; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 11: { // M4b -> M5  spec/LockedPool.ts:44
+        case 11: { // M4b -> M5  spec/LockedPool.ts:48
           const tx = 11;
           const s0 = L.pp;
           const si0 = L.blk;
@@ -833,18 +834,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** M5: head := ptr (spec/LockedPool.ts:37) */
+    /** M5: head := ptr (spec/LockedPool.ts:41) */
     function Thread_M5(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // M5  spec/LockedPool.ts:45  ptr := NULL
+      // M5  spec/LockedPool.ts:49  ptr := NULL
       { p.ct[n] = 12; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 12: { // M5 -> M6  spec/LockedPool.ts:45
+        case 12: { // M5 -> M6  spec/LockedPool.ts:49
           const tx = 12;
           const s0 = L.blk;
           // linearization point: a store to head
@@ -862,18 +863,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** M6: spin_unlock(&pool->lock) (spec/LockedPool.ts:38) */
+    /** M6: spin_unlock(&pool->lock) (spec/LockedPool.ts:42) */
     function Thread_M6(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // M6  spec/LockedPool.ts:46
+      // M6  spec/LockedPool.ts:50
       { p.ct[n] = 13; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 13: { // M6 -> M7  spec/LockedPool.ts:46
+        case 13: { // M6 -> M7  spec/LockedPool.ts:50
           const tx = 13;
           const s0 = 0;
           // linearization point: a store to lock
@@ -885,20 +886,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** M7: if crowded: free(ptr) to the OS, outside the lock (spec/LockedPool.ts:39) */
+    /** M7: if crowded: free(ptr) to the OS, outside the lock (spec/LockedPool.ts:43) */
     function Thread_M7(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // M7_crowded  spec/lib/pool.ts:100  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
+      // M7_crowded  spec/lib/pool.ts:170  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
       if ((K_OsFree && ((L.blk !== NULL) && (L.blk !== BUSY)))) { p.ct[n] = 14; p.ca[n] = 0; n += 1; }
-      // M7_done  spec/LockedPool.ts:48
+      // M7_done  spec/LockedPool.ts:52
       if ((L.blk === NULL)) { p.ct[n] = 15; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 14: { // M7_crowded -> idle  spec/lib/pool.ts:100
+        case 14: { // M7_crowded -> idle  spec/lib/pool.ts:170
           const tx = 14;
           const s0 = NULL;
           const si0 = L.blk;
@@ -921,7 +922,7 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 15: { // M7_done -> idle  spec/LockedPool.ts:48
+        case 15: { // M7_done -> idle  spec/LockedPool.ts:52
           const tx = 15;
           p.pc = 0; // idle
           p.opCount += 1;
@@ -931,18 +932,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** K1: lock (spec/LockedPool.ts:52) */
+    /** K1: lock (spec/LockedPool.ts:56) */
     function Thread_K1(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // K1  spec/LockedPool.ts:56
+      // K1  spec/LockedPool.ts:60
       if ((ld(p, W_lock) === 0)) { p.ct[n] = 16; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 16: { // K1 -> K2  spec/LockedPool.ts:56
+        case 16: { // K1 -> K2  spec/LockedPool.ts:60
           const tx = 16;
           const s0 = p.id;
           // linearization point: CAS on lock against the value this step read
@@ -954,18 +955,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** K2: n := head (spec/LockedPool.ts:53) */
+    /** K2: n := head (spec/LockedPool.ts:57) */
     function Thread_K2(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // K2  spec/LockedPool.ts:57
+      // K2  spec/LockedPool.ts:61
       { p.ct[n] = 17; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 17: { // K2 -> K3  spec/LockedPool.ts:57
+        case 17: { // K2 -> K3  spec/LockedPool.ts:61
           const tx = 17;
           const l0 = ld(p, W_head);
           L.pp = l0;
@@ -976,18 +977,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** K3: head := NULL (spec/LockedPool.ts:54) */
+    /** K3: head := NULL (spec/LockedPool.ts:58) */
     function Thread_K3(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // K3  spec/LockedPool.ts:58
+      // K3  spec/LockedPool.ts:62
       { p.ct[n] = 18; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 18: { // K3 -> K4  spec/LockedPool.ts:58
+        case 18: { // K3 -> K4  spec/LockedPool.ts:62
           const tx = 18;
           const s0 = NULL;
           // linearization point: a store to head
@@ -1005,18 +1006,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** K4: unlock (spec/LockedPool.ts:55) */
+    /** K4: unlock (spec/LockedPool.ts:59) */
     function Thread_K4(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // K4  spec/LockedPool.ts:59
+      // K4  spec/LockedPool.ts:63
       { p.ct[n] = 19; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 19: { // K4 -> walk  spec/LockedPool.ts:59
+        case 19: { // K4 -> walk  spec/LockedPool.ts:63
           const tx = 19;
           const s0 = 0;
           // linearization point: a store to lock
@@ -1028,20 +1029,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** os: pool_alloc_nocache: the shared list was empty (spec/lib/pool.ts:145) */
+    /** os: pool_alloc_nocache: the shared list was empty (spec/lib/pool.ts:218) */
     function Thread_os(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // os_get  spec/lib/pool.ts:167  malloc() may return any address the OS holds, including one freed before
+      // os_get  spec/lib/pool.ts:240  malloc() may return any address the OS holds, including one freed before
       for (const x_b of sFilter(rng(1, K_N), (x_b) => !(ld(p, ix(W_mapped, x_b, K_N)) !== 0)).set) { p.ct[n] = 25; p.ca[n] = x_b; n += 1; }
-      // os_none  spec/lib/pool.ts:171  every block is in use: the allocation fails
+      // os_none  spec/lib/pool.ts:244  every block is in use: the allocation fails
       if ((sFilter(rng(1, K_N), (x_b) => !(ld(p, ix(W_mapped, x_b, K_N)) !== 0)).set.length === 0)) { p.ct[n] = 26; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 25: { // os_get -> idle  spec/lib/pool.ts:167
+        case 25: { // os_get -> idle  spec/lib/pool.ts:240
           const tx = 25;
           const x_b = p.ca[k];
           const g0 = true;
@@ -1063,7 +1064,7 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 26: { // os_none -> idle  spec/lib/pool.ts:171
+        case 26: { // os_none -> idle  spec/lib/pool.ts:244
           const tx = 26;
           p.pc = 0; // idle
           p.opCount += 1;
@@ -1073,20 +1074,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** walk: pool_flush: walk the detached list and free every block to the OS (spec/lib/pool.ts:146) */
+    /** walk: pool_flush: walk the detached list and free every block to the OS (spec/lib/pool.ts:219) */
     function Thread_walk(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // walk_free  spec/lib/pool.ts:173  n := t.next; free(t)
+      // walk_free  spec/lib/pool.ts:246  n := t.next; free(t)
       if (((L.fw !== NULL) && (L.fw !== BUSY))) { p.ct[n] = 27; p.ca[n] = 0; n += 1; }
-      // walk_done  spec/lib/pool.ts:178
+      // walk_done  spec/lib/pool.ts:251
       if ((L.fw === NULL)) { p.ct[n] = 28; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 27: { // walk_free -> walk  spec/lib/pool.ts:173
+        case 27: { // walk_free -> walk  spec/lib/pool.ts:246
           const tx = 27;
           const s0 = NULL;
           const si0 = L.fw;
@@ -1111,7 +1112,7 @@ export function bind(rt: Bind) {
           p.pc = 18; // walk
           return tx;
         }
-        case 28: { // walk_done -> idle  spec/lib/pool.ts:178
+        case 28: { // walk_done -> idle  spec/lib/pool.ts:251
           const tx = 28;
           p.pc = 0; // idle
           p.opCount += 1;
