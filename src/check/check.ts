@@ -43,6 +43,8 @@ export function checkWithEngine(model: Model, config: Config): CheckResult {
     depth: res.depth,
     seconds: res.seconds,
     trace: res.verdict === 'error' ? null : res.trace,
+    loopStart: res.loopStart,
+    stuttering: res.stuttering,
     errors: res.error ? [res.error] : [],
   };
 }
@@ -54,7 +56,7 @@ export async function checkWithTlc(model: Model, config: Config, opts: CheckOpti
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), `poolspec-${model.name}-${config.name}-`));
   const errorResult = (errors: PoolspecError[], seconds = 0): CheckResult => ({
     ...base(model, config, backend), verdict: 'error', violated: null, matchesExpected: false,
-    distinctStates: null, statesGenerated: null, depth: null, seconds, trace: null, errors,
+    distinctStates: null, statesGenerated: null, depth: null, seconds, trace: null, loopStart: null, stuttering: false, errors,
   });
   try {
     for (const [name, text] of files) await fs.writeFile(path.join(dir, name), text);
@@ -100,6 +102,8 @@ function fromTlcRun(model: Model, config: Config, backend: Backend, run: TlcRun,
     depth: run.depth,
     seconds: run.seconds,
     trace,
+    loopStart: null,
+    stuttering: false,
     errors,
   };
 }

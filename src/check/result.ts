@@ -23,6 +23,10 @@ export interface CheckResult {
   depth: number | null;
   seconds: number;
   trace: TraceStep[] | null;
+  /** A liveness counterexample is a lasso: `index` of the first state of its loop; otherwise null. */
+  loopStart: number | null;
+  /** The liveness counterexample ends stuttering forever in its last state. */
+  stuttering: boolean;
   errors: PoolspecError[];
 }
 
