@@ -200,7 +200,12 @@ class FairSearch {
   }
 
   private pred(e: Expr, bound: Map<string, number>): (s: number) => boolean {
-    return (s) => isTrue(e, propEnv(this.m, this.g.nodes[s].state, bound));
+    const env = propEnv(this.m, {}, bound); // one environment, re-pointed at each state
+    const nodes = this.g.nodes;
+    return (s) => {
+      env.state = nodes[s].state;
+      return isTrue(e, env);
+    };
   }
 
   decide(f: Temporal, bound: Map<string, number>): Lasso | null {
