@@ -113,8 +113,12 @@ describe.concurrent('liveness: engine and TLC agree', async () => {
       const eng = explore(m);
       const tlc = await tlcRun;
       expect(tlc.errors.map(formatError)).toEqual([]);
+      // TLC also checks liveness periodically while it explores (by the clock), so at a violation
+      // its counts may stop short of the whole graph: they are compared when the property holds.
       const figures = (r: { verdict: string; violated: string | null; distinctStates: number | null; statesGenerated: number | null; depth: number | null }) =>
-        ({ verdict: r.verdict, violated: r.violated, distinct: r.distinctStates, generated: r.statesGenerated, depth: r.depth });
+        (r.verdict === 'holds'
+          ? { verdict: r.verdict, violated: r.violated, distinct: r.distinctStates, generated: r.statesGenerated, depth: r.depth }
+          : { verdict: r.verdict, violated: r.violated });
       expect(figures(eng), `engine vs TLC on ${fixture} ${name}`).toEqual(figures(tlc));
       expect(tlc.verdict).toBe(shape ? 'violated' : 'holds');
       expect(tlc.matchesExpected).toBe(true);
@@ -241,8 +245,8 @@ describe.runIf(POOLS)('liveness on BusyPool small (POOLSPEC_LIVE=pools)', async 
       const m = machine(model, 'small');
       const eng = explore(m);
       const tlc = await tlcRun;
-      expect([eng.verdict, eng.violated, eng.distinctStates, eng.statesGenerated, eng.depth])
-        .toEqual([tlc.verdict, tlc.violated, tlc.distinctStates, tlc.statesGenerated, tlc.depth]);
+      expect([eng.verdict, eng.violated]).toEqual([tlc.verdict, tlc.violated]);
+      if (verdict === 'holds') expect([eng.distinctStates, eng.statesGenerated, eng.depth]).toEqual([tlc.distinctStates, tlc.statesGenerated, tlc.depth]);
       expect(eng.verdict).toBe(verdict);
       if (verdict === 'violated') expectRealLasso(m, eng);
     }, 900_000);
