@@ -3,10 +3,11 @@
  * properties added as IR (BusyReleased: head = BUSY ~> head # BUSY; StarvationFree: per thread,
  * pc # idle ~> pc = idle; IdleOften: per thread, []<>(pc = idle)). For each spec × configuration it
  * prints the safety-only search and then each property alone and all three together: verdict,
- * seconds and peak memory, each run in a fresh child process so that its peak RSS is its own.
+ * wall-clock seconds of the search, CPU seconds of the child (less sensitive to a loaded machine) and
+ * peak memory, each run in a fresh child process so that its peak RSS is its own.
  *
  *   npx tsx bench/liveness.ts                       # BusyPool:small, LockedPool:small
- *   npx tsx bench/liveness.ts --models BusyPool:standard
+ *   npx tsx bench/liveness.ts --models BusyPool:standard [--props BusyReleased]
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -41,10 +42,13 @@ async function child(spec: string, config: string, props: string[]): Promise<voi
   if (!r.ok) throw new Error(r.errors.map(formatError).join('\n'));
   const base = withProgress(r.value);
   const model: Model = { ...base, configs: base.configs.map((c) => ({ ...c, properties: props })) };
+  const cpu0 = process.cpuUsage();
   const res = explore(machine(model, config));
+  const cpu = process.cpuUsage(cpu0);
   if (res.error) throw new Error(formatError(res.error));
   console.log(JSON.stringify({
     verdict: res.verdict, violated: res.violated, distinct: res.distinctStates, seconds: res.seconds,
+    cpu: (cpu.user + cpu.system) / 1e6,
     lasso: res.trace && props.length ? `${res.trace.length} steps, ${res.stuttering ? 'stuttering' : `loop from ${res.loopStart}`}` : '-',
     peakMB: process.resourceUsage().maxRSS / 1024,
   }));
@@ -61,17 +65,18 @@ function run(args: string[]): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { child: { type: 'string' }, models: { type: 'string' } } });
+  const { values } = parseArgs({ options: { child: { type: 'string' }, models: { type: 'string' }, props: { type: 'string' } } });
   if (values.child) {
     const [spec, config, props] = values.child.split(':');
     return child(spec, config, props ? props.split(',') : []);
   }
   const models = (values.models ?? 'BusyPool:small,LockedPool:small').split(',');
-  const rows: string[][] = [['model', 'properties', 'verdict', 'violated', 'distinct', 'seconds', 'peak MB', 'lasso']];
+  const sets = values.props ? values.props.split(';').map((x) => x.split(',')) : [...PROPS.map((p) => [p]), PROPS];
+  const rows: string[][] = [['model', 'properties', 'verdict', 'violated', 'distinct', 'seconds', 'cpu s', 'peak MB', 'lasso']];
   for (const m of models) {
-    for (const props of [[], ...PROPS.map((p) => [p]), PROPS]) {
+    for (const props of [[], ...sets]) {
       const f = JSON.parse(await run(['--child', `${m}:${props.join(',')}`]));
-      rows.push([m, props.length ? props.join(',') : '(safety only)', f.verdict, f.violated ?? '-', f.distinct.toLocaleString('en-US'), f.seconds.toFixed(1), f.peakMB.toFixed(0), f.lasso]);
+      rows.push([m, props.length ? props.join(',') : '(safety only)', f.verdict, f.violated ?? '-', f.distinct.toLocaleString('en-US'), f.seconds.toFixed(1), f.cpu.toFixed(1), f.peakMB.toFixed(0), f.lasso]);
       console.error(rows[rows.length - 1].join('  '));
     }
   }

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkWithEngine, checkWithTlc } from '../../src/check/check.ts';
 import { fromTla } from '../../src/check/tlc-trace.ts';
-import { cfgFileName, tlaFileName } from '../../src/codegen/tla.ts';
+import { cfgFileName, emitTla, tlaFileName } from '../../src/codegen/tla.ts';
 import { generateTla } from '../../src/codegen/generate.ts';
 import type { Expr, Model, TemporalProperty } from '../../src/dsl/ir.ts';
 import { loadSpec } from '../../src/dsl/load.ts';
@@ -136,6 +136,12 @@ describe.concurrent('liveness: engine and TLC agree', async () => {
 });
 
 describe('liveness semantics', () => {
+  it('emits the fairness of several process types as separate conjuncts', async () => {
+    // Unparenthesised, the first \A would reach over the second and SANY rejects the module.
+    expect(emitTla(await live('LiveStrong'))).toContain(
+      'Spec == Init /\\ [][Next]_vars /\\ (\\A self \\in Togglers : WF_vars(Toggler(self))) /\\ (\\A self \\in Waiters : SF_vars(Waiter(self)))');
+  });
+
   it('a spin that changes nothing is stuttering: the lock holder that stops is not rescued by it', async () => {
     const m = machine(await live('LiveLock'), 'spinBug');
     const r = explore(m);
