@@ -12,6 +12,7 @@ import { cfgFileName, tlaFileName } from '../codegen/tla.ts';
 import { generateTla } from '../codegen/generate.ts';
 import { explore, type ExploreOptions } from '../engine/explore.ts';
 import { machine, type Machine } from '../engine/step.ts';
+import { propertiesViolatedByLasso } from '../engine/liveness.ts';
 import { runTlc, type TlcProgress, type TlcRun } from '../tlc/index.ts';
 import { matches, noCounterexample, type Backend, type CheckResult } from './result.ts';
 import { labelTlcTrace, type LabelledTrace } from './tlc-trace.ts';
@@ -38,7 +39,7 @@ export function checkWithEngine(model: Model, config: Config, opts: { onProgress
   const m = machine(model, config.name);
   const res = explore(m, { onProgress: opts.onProgress });
   const trace = res.verdict === 'error' ? null : res.trace;
-  const { loopStart, stuttering } = res as { loopStart?: number | null; stuttering?: boolean }; // LIVENESS-MERGE
+  const { loopStart, stuttering } = res;
   return {
     ...base(model, config, 'engine'),
     verdict: res.verdict,
@@ -49,9 +50,9 @@ export function checkWithEngine(model: Model, config: Config, opts: { onProgress
     depth: res.depth,
     seconds: res.seconds,
     trace,
-    loopStart: loopStart ?? null,
-    stuttering: stuttering ?? false,
-    ...explainCounterexample(m, res.violated, trace, stuttering ?? false),
+    loopStart,
+    stuttering,
+    ...explainCounterexample(m, res.violated, trace, stuttering),
     errors: res.error ? [res.error] : [],
   };
 }
@@ -105,7 +106,12 @@ function fromTlcRun(model: Model, config: Config, backend: Backend, run: TlcRun,
     const labelled = labelTlcTrace(m, run.trace);
     errors.push(...labelled.errors);
     // TLC 2.18 does not say which of several temporal properties a lasso violates: ask the engine.
-    if (named === null && labelled.loopStart !== null) named = nameViolatedProperty(m, labelled);
+    if (named === null && labelled.loopStart !== null) {
+      named = nameViolatedProperty(m, labelled);
+      if (named === null) {
+        errors.push({ code: 'TLC_ERROR', message: `TLC reports a temporal property violated, but its lasso violates none of ${config.properties.join(', ')} according to the engine` });
+      }
+    }
     counterexample = {
       trace: labelled.trace, loopStart: labelled.loopStart, stuttering: labelled.stuttering,
       ...explainCounterexample(m, named, labelled.trace, labelled.stuttering),
@@ -136,6 +142,5 @@ function nameViolatedProperty(m: Machine, lasso: LabelledTrace): string | null {
   const cycle = lasso.stuttering ? states : states.slice(0, -1);
   const start = lasso.trace.findIndex((s) => s.index === lasso.loopStart);
   if (start < 0) return null;
-  void cycle;
-  return null; // LIVENESS-MERGE: propertiesViolatedByLasso(m, cycle, start, lasso.stuttering)[0] ?? null
+  return propertiesViolatedByLasso(m, cycle, start, lasso.stuttering)[0] ?? null;
 }

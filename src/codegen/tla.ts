@@ -187,7 +187,8 @@ export function specFormula(model: Model): string {
   const fair = model.procTypes
     .filter((pt) => pt.fairness !== 'none')
     .map((pt) => `\\A self \\in ${idsName(pt.name)} : ${pt.fairness === 'weak' ? 'WF' : 'SF'}_vars(${pt.name}(self))`);
-  return ['Init', '[][Next]_vars', ...fair].join(' /\\ ');
+  // A \A reaches as far right as it can: with several, each needs its own parentheses.
+  return ['Init', '[][Next]_vars', ...(fair.length > 1 ? fair.map((f) => `(${f})`) : fair)].join(' /\\ ');
 }
 
 export function emitCfg(model: Model, c: Config, opts: { specName?: string } = {}): string {

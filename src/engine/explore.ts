@@ -10,6 +10,9 @@
  *   duplicates included (Step.copies); TLC checks each one as it is generated (tlc2.tool.Worker
  *   .addElement), so at a violation the count stops at the first copy of the violating step;
  * - the counterexample is a shortest path from an initial state.
+ * When the configuration lists temporal properties, the same search records the state graph and,
+ * once safety holds, liveness is decided on it (liveness.ts); the figures stay those of the safety
+ * search, as TLC's do.
  */
 import type { PoolspecError } from '../errors.ts';
 import { EvalError } from './eval.ts';
@@ -17,10 +20,11 @@ import type { Machine, Step } from './step.ts';
 import { eachSuccessor, initialState, inConstraint, keyOf, violatedInvariants } from './step.ts';
 import type { State } from './value.ts';
 import type { TraceStep, TraceVia } from './trace.ts';
+import { checkLiveness, GraphRecorder, livenessUnsupported } from './liveness.ts';
 
 export interface ExploreResult {
   verdict: 'holds' | 'violated' | 'error';
-  /** Invariant name, or 'Deadlock'. */
+  /** Invariant or temporal property name, or 'Deadlock'. */
   violated: string | null;
   distinctStates: number;
   statesGenerated: number;
@@ -28,6 +32,10 @@ export interface ExploreResult {
   depth: number;
   /** The counterexample; on an error, the path to the state being expanded. */
   trace: TraceStep[] | null;
+  /** For a liveness counterexample (a lasso): `index` of the first state of the loop; else null. */
+  loopStart: number | null;
+  /** The liveness counterexample ends stuttering forever in its last state. */
+  stuttering: boolean;
   seconds: number;
   /** Why the search stopped without a verdict: an expression failed to evaluate, or too many states. */
   error?: PoolspecError;
@@ -66,6 +74,8 @@ export function explore(m: Machine, opts: ExploreOptions = {}): ExploreResult {
       // constraint is not stored); an initial state violating outside it leaves only the trace.
       depth: depth === 0 && trace ? trace.length : depth,
       trace,
+      loopStart: null,
+      stuttering: false,
       seconds: (performance.now() - t0) / 1000,
       ...(error ? { error } : {}),
     };
@@ -82,14 +92,15 @@ export function explore(m: Machine, opts: ExploreOptions = {}): ExploreResult {
     return { index: nodes.length - 1, fresh: true };
   };
 
-  if (m.config.properties.length) {
+  const liveness = m.config.properties.length > 0;
+  if (liveness) {
     // Saying "holds" without checking them would hide a disagreement with TLC.
-    return finish(null, null, undefined, {
-      code: 'SPEC_UNSUPPORTED',
-      message: `the engine checks invariants and deadlock only; configuration ${m.config.name} also checks temporal properties (${m.config.properties.join(', ')}): use TLC`,
-    });
+    const unsupported = livenessUnsupported(m);
+    if (unsupported) return finish(null, null, undefined, unsupported);
   }
+  const graph = liveness ? new GraphRecorder(m) : null;
   let current = -1;
+  let checkingLiveness = false;
   try {
     const init = initialState(m);
     generated += 1;
@@ -112,6 +123,7 @@ export function explore(m: Machine, opts: ExploreOptions = {}): ExploreResult {
         return finish(null, i, undefined, { code: 'ENGINE_LIMIT', message: `more than ${opts.maxStates} distinct states: exploration stopped` });
       }
       let deadlocked = true;
+      graph?.expand(i);
       for (const s of eachSuccessor(m, nodes[i].state)) {
         deadlocked = false;
         // The first copy is checked; the others are then seen states (or fail the same way).
@@ -119,11 +131,13 @@ export function explore(m: Machine, opts: ExploreOptions = {}): ExploreResult {
         const via = viaOf(s);
         if (inConstraint(m, s.next)) {
           const { index, fresh } = add(s.next, i, via);
+          graph?.step(i, index, s.proc);
           if (fresh) {
             const bad = violatedInvariants(m, s.next);
             if (bad.length) return finish(bad[0], index);
           }
         } else {
+          graph?.step(i, -1, s.proc);
           const bad = violatedInvariants(m, s.next);
           if (bad.length) return finish(bad[0], i, { state: s.next, via });
         }
@@ -132,10 +146,16 @@ export function explore(m: Machine, opts: ExploreOptions = {}): ExploreResult {
       // Even a state whose every successor leaves the constraint is not a deadlock.
       if (deadlocked && m.config.checkDeadlock) return finish('Deadlock', i);
     }
-    return finish(null, null);
+    if (!graph) return finish(null, null);
+    current = -1;
+    checkingLiveness = true;
+    const live = checkLiveness(m, graph.finish(nodes));
+    const done = finish(live ? live.violated : null, null);
+    return live ? { ...done, trace: live.trace, loopStart: live.loopStart, stuttering: live.stuttering, seconds: (performance.now() - t0) / 1000 } : done;
   } catch (err) {
     if (!(err instanceof EvalError)) throw err;
-    const where = current < 0 ? 'in the initial state' : `while expanding a state at depth ${nodes[current].depth}`;
+    const where = checkingLiveness ? 'while checking temporal properties'
+      : current < 0 ? 'in the initial state' : `while expanding a state at depth ${nodes[current].depth}`;
     return finish(null, current < 0 ? null : current, undefined, { code: 'ENGINE_EVAL', message: `evaluation failed ${where}: ${err.message}` });
   }
 }

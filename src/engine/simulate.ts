@@ -5,6 +5,9 @@
  * with no enabled step is a deadlock when the configuration checks deadlock, and otherwise ends the
  * run, as does a state whose every successor leaves the constraint.
  *
+ * Temporal properties are not checked: a finite run cannot violate `~>` or `[]<>`, so simulation
+ * leaves them to `check` (TLC or the engine's exhaustive liveness check).
+ *
  * Reproducibility: run 1 uses the given seed and run k+1 the seed nextSeed(seed of run k), so the
  * seed reported for a failing run replays it as run 1 of a new simulation.
  */

@@ -66,18 +66,6 @@ describe('explore matches TLC', () => {
     expect(small.trace!.map((s) => s.index)).toEqual(small.trace!.map((_, i) => i + 1));
   });
 
-  it('refuses configurations with temporal properties rather than ignoring them', async () => {
-    const m = await fixture('Branches.ts');
-    const withLiveness: Model = {
-      ...m,
-      configs: m.configs.map((c) => (c.name === 'small' ? { ...c, properties: ['Progress'] } : c)),
-    };
-    const r = explore(machine(withLiveness, 'small'));
-    expect(r.verdict).toBe('error');
-    expect(r.error).toMatchObject({ code: 'SPEC_UNSUPPORTED' });
-    expect(r.error!.message).toMatch(/temporal properties \(Progress\)/);
-  });
-
   it('returns a state-limit error instead of running away', async () => {
     const r = explore(machine(await spec('BusyPool'), 'small'), { maxStates: 100 });
     expect(r.verdict).toBe('error');
