@@ -114,7 +114,7 @@ class StepReader implements Reader {
   elem(name: string, i: Value): Value {
     const v = this.proc.varLayout(name);
     const idx = i as number;
-    if (typeof idx !== 'number' || idx < 1 || idx > v.length) throw new EvalError(`index ${JSON.stringify(i)} is outside the domain of ${name}`);
+    if (typeof idx !== 'number' || idx < v.lo || idx > v.length) throw new EvalError(`index ${JSON.stringify(i)} is outside the domain of ${name}`);
     // An access to an unmapped block is a fault. The model goes on with the word's value (the poison
     // the OS left), so the runtime does too, and the two stay comparable step by step.
     if (v.where === 'block' && !this.proc.mapped(idx, this)) this.fault(name, idx, 'read');
