@@ -10,6 +10,8 @@ import type { Model } from './ir.ts';
 import { isProtocol } from './protocol.ts';
 import { PROJECT_ROOT, relativeToRoot } from './source.ts';
 import { validate } from './validate.ts';
+import { checkTerminalLabels } from './terminal.ts';
+import { checkDeclaredTypes } from '../engine/types.ts';
 
 export const SPEC_DIR = path.join(PROJECT_ROOT, 'spec');
 
@@ -46,7 +48,8 @@ export async function loadSpec(file: string): Promise<Result<Model>> {
     return fail({ code: 'SPEC_SHAPE', message: 'a spec file must `export default protocol(...)`', at: { file: rel, line: 1 } });
   }
   const errors: PoolspecError[] = [...proto.buildErrors];
-  if (errors.length === 0) errors.push(...validate(proto.model));
+  if (errors.length === 0) errors.push(...validate(proto.model), ...checkTerminalLabels(proto.model));
+  if (errors.length === 0) errors.push(...checkDeclaredTypes(proto.model));
   return errors.length ? fail(...errors) : ok(proto.model);
 }
 
