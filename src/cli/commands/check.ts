@@ -9,7 +9,7 @@ import path from 'node:path';
 import { formatError, ok, type PoolspecError } from '../../errors.ts';
 import type { Model } from '../../dsl/ir.ts';
 import { generateAll, generateTla } from '../../codegen/generate.ts';
-import { GENERATED_DIR, writeDir } from '../../codegen/output-dir.ts';
+import { GENERATED_DIR, writeDir, writesGenerated } from '../../codegen/output-dir.ts';
 import { checkWithEngine, checkWithTlc } from '../../check/check.ts';
 import { describeExpectation, jsonTrace, type Backend, type CheckResult } from '../../check/result.ts';
 import { locateJar, tlcVersion } from '../../tlc/index.ts';
@@ -17,6 +17,8 @@ import { formatTable } from '../../report/table.ts';
 import { formatTrace } from '../../report/trace-text.ts';
 import { EXIT, type Command } from '../command.ts';
 import { loadModels } from '../load-models.ts';
+import { resolveSpecs } from '../../dsl/load.ts';
+import { typecheckSpecs } from '../../dsl/typecheck.ts';
 import { count, parseCommand, usageError as usageErr } from '../args.ts';
 import { pluscalBackend } from '../../check/pluscal-backend.ts';
 import { formatItf, toItf } from '../../engine/itf.ts';
@@ -26,7 +28,7 @@ const BACKENDS: Record<string, Backend[]> = {
 };
 
 const usage = `usage: poolspec check [SPEC...] [--config NAME] [--backend tla|pluscal|both|engine|all]
-                      [--workers N] [--timeout SECONDS] [--json] [--no-gen] [--out-itf FILE]`;
+                      [--workers N] [--timeout SECONDS] [--json] [--no-gen] [--no-typecheck] [--out-itf FILE]`;
 
 const usageError = (message: string) => usageErr('check', usage, message);
 
@@ -38,7 +40,7 @@ const command: Command = {
     const args = parseCommand('check', usage, argv, {
           config: { type: 'string' }, backend: { type: 'string', default: 'tla' }, workers: { type: 'string' },
           timeout: { type: 'string' }, json: { type: 'boolean' }, 'no-gen': { type: 'boolean' },
-          'out-itf': { type: 'string' },
+          'out-itf': { type: 'string' }, 'no-typecheck': { type: 'boolean' },
     });
     if (typeof args === 'number') return args;
     const { values } = args;
@@ -49,6 +51,13 @@ const command: Command = {
     if (typeof workers === 'string') return usageError(workers);
     if (typeof timeout === 'string') return usageError(timeout);
 
+    // The TypeScript compiler first: a spec that does not type-check is not generated or checked.
+    if (!values['no-typecheck']) {
+      const files = resolveSpecs(args.positionals);
+      const typeErrors = files.ok ? typecheckSpecs(files.value) : [];
+      for (const e of typeErrors) console.error(formatError(e));
+      if (typeErrors.length) return EXIT.ERROR;
+    }
     const models = await loadModels(args.positionals);
     if (!models) return EXIT.ERROR;
     if (values.config && !models.some((m) => m.configs.some((c) => c.name === values.config))) {
@@ -74,7 +83,7 @@ const command: Command = {
     const results: CheckResult[] = [];
     for (const model of models) {
       // generated/ mirrors spec/ only; specs given by path elsewhere are checked without being written there.
-      const writeGen = !values['no-gen'] && model.file.startsWith('spec/');
+      const writeGen = !values['no-gen'] && writesGenerated(model);
       // PlusCal is translated (a java run) only when it is checked or written; TLC needs the TLA+ files.
       const files = writeGen || backends.includes('pluscal') ? await generateAll(model, jarPath) : ok(generateTla(model));
       if (!files.ok) {

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { formatError } from '../../errors.ts';
 import { generateAll } from '../../codegen/generate.ts';
-import { GENERATED_DIR, compareDir, writeDir } from '../../codegen/output-dir.ts';
+import { GENERATED_DIR, compareDir, writeDir, writesGenerated } from '../../codegen/output-dir.ts';
 import { EXIT, type Command } from '../command.ts';
 import { loadModels } from '../load-models.ts';
 import { parseCommand } from '../args.ts';
@@ -25,6 +25,12 @@ const command: Command = {
       return EXIT.ERROR;
     }
     const files = new Map<string, string>();
+    // generated/ mirrors spec/*.ts only: other specs are written only where --out says.
+    const outside = args.values.out ? [] : models.filter((m) => !writesGenerated(m));
+    if (outside.length) {
+      console.error(`poolspec gen: ${outside.map((m) => m.file).join(', ')} ${outside.length === 1 ? 'is' : 'are'} not in spec/: generated/ holds only spec/*.ts; give --out DIR`);
+      return EXIT.ERROR;
+    }
     for (const m of models) {
       const r = await generateAll(m, jar.value.path);
       if (!r.ok) {

@@ -1,0 +1,86 @@
+/**
+ * Type-checking spec files with the TypeScript compiler before anything is generated: one
+ * ts.Program for all the spec files being checked (their imports, the DSL, come along), reporting
+ * the compiler's errors and JavaScript operators that silently misbehave on DSL expressions (`a || b`
+ * keeps `a`, `!a` is false, `a === b` compares objects): each a SPEC_* error at file:line.
+ */
+import path from 'node:path';
+import { ts } from 'ts-morph';
+import type { PoolspecError } from '../errors.ts';
+import { PROJECT_ROOT, relativeToRoot } from './source.ts';
+
+const OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  strict: true,
+  noEmit: true,
+  allowImportingTsExtensions: true,
+  skipLibCheck: true,
+  esModuleInterop: true,
+  types: [],
+  lib: ['lib.es2022.d.ts'],
+};
+
+/** Operators whose result on a DSL expression is a JavaScript value, not an expression. */
+const BAD_BINARY: Partial<Record<ts.SyntaxKind, string>> = {
+  [ts.SyntaxKind.BarBarToken]: '`||` keeps its left operand: use or(a, b) or a.or(b)',
+  [ts.SyntaxKind.AmpersandAmpersandToken]: '`&&` keeps its right operand: use and(a, b) or a.and(b)',
+  [ts.SyntaxKind.QuestionQuestionToken]: '`??` keeps its left operand: use ite(c, a, b)',
+  [ts.SyntaxKind.EqualsEqualsEqualsToken]: '`===` compares JavaScript objects: use a.eq(b)',
+  [ts.SyntaxKind.EqualsEqualsToken]: '`==` compares JavaScript objects: use a.eq(b)',
+  [ts.SyntaxKind.ExclamationEqualsEqualsToken]: '`!==` compares JavaScript objects: use a.ne(b)',
+  [ts.SyntaxKind.ExclamationEqualsToken]: '`!=` compares JavaScript objects: use a.ne(b)',
+};
+
+/** A DSL expression type: the class E and its subclasses (they carry `expr` and the `eq` method). */
+function isDslExpr(checker: ts.TypeChecker, node: ts.Expression): boolean {
+  const t = checker.getTypeAtLocation(node);
+  return !!t.getProperty('expr') && !!t.getProperty('eq') && !!t.getProperty('implies');
+}
+
+function misuses(sf: ts.SourceFile, checker: ts.TypeChecker): { node: ts.Node; message: string }[] {
+  const out: { node: ts.Node; message: string }[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isBinaryExpression(n)) {
+      const why = BAD_BINARY[n.operatorToken.kind];
+      if (why && (isDslExpr(checker, n.left) || isDslExpr(checker, n.right))) out.push({ node: n.operatorToken, message: `JavaScript operator on a DSL expression: ${why}` });
+    } else if (ts.isPrefixUnaryExpression(n) && n.operator === ts.SyntaxKind.ExclamationToken && isDslExpr(checker, n.operand)) {
+      out.push({ node: n, message: 'JavaScript operator on a DSL expression: `!x` is always false: use not(x) or x.not()' });
+    } else if (ts.isConditionalExpression(n) && isDslExpr(checker, n.condition)) {
+      out.push({ node: n.condition, message: 'a DSL expression as a JavaScript condition is always true: use ite(c, a, b)' });
+    } else if ((ts.isIfStatement(n) || ts.isWhileStatement(n)) && isDslExpr(checker, n.expression)) {
+      out.push({ node: n.expression, message: 'a DSL expression as a JavaScript condition is always true: guards go in `when:`' });
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
+}
+
+const posOf = (sf: ts.SourceFile, start: number) => {
+  const { line, character } = sf.getLineAndCharacterOfPosition(start);
+  return { file: relativeToRoot(sf.fileName), line: line + 1, col: character + 1 };
+};
+
+/** Type errors and DSL misuses in the given spec files (absolute paths); files outside them are not reported. */
+export function typecheckSpecs(files: string[]): PoolspecError[] {
+  const abs = files.map((f) => path.resolve(f));
+  const program = ts.createProgram({ rootNames: abs, options: OPTIONS });
+  const checker = program.getTypeChecker();
+  const errors: PoolspecError[] = [];
+  const wanted = new Set(abs.map((f) => path.normalize(f)));
+  for (const sf of program.getSourceFiles()) {
+    if (!wanted.has(path.normalize(sf.fileName))) continue;
+    const diags = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
+    for (const d of diags) {
+      errors.push({
+        code: 'SPEC_TSC',
+        message: `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`,
+        at: d.start !== undefined ? posOf(sf, d.start) : { file: relativeToRoot(sf.fileName), line: 1 },
+      });
+    }
+    for (const m of misuses(sf, checker)) errors.push({ code: 'SPEC_EXPR', message: m.message, at: posOf(sf, m.node.getStart(sf)) });
+  }
+  return errors;
+}
