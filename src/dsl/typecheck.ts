@@ -5,9 +5,9 @@
  * keeps `a`, `!a` is false, `a === b` compares objects): each a SPEC_* error at file:line.
  */
 import path from 'node:path';
-import { ts } from 'ts-morph';
+import { Project, ts } from 'ts-morph';
 import type { PoolspecError } from '../errors.ts';
-import { PROJECT_ROOT, relativeToRoot } from './source.ts';
+import { relativeToRoot } from './source.ts';
 
 const OPTIONS: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
@@ -66,7 +66,11 @@ const posOf = (sf: ts.SourceFile, start: number) => {
 /** Type errors and DSL misuses in the given spec files (absolute paths); files outside them are not reported. */
 export function typecheckSpecs(files: string[]): PoolspecError[] {
   const abs = files.map((f) => path.resolve(f));
-  const program = ts.createProgram({ rootNames: abs, options: OPTIONS });
+  // ts-morph (a dependency) carries the compiler and its standard library files.
+  const project = new Project({ compilerOptions: OPTIONS, skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: false });
+  for (const f of abs) project.addSourceFileAtPath(f);
+  project.resolveSourceFileDependencies();
+  const program = project.getProgram().compilerObject;
   const checker = program.getTypeChecker();
   const errors: PoolspecError[] = [];
   const wanted = new Set(abs.map((f) => path.normalize(f)));
