@@ -3,7 +3,7 @@
  * `correct` acquires the lock in one atomic step (a CAS on `lock`); `broken` (Split) tests the lock
  * and sets it in two steps, so two threads can both see it free.
  */
-import { and, forall, holds, int, bool, not, protocol, violates } from '../../src/dsl/index.ts';
+import { and, bool, forall, holds, int, not, protocol, violates, type LocalRef } from '../../src/dsl/index.ts';
 
 export default protocol('Mutex', (p) => {
   const N = p.constant('N', 'int', 'threads');
@@ -11,8 +11,9 @@ export default protocol('Mutex', (p) => {
   const Split = p.constant('Split', 'bool', 'test the lock, then set it, in two steps (the bug)');
   const lock = p.shared('lock', bool, false, { doc: 'TRUE while a thread holds the mutex' });
 
+  let n!: LocalRef; // declared inside the process, read by a property below with n.of(i)
   const T = p.process('Thread', N, { fairness: 'weak' }, (t) => {
-    const n = t.local('n', int(0, Rounds), 0, 'critical sections done');
+    n = t.local('n', int(0, Rounds), 0, 'critical sections done');
     t.label('idle', 'between critical sections');
     t.label('acquire', 'while !CAS(&lock, 0, 1): spin');
     t.label('set', 'lock = 1 (Split: after seeing it free)');
@@ -29,6 +30,8 @@ export default protocol('Mutex', (p) => {
 
   p.invariant('MutualExclusion', forall(T.ids, (i) => forall(T.ids, (j) =>
     and(T.pc(i).eq('cs'), T.pc(j).eq('cs')).implies(i.eq(j)), 'j'), 'i'), 'at most one thread in the critical section');
+  p.invariant('FinishedAll', forall(T.ids, (i) => T.pc(i).eq('Done').implies(n.of(i).eq(Rounds)), 'i'),
+    'a thread finishes only after all its rounds');
   p.leadsTo('Entry', T, (i) => T.pc(i).eq('acquire'), (i) => T.pc(i).eq('cs'), 'a thread that tries to enter eventually does');
 
   p.config('correct', { constants: { N: 2, Rounds: 2, Split: false }, properties: [], expect: holds() });
