@@ -66,7 +66,7 @@ TypeOK ==
   /\ (\A typeok_i \in Blocks : (where[typeok_i] \in {"os", "list", "thread", "flush"}))
   /\ (\A typeok_i \in Blocks : (mapped[typeok_i] \in {FALSE, TRUE}))
   /\ (fault \in {FALSE, TRUE})
-  /\ (seq \in 0..MaxSeq)
+  /\ (seq \in 0..(MaxSeq + 1))
   /\ (lock \in {FALSE, TRUE})
   /\ (\A typeok_p \in Threads : (held[typeok_p] \subseteq (Blocks \cup {NULL, BUSY})))
   /\ (\A typeok_p \in Threads : (cache[typeok_p] \subseteq (Blocks \cup {NULL, BUSY})))
@@ -103,21 +103,21 @@ Init ==
   /\ nh = [self \in ProcSet |-> NULL]
   /\ fl = [self \in ProcSet |-> NULL]
 
-\* spec/DwcasPool.ts:33  A1 -> A2
+\* spec/DwcasPool.ts:35  A1 -> A2
 A1(self) ==
   /\ pc[self] = "A1"
   /\ pc' = [pc EXCEPT ![self] = "A2"]
   /\ cs' = [cs EXCEPT ![self] = seq]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, ch, nh, fl >>
 
-\* spec/DwcasPool.ts:34  A2 -> A4
+\* spec/DwcasPool.ts:36  A2 -> A4
 A2(self) ==
   /\ pc[self] = "A2"
   /\ pc' = [pc EXCEPT ![self] = "A4"]
   /\ ch' = [ch EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, nh, fl >>
 
-\* spec/DwcasPool.ts:35  A4 -> os
+\* spec/DwcasPool.ts:37  A4 -> os
 A4_empty(self) ==
   /\ pc[self] = "A4"
   /\ (ch[self] = NULL)
@@ -125,7 +125,7 @@ A4_empty(self) ==
   /\ cs' = [cs EXCEPT ![self] = 0]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, ch, nh, fl >>
 
-\* spec/DwcasPool.ts:36  A4 -> A5
+\* spec/DwcasPool.ts:38  A4 -> A5
 A4_deref(self) ==
   /\ pc[self] = "A4"
   /\ (ch[self] # NULL)
@@ -135,7 +135,7 @@ A4_deref(self) ==
   /\ fault' = (fault \/ ~mapped[ch[self]])
   /\ UNCHANGED << head, next, where, mapped, seq, lock, held, cache, blk, fw, cs, ch, fl >>
 
-\* spec/DwcasPool.ts:37  A5 -> idle: the caller owns ch
+\* spec/DwcasPool.ts:39  A5 -> idle: the caller owns ch
 A5_ok(self) ==
   /\ pc[self] = "A5"
   /\ (head = ch[self])
@@ -150,7 +150,7 @@ A5_ok(self) ==
   /\ nh' = [nh EXCEPT ![self] = NULL]
   /\ UNCHANGED << next, mapped, fault, lock, cache, blk, fw, fl >>
 
-\* spec/DwcasPool.ts:42  A5 -> A4: a failed DWCAS reads the current pair atomically; goto A3
+\* spec/DwcasPool.ts:44  A5 -> A4: a failed DWCAS reads the current pair atomically; goto A3
 A5_fail(self) ==
   /\ pc[self] = "A5"
   /\ ((head # ch[self]) \/ (seq # cs[self]))
@@ -211,7 +211,7 @@ B7_fail(self) ==
   /\ fl' = [fl EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, ch, nh >>
 
-\* spec/DwcasPool.ts:56  C1 -> C2
+\* spec/DwcasPool.ts:58  C1 -> C2
 C1(self) ==
   /\ pc[self] = "C1"
   /\ (lock = FALSE)
@@ -219,21 +219,21 @@ C1(self) ==
   /\ lock' = TRUE
   /\ UNCHANGED << head, next, where, mapped, fault, seq, held, cache, blk, fw, cs, ch, nh, fl >>
 
-\* spec/DwcasPool.ts:57  C2 -> C3
+\* spec/DwcasPool.ts:59  C2 -> C3
 C2(self) ==
   /\ pc[self] = "C2"
   /\ pc' = [pc EXCEPT ![self] = "C3"]
   /\ ch' = [ch EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, nh, fl >>
 
-\* spec/DwcasPool.ts:58  C3 -> C4
+\* spec/DwcasPool.ts:60  C3 -> C4
 C3(self) ==
   /\ pc[self] = "C3"
   /\ pc' = [pc EXCEPT ![self] = "C4"]
   /\ cs' = [cs EXCEPT ![self] = seq]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, ch, nh, fl >>
 
-\* spec/DwcasPool.ts:59  C4 -> C5
+\* spec/DwcasPool.ts:61  C4 -> C5
 C4_ok(self) ==
   /\ pc[self] = "C4"
   /\ (head = ch[self])
@@ -247,14 +247,14 @@ C4_ok(self) ==
   /\ where' = [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])]
   /\ UNCHANGED << next, mapped, fault, lock, held, cache, blk, nh, fl >>
 
-\* spec/DwcasPool.ts:63  C4 -> C2
+\* spec/DwcasPool.ts:65  C4 -> C2
 C4_fail(self) ==
   /\ pc[self] = "C4"
   /\ ((head # ch[self]) \/ (seq # cs[self]))
   /\ pc' = [pc EXCEPT ![self] = "C2"]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, ch, nh, fl >>
 
-\* spec/DwcasPool.ts:64  C5 -> walk
+\* spec/DwcasPool.ts:66  C5 -> walk
 C5(self) ==
   /\ pc[self] = "C5"
   /\ pc' = [pc EXCEPT ![self] = "walk"]

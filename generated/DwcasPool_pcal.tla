@@ -97,27 +97,27 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       await Flush /\ OsFree;
       goto C1;
     };
-  A1:  \* spec/DwcasPool.ts:29  cs := seq
-    \* A1  spec/DwcasPool.ts:33
+  A1:  \* spec/DwcasPool.ts:31  cs := seq
+    \* A1  spec/DwcasPool.ts:35
     cs := seq;
     goto A2;
-  A2:  \* spec/DwcasPool.ts:30  ch := head
-    \* A2  spec/DwcasPool.ts:34
+  A2:  \* spec/DwcasPool.ts:32  ch := head
+    \* A2  spec/DwcasPool.ts:36
     ch := head;
     goto A4;
-  A4:  \* spec/DwcasPool.ts:31  if ch = NULL: return NULL; nh := ch->next (the dereference)
-    either { \* A4_empty  spec/DwcasPool.ts:35
+  A4:  \* spec/DwcasPool.ts:33  if ch = NULL: return NULL; nh := ch->next (the dereference)
+    either { \* A4_empty  spec/DwcasPool.ts:37
       await ch = NULL;
       cs := 0;
       goto os;
-    } or { \* A4_deref  spec/DwcasPool.ts:36
+    } or { \* A4_deref  spec/DwcasPool.ts:38
       await ch # NULL /\ ch # BUSY;
       nh := next[ch];
       fault := fault \/ ~mapped[ch];
       goto A5;
     };
-  A5:  \* spec/DwcasPool.ts:32  DWCAS(<head, seq>, <ch, cs>, <nh, cs + 1>)
-    either { \* A5_ok  spec/DwcasPool.ts:37  the caller owns ch
+  A5:  \* spec/DwcasPool.ts:34  DWCAS(<head, seq>, <ch, cs>, <nh, cs + 1>)
+    either { \* A5_ok  spec/DwcasPool.ts:39  the caller owns ch
       dwcas(head, seq, ch, cs, nh, cs + 1);
       where[ch] := "thread";
       held := held \cup {ch};
@@ -125,7 +125,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       ch := NULL;
       nh := NULL;
       goto idle;
-    } or { \* A5_fail  spec/DwcasPool.ts:42  a failed DWCAS reads the current pair atomically; goto A3
+    } or { \* A5_fail  spec/DwcasPool.ts:44  a failed DWCAS reads the current pair atomically; goto A3
       await (head # ch) \/ (seq # cs);  \* DWCAS failed
       ch := head;
       cs := seq;
@@ -164,33 +164,33 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       fl := head;
       goto B6;
     };
-  C1:  \* spec/DwcasPool.ts:51  spin_lock(&pool->lock)
-    \* C1  spec/DwcasPool.ts:56
+  C1:  \* spec/DwcasPool.ts:53  spin_lock(&pool->lock)
+    \* C1  spec/DwcasPool.ts:58
     await lock = FALSE;
     lock := TRUE;
     goto C2;
-  C2:  \* spec/DwcasPool.ts:52  ch := head
-    \* C2  spec/DwcasPool.ts:57
+  C2:  \* spec/DwcasPool.ts:54  ch := head
+    \* C2  spec/DwcasPool.ts:59
     ch := head;
     goto C3;
-  C3:  \* spec/DwcasPool.ts:53  cs := seq
-    \* C3  spec/DwcasPool.ts:58
+  C3:  \* spec/DwcasPool.ts:55  cs := seq
+    \* C3  spec/DwcasPool.ts:60
     cs := seq;
     goto C4;
-  C4:  \* spec/DwcasPool.ts:54  DWCAS(<head, seq>, <ch, cs>, <NULL, cs + 1>)
-    either { \* C4_ok  spec/DwcasPool.ts:59
+  C4:  \* spec/DwcasPool.ts:56  DWCAS(<head, seq>, <ch, cs>, <NULL, cs + 1>)
+    either { \* C4_ok  spec/DwcasPool.ts:61
       dwcas(head, seq, ch, cs, NULL, cs + 1);
       fw := ch;
       ch := NULL;
       cs := 0;
       where := [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])];
       goto C5;
-    } or { \* C4_fail  spec/DwcasPool.ts:63
+    } or { \* C4_fail  spec/DwcasPool.ts:65
       await (head # ch) \/ (seq # cs);  \* DWCAS failed
       goto C2;
     };
-  C5:  \* spec/DwcasPool.ts:55  spin_unlock(&pool->lock)
-    \* C5  spec/DwcasPool.ts:64
+  C5:  \* spec/DwcasPool.ts:57  spin_unlock(&pool->lock)
+    \* C5  spec/DwcasPool.ts:66
     lock := FALSE;
     goto walk;
   os:  \* spec/lib/pool.ts:145  pool_alloc_nocache: the shared list was empty
@@ -473,7 +473,7 @@ TypeOK ==
   /\ (\A typeok_i \in Blocks : (where[typeok_i] \in {"os", "list", "thread", "flush"}))
   /\ (\A typeok_i \in Blocks : (mapped[typeok_i] \in {FALSE, TRUE}))
   /\ (fault \in {FALSE, TRUE})
-  /\ (seq \in 0..MaxSeq)
+  /\ (seq \in 0..(MaxSeq + 1))
   /\ (lock \in {FALSE, TRUE})
   /\ (\A typeok_p \in Threads : (held[typeok_p] \subseteq (Blocks \cup {NULL, BUSY})))
   /\ (\A typeok_p \in Threads : (cache[typeok_p] \subseteq (Blocks \cup {NULL, BUSY})))

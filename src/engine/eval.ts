@@ -73,7 +73,10 @@ export function apply(f: Value, i: Value): Value {
   if (!Array.isArray(f)) throw new EvalError(`applying a non-function ${JSON.stringify(f)}`);
   const idx = asNum(i, 'index') - 1;
   const v = f[idx];
-  if (v === undefined) throw new EvalError(`index ${i} is outside the domain of the function`);
+  if (v === undefined) {
+    const lo = f.findIndex((x) => x !== undefined) + 1;
+    throw new EvalError(`index ${i} is outside the domain ${lo || 1}..${f.length}`);
+  }
   return v;
 }
 

@@ -113,7 +113,7 @@ export function fromItfValue(x: unknown, where = 'value'): Value {
     const out: Value[] = new Array(top);
     for (const [k, v] of pairs) {
       if (typeof k !== 'number' || k < 1 || k > 1_000_000 || out[k - 1] !== undefined) {
-        throw new ItfReadError(`${where}: only functions over positive integers are supported (key ${JSON.stringify(k)})`);
+        throw new ItfReadError(`${where}: only functions over 1..n (or over the ids of a process type) are supported (key ${JSON.stringify(k)})`);
       }
       out[k - 1] = fromItfValue(v, `${where}[${k}]`);
     }
