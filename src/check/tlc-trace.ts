@@ -75,6 +75,6 @@ export function labelTlcTrace(m: Machine, steps: TlcTraceStep[]): { trace: Trace
 
 /** A local's value over some processes, completed with the model's initial values for the others. */
 function fillLocal(v: Value, initial: Value[]): Value {
-  if (!Array.isArray(v) || v.length === initial.length && !v.includes(undefined as unknown as Value)) return v;
+  if (!Array.isArray(v) || (v.length === initial.length && !v.includes(undefined as unknown as Value))) return v;
   return initial.map((x, i) => (v[i] === undefined ? x : v[i]));
 }
