@@ -4,7 +4,10 @@
  * the compiler's errors and JavaScript operators that silently misbehave on DSL expressions (`a || b`
  * keeps `a`, `!a` is false, `a === b` compares objects): each a SPEC_* error at file:line.
  */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { Project, ts } from 'ts-morph';
 import type { PoolspecError } from '../errors.ts';
 import { relativeToRoot } from './source.ts';
@@ -63,9 +66,43 @@ const posOf = (sf: ts.SourceFile, start: number) => {
   return { file: relativeToRoot(sf.fileName), line: line + 1, col: character + 1 };
 };
 
+const sha = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
+const readOrNull = (f: string) => { try { return fs.readFileSync(f, 'utf8'); } catch { return null; } };
+
+/**
+ * A clean result is remembered with the hash of every source file the program read (outside
+ * node_modules): while none of them changes, the next check skips the compiler (seconds).
+ */
+function cacheFile(abs: string[]): string {
+  // The jar's cache directory (src/tlc/jar.ts cacheDir, not imported: it brings the process tools along).
+  const dir = process.env.POOLSPEC_CACHE || path.join(os.homedir(), '.cache', 'poolspec');
+  return path.join(dir, 'typecheck', `${sha([ts.version, ...[...abs].sort()].join('\n')).slice(0, 32)}.json`);
+}
+function cachedClean(abs: string[]): boolean {
+  const text = readOrNull(cacheFile(abs));
+  if (!text) return false;
+  try {
+    const entries = JSON.parse(text) as [string, string][];
+    return entries.every(([f, h]) => { const t = readOrNull(f); return t !== null && sha(t) === h; });
+  } catch {
+    return false;
+  }
+}
+function rememberClean(abs: string[], sources: string[]): void {
+  try {
+    const entries = sources.map((f) => [f, sha(readOrNull(f) ?? '')]);
+    fs.mkdirSync(path.dirname(cacheFile(abs)), { recursive: true });
+    fs.writeFileSync(cacheFile(abs), JSON.stringify(entries));
+  } catch {
+    // a cache that cannot be written only costs time
+  }
+}
+
 /** Type errors and DSL misuses in the given spec files (absolute paths); files outside them are not reported. */
-export function typecheckSpecs(files: string[]): PoolspecError[] {
+export function typecheckSpecs(files: string[], opts: { cache?: boolean } = {}): PoolspecError[] {
   const abs = files.map((f) => path.resolve(f));
+  const useCache = opts.cache ?? true;
+  if (useCache && cachedClean(abs)) return [];
   // ts-morph (a dependency) carries the compiler and its standard library files.
   const project = new Project({ compilerOptions: OPTIONS, skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: false });
   for (const f of abs) project.addSourceFileAtPath(f);
@@ -85,6 +122,9 @@ export function typecheckSpecs(files: string[]): PoolspecError[] {
       });
     }
     for (const m of misuses(sf, checker)) errors.push({ code: 'SPEC_EXPR', message: m.message, at: posOf(sf, m.node.getStart(sf)) });
+  }
+  if (useCache && errors.length === 0) {
+    rememberClean(abs, program.getSourceFiles().map((sf) => sf.fileName).filter((f) => !f.includes('node_modules') && fs.existsSync(f)));
   }
   return errors;
 }
