@@ -6,7 +6,7 @@
 import type { Expr } from '../dsl/ir.ts';
 import { showExpr } from '../dsl/print.ts';
 import { evaluate } from './eval.ts';
-import { allFinished, violatedInvariants, type Machine } from './step.ts';
+import { allFinished, inConstraint, violatedInvariants, type Machine } from './step.ts';
 import type { TraceStep } from './trace.ts';
 import type { State } from './value.ts';
 
@@ -28,11 +28,17 @@ export function failedConjuncts(m: Machine, invariant: string, s: State): string
   return conjuncts(inv.expr).filter((c) => evaluate(c, env) !== true).map(showExpr);
 }
 
-/** The first violation in `trace`; `stuck` says the run ended because no process could step. */
+/**
+ * The first violation in `trace`; `stuck` says the run ended because no process could step. As in
+ * `check`, a state outside the configuration's state constraint is checked but not continued from:
+ * the states after it are outside what the configuration models (DwcasPool's seq beyond MaxSeq)
+ * and are not judged.
+ */
 export function judgeTrace(m: Machine, trace: TraceStep[], opts: { stuck?: boolean } = {}): Judgement | null {
   for (const t of trace) {
     const bad = violatedInvariants(m, t.state);
     if (bad.length) return { step: t.index, property: bad[0], failed: failedConjuncts(m, bad[0], t.state) };
+    if (!inConstraint(m, t.state)) return null;
   }
   const last = trace[trace.length - 1];
   if (opts.stuck && m.config.checkDeadlock && last && !allFinished(m, last.state)) {

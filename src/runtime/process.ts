@@ -17,12 +17,12 @@
  * Before every access to an in-block word (the link word), the block's mapping is checked; an access
  * to an unmapped block is recorded as a fault and reads the poison value instead of memory.
  */
-import type { Assign, Model, ProcType, Transition } from '../dsl/ir.ts';
+import type { Assign, Expr, Model, ProcType, Transition } from '../dsl/ir.ts';
 import { sourceKey } from '../dsl/ir.ts';
 import { EvalError, evaluate, procIds, update, type Env, type Reader } from '../engine/eval.ts';
 import { bindings } from '../engine/step.ts';
 import type { Value } from '../engine/value.ts';
-import { readsOf, showType } from '../dsl/print.ts';
+import { readsOf, showType, walkExpr } from '../dsl/print.ts';
 import { inType } from '../engine/types.ts';
 import { decode, encode, type VarLayout } from './layout.ts';
 import { extract, replace, wordKey, type Raw, type Word } from './memory.ts';
@@ -243,6 +243,7 @@ export class RuntimeProcess {
    * exchanged word may differ; the deterministic scheduler and replay have none).
    */
   private typeFault(pick: Candidate, reader: StepReader): Fault | null {
+    const modelBound = this.constraintConstants();
     const env = this.env(reader, pick.binding);
     const saved = reader.recordFaults;
     reader.recordFaults = false;
@@ -258,6 +259,7 @@ export class RuntimeProcess {
           what = `${what}[${JSON.stringify(i)}]`;
           type = type.of;
         }
+        if (type.kind === 'int' && [type.lo, type.hi].some((b) => typeof b !== 'number' && readsConstants(b).some((c) => modelBound.has(c)))) continue;
         const v = evaluate(a.value, env);
         if (!inType(this.model, this.shared.consts, type, v)) {
           return { ...this.faultReport(pick.t, a.target.name, 0, 'write'), kind: 'type', detail: `${what} = ${JSON.stringify(v)}, outside ${showType(type)}` };
@@ -267,6 +269,20 @@ export class RuntimeProcess {
       reader.recordFaults = saved;
     }
     return null;
+  }
+
+  private boundConsts?: Set<string>;
+  /**
+   * Constants the configuration's state constraint reads (DwcasPool's `seq <= MaxSeq`): a range
+   * bounded by one of them bounds an unbounded counter for model checking only, so the runtime,
+   * which runs without the constraint, does not enforce it.
+   */
+  private constraintConstants(): Set<string> {
+    if (!this.boundConsts) {
+      const c = this.model.configs.find((x) => x.name === this.shared.desc.config)?.constraint;
+      this.boundConsts = new Set(c ? readsConstants(c) : []);
+    }
+    return this.boundConsts;
   }
 
   /** Evaluates the effects of `pick` and commits them; null when a CAS lost a race (retry the step). */
@@ -412,3 +428,11 @@ export class RuntimeProcess {
   }
 }
 
+
+/** The constants an expression (or a range bound) reads. */
+function readsConstants(e: Expr | string): string[] {
+  if (typeof e === 'string') return [e];
+  const out: string[] = [];
+  walkExpr(e, (x) => { if (x.op === 'const') out.push(x.name); });
+  return out;
+}
