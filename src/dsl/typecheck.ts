@@ -8,11 +8,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import { Project, ts } from 'ts-morph';
+// ts-morph is loaded only when the compiler runs (not on a cache hit): it takes a while to load.
+import type { ts as TS } from 'ts-morph';
+type Ts = typeof TS;
 import type { PoolspecError } from '../errors.ts';
 import { relativeToRoot } from './source.ts';
 
-const OPTIONS: ts.CompilerOptions = {
+const options = (ts: Ts): TS.CompilerOptions => ({
   target: ts.ScriptTarget.ES2022,
   module: ts.ModuleKind.NodeNext,
   moduleResolution: ts.ModuleResolutionKind.NodeNext,
@@ -23,10 +25,10 @@ const OPTIONS: ts.CompilerOptions = {
   esModuleInterop: true,
   types: [],
   lib: ['lib.es2022.d.ts'],
-};
+});
 
 /** Operators whose result on a DSL expression is a JavaScript value, not an expression. */
-const BAD_BINARY: Partial<Record<ts.SyntaxKind, string>> = {
+const badBinary = (ts: Ts): Partial<Record<TS.SyntaxKind, string>> => ({
   [ts.SyntaxKind.BarBarToken]: '`||` keeps its left operand: use or(a, b) or a.or(b)',
   [ts.SyntaxKind.AmpersandAmpersandToken]: '`&&` keeps its right operand: use and(a, b) or a.and(b)',
   [ts.SyntaxKind.QuestionQuestionToken]: '`??` keeps its left operand: use ite(c, a, b)',
@@ -34,17 +36,18 @@ const BAD_BINARY: Partial<Record<ts.SyntaxKind, string>> = {
   [ts.SyntaxKind.EqualsEqualsToken]: '`==` compares JavaScript objects: use a.eq(b)',
   [ts.SyntaxKind.ExclamationEqualsEqualsToken]: '`!==` compares JavaScript objects: use a.ne(b)',
   [ts.SyntaxKind.ExclamationEqualsToken]: '`!=` compares JavaScript objects: use a.ne(b)',
-};
+});
 
 /** A DSL expression type: the class E and its subclasses (they carry `expr` and the `eq` method). */
-function isDslExpr(checker: ts.TypeChecker, node: ts.Expression): boolean {
+function isDslExpr(checker: TS.TypeChecker, node: TS.Expression): boolean {
   const t = checker.getTypeAtLocation(node);
   return !!t.getProperty('expr') && !!t.getProperty('eq') && !!t.getProperty('implies');
 }
 
-function misuses(sf: ts.SourceFile, checker: ts.TypeChecker): { node: ts.Node; message: string }[] {
-  const out: { node: ts.Node; message: string }[] = [];
-  const visit = (n: ts.Node): void => {
+function misuses(ts: Ts, sf: TS.SourceFile, checker: TS.TypeChecker): { node: TS.Node; message: string }[] {
+  const out: { node: TS.Node; message: string }[] = [];
+  const BAD_BINARY = badBinary(ts);
+  const visit = (n: TS.Node): void => {
     if (ts.isBinaryExpression(n)) {
       const why = BAD_BINARY[n.operatorToken.kind];
       if (why && (isDslExpr(checker, n.left) || isDslExpr(checker, n.right))) out.push({ node: n.operatorToken, message: `JavaScript operator on a DSL expression: ${why}` });
@@ -61,7 +64,7 @@ function misuses(sf: ts.SourceFile, checker: ts.TypeChecker): { node: ts.Node; m
   return out;
 }
 
-const posOf = (sf: ts.SourceFile, start: number) => {
+const posOf = (sf: TS.SourceFile, start: number) => {
   const { line, character } = sf.getLineAndCharacterOfPosition(start);
   return { file: relativeToRoot(sf.fileName), line: line + 1, col: character + 1 };
 };
@@ -76,7 +79,7 @@ const readOrNull = (f: string) => { try { return fs.readFileSync(f, 'utf8'); } c
 function cacheFile(abs: string[]): string {
   // The jar's cache directory (src/tlc/jar.ts cacheDir, not imported: it brings the process tools along).
   const dir = process.env.POOLSPEC_CACHE || path.join(os.homedir(), '.cache', 'poolspec');
-  return path.join(dir, 'typecheck', `${sha([ts.version, ...[...abs].sort()].join('\n')).slice(0, 32)}.json`);
+  return path.join(dir, 'typecheck', `${sha([...abs].sort().join('\n')).slice(0, 32)}.json`);
 }
 function cachedClean(abs: string[]): boolean {
   const text = readOrNull(cacheFile(abs));
@@ -99,12 +102,13 @@ function rememberClean(abs: string[], sources: string[]): void {
 }
 
 /** Type errors and DSL misuses in the given spec files (absolute paths); files outside them are not reported. */
-export function typecheckSpecs(files: string[], opts: { cache?: boolean } = {}): PoolspecError[] {
+export async function typecheckSpecs(files: string[], opts: { cache?: boolean } = {}): Promise<PoolspecError[]> {
   const abs = files.map((f) => path.resolve(f));
   const useCache = opts.cache ?? true;
   if (useCache && cachedClean(abs)) return [];
+  const { Project, ts } = await import('ts-morph');
   // ts-morph (a dependency) carries the compiler and its standard library files.
-  const project = new Project({ compilerOptions: OPTIONS, skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: false });
+  const project = new Project({ compilerOptions: options(ts), skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: false });
   for (const f of abs) project.addSourceFileAtPath(f);
   project.resolveSourceFileDependencies();
   const program = project.getProgram().compilerObject;
@@ -121,7 +125,7 @@ export function typecheckSpecs(files: string[], opts: { cache?: boolean } = {}):
         at: d.start !== undefined ? posOf(sf, d.start) : { file: relativeToRoot(sf.fileName), line: 1 },
       });
     }
-    for (const m of misuses(sf, checker)) errors.push({ code: 'SPEC_EXPR', message: m.message, at: posOf(sf, m.node.getStart(sf)) });
+    for (const m of misuses(ts, sf, checker)) errors.push({ code: 'SPEC_EXPR', message: m.message, at: posOf(sf, m.node.getStart(sf)) });
   }
   if (useCache && errors.length === 0) {
     rememberClean(abs, program.getSourceFiles().map((sf) => sf.fileName).filter((f) => !f.includes('node_modules') && fs.existsSync(f)));

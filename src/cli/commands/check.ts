@@ -54,7 +54,7 @@ const command: Command = {
     // The TypeScript compiler first: a spec that does not type-check is not generated or checked.
     if (!values['no-typecheck']) {
       const files = resolveSpecs(args.positionals);
-      const typeErrors = files.ok ? typecheckSpecs(files.value) : [];
+      const typeErrors = files.ok ? await typecheckSpecs(files.value) : [];
       for (const e of typeErrors) console.error(formatError(e));
       if (typeErrors.length) return EXIT.ERROR;
     }
