@@ -481,4 +481,20 @@ NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinal
 \* spec/lib/pool.ts:279  the BUSY head: whenever it is taken exactly one thread holds it (between the step that took it and the one that releases it), and none holds it otherwise
 BusyOwned == (Cardinality({th \in Threads : (((pc[th] = "D6") \/ (pc[th] = "D7")) \/ (((pc[th] = "D5") \/ (pc[th] = "H5")) /\ (r[th] # BUSY)))}) = (IF (head = BUSY) THEN 1 ELSE 0))
 
+\* spec/BusyPool.ts:10  generated: every variable holds a value of its declared type
+TypeOK ==
+  /\ (head \in (Blocks \cup {NULL, BUSY}))
+  /\ (\A typeok_i \in Blocks : (next[typeok_i] \in (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_i \in Blocks : (where[typeok_i] \in {"os", "list", "thread", "flush"}))
+  /\ (\A typeok_i \in Blocks : (mapped[typeok_i] \in {FALSE, TRUE}))
+  /\ (fault \in {FALSE, TRUE})
+  /\ (lhead \in (Blocks \cup {NULL, BUSY}))
+  /\ (\A typeok_p \in Threads : (held[typeok_p] \subseteq (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (cache[typeok_p] \subseteq (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (blk[typeok_p] \in (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (fw[typeok_p] \in (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (r[typeok_p] \in (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (nx[typeok_p] \in (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (fl[typeok_p] \in (Blocks \cup {NULL, BUSY})))
+
 ============================================================

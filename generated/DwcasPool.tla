@@ -63,6 +63,24 @@ NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinal
 \* spec/lib/pool.ts:279  pool->lock, taken by pool_flush: whenever it is taken exactly one thread holds it (between the step that took it and the one that releases it), and none holds it otherwise
 LockOwned == (Cardinality({th \in Threads : ((((pc[th] = "C2") \/ (pc[th] = "C3")) \/ (pc[th] = "C4")) \/ (pc[th] = "C5"))}) = (IF lock THEN 1 ELSE 0))
 
+\* spec/DwcasPool.ts:11  generated: every variable holds a value of its declared type
+TypeOK ==
+  /\ (head \in (Blocks \cup {NULL, BUSY}))
+  /\ (\A typeok_i \in Blocks : (next[typeok_i] \in (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_i \in Blocks : (where[typeok_i] \in {"os", "list", "thread", "flush"}))
+  /\ (\A typeok_i \in Blocks : (mapped[typeok_i] \in {FALSE, TRUE}))
+  /\ (fault \in {FALSE, TRUE})
+  /\ (seq \in 0..(MaxSeq + 1))
+  /\ (lock \in {FALSE, TRUE})
+  /\ (\A typeok_p \in Threads : (held[typeok_p] \subseteq (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (cache[typeok_p] \subseteq (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (blk[typeok_p] \in (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (fw[typeok_p] \in (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (cs[typeok_p] \in 0..MaxSeq))
+  /\ (\A typeok_p \in Threads : (ch[typeok_p] \in (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (nh[typeok_p] \in (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (fl[typeok_p] \in (Blocks \cup {NULL, BUSY})))
+
 \* spec/lib/pool.ts:282  pool->lock, taken by pool_flush: once taken, it is eventually released
 LockReleased == (lock ~> ~lock)
 
@@ -104,21 +122,21 @@ Init ==
   /\ nh = [self \in ProcSet |-> NULL]
   /\ fl = [self \in ProcSet |-> NULL]
 
-\* spec/DwcasPool.ts:33  A1 -> A2
+\* spec/DwcasPool.ts:35  A1 -> A2
 A1(self) ==
   /\ pc[self] = "A1"
   /\ pc' = [pc EXCEPT ![self] = "A2"]
   /\ cs' = [cs EXCEPT ![self] = seq]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, ch, nh, fl >>
 
-\* spec/DwcasPool.ts:34  A2 -> A4
+\* spec/DwcasPool.ts:36  A2 -> A4
 A2(self) ==
   /\ pc[self] = "A2"
   /\ pc' = [pc EXCEPT ![self] = "A4"]
   /\ ch' = [ch EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, nh, fl >>
 
-\* spec/DwcasPool.ts:35  A4 -> os
+\* spec/DwcasPool.ts:37  A4 -> os
 A4_empty(self) ==
   /\ pc[self] = "A4"
   /\ (ch[self] = NULL)
@@ -126,7 +144,7 @@ A4_empty(self) ==
   /\ cs' = [cs EXCEPT ![self] = 0]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, ch, nh, fl >>
 
-\* spec/DwcasPool.ts:36  A4 -> A5
+\* spec/DwcasPool.ts:38  A4 -> A5
 A4_deref(self) ==
   /\ pc[self] = "A4"
   /\ (ch[self] # NULL)
@@ -136,7 +154,7 @@ A4_deref(self) ==
   /\ fault' = (fault \/ ~mapped[ch[self]])
   /\ UNCHANGED << head, next, where, mapped, seq, lock, held, cache, blk, fw, cs, ch, fl >>
 
-\* spec/DwcasPool.ts:37  A5 -> idle: the caller owns ch
+\* spec/DwcasPool.ts:39  A5 -> idle: the caller owns ch
 A5_ok(self) ==
   /\ pc[self] = "A5"
   /\ (head = ch[self])
@@ -151,7 +169,7 @@ A5_ok(self) ==
   /\ nh' = [nh EXCEPT ![self] = NULL]
   /\ UNCHANGED << next, mapped, fault, lock, cache, blk, fw, fl >>
 
-\* spec/DwcasPool.ts:42  A5 -> A4: a failed DWCAS reads the current pair atomically; goto A3
+\* spec/DwcasPool.ts:44  A5 -> A4: a failed DWCAS reads the current pair atomically; goto A3
 A5_fail(self) ==
   /\ pc[self] = "A5"
   /\ ((head # ch[self]) \/ (seq # cs[self]))
@@ -212,7 +230,7 @@ B7_fail(self) ==
   /\ fl' = [fl EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, ch, nh >>
 
-\* spec/DwcasPool.ts:60  C1 -> C2
+\* spec/DwcasPool.ts:62  C1 -> C2
 C1(self) ==
   /\ pc[self] = "C1"
   /\ (lock = FALSE)
@@ -220,21 +238,21 @@ C1(self) ==
   /\ lock' = TRUE
   /\ UNCHANGED << head, next, where, mapped, fault, seq, held, cache, blk, fw, cs, ch, nh, fl >>
 
-\* spec/DwcasPool.ts:61  C2 -> C3
+\* spec/DwcasPool.ts:63  C2 -> C3
 C2(self) ==
   /\ pc[self] = "C2"
   /\ pc' = [pc EXCEPT ![self] = "C3"]
   /\ ch' = [ch EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, nh, fl >>
 
-\* spec/DwcasPool.ts:62  C3 -> C4
+\* spec/DwcasPool.ts:64  C3 -> C4
 C3(self) ==
   /\ pc[self] = "C3"
   /\ pc' = [pc EXCEPT ![self] = "C4"]
   /\ cs' = [cs EXCEPT ![self] = seq]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, ch, nh, fl >>
 
-\* spec/DwcasPool.ts:63  C4 -> C5
+\* spec/DwcasPool.ts:65  C4 -> C5
 C4_ok(self) ==
   /\ pc[self] = "C4"
   /\ (head = ch[self])
@@ -248,14 +266,14 @@ C4_ok(self) ==
   /\ where' = [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])]
   /\ UNCHANGED << next, mapped, fault, lock, held, cache, blk, nh, fl >>
 
-\* spec/DwcasPool.ts:67  C4 -> C2
+\* spec/DwcasPool.ts:69  C4 -> C2
 C4_fail(self) ==
   /\ pc[self] = "C4"
   /\ ((head # ch[self]) \/ (seq # cs[self]))
   /\ pc' = [pc EXCEPT ![self] = "C2"]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, ch, nh, fl >>
 
-\* spec/DwcasPool.ts:68  C5 -> walk
+\* spec/DwcasPool.ts:70  C5 -> walk
 C5(self) ==
   /\ pc[self] = "C5"
   /\ pc' = [pc EXCEPT ![self] = "walk"]

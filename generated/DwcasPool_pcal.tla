@@ -116,27 +116,27 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       await Flush /\ OsFree;
       goto C1;
     };
-  A1:  \* spec/DwcasPool.ts:29  cs := seq
-    \* A1  spec/DwcasPool.ts:33
+  A1:  \* spec/DwcasPool.ts:31  cs := seq
+    \* A1  spec/DwcasPool.ts:35
     cs := seq;
     goto A2;
-  A2:  \* spec/DwcasPool.ts:30  ch := head
-    \* A2  spec/DwcasPool.ts:34
+  A2:  \* spec/DwcasPool.ts:32  ch := head
+    \* A2  spec/DwcasPool.ts:36
     ch := head;
     goto A4;
-  A4:  \* spec/DwcasPool.ts:31  if ch = NULL: return NULL; nh := ch->next (the dereference)
-    either { \* A4_empty  spec/DwcasPool.ts:35
+  A4:  \* spec/DwcasPool.ts:33  if ch = NULL: return NULL; nh := ch->next (the dereference)
+    either { \* A4_empty  spec/DwcasPool.ts:37
       await ch = NULL;
       cs := 0;
       goto os;
-    } or { \* A4_deref  spec/DwcasPool.ts:36
+    } or { \* A4_deref  spec/DwcasPool.ts:38
       await ch # NULL /\ ch # BUSY;
       nh := next[ch];
       fault := fault \/ ~mapped[ch];
       goto A5;
     };
-  A5:  \* spec/DwcasPool.ts:32  DWCAS(<head, seq>, <ch, cs>, <nh, cs + 1>)
-    either { \* A5_ok  spec/DwcasPool.ts:37  the caller owns ch
+  A5:  \* spec/DwcasPool.ts:34  DWCAS(<head, seq>, <ch, cs>, <nh, cs + 1>)
+    either { \* A5_ok  spec/DwcasPool.ts:39  the caller owns ch
       dwcas(head, seq, ch, cs, nh, cs + 1);
       where[ch] := "thread";
       held := held \cup {ch};
@@ -144,7 +144,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       ch := NULL;
       nh := NULL;
       goto idle;
-    } or { \* A5_fail  spec/DwcasPool.ts:42  a failed DWCAS reads the current pair atomically; goto A3
+    } or { \* A5_fail  spec/DwcasPool.ts:44  a failed DWCAS reads the current pair atomically; goto A3
       await (head # ch) \/ (seq # cs);  \* DWCAS failed
       ch := head;
       cs := seq;
@@ -183,33 +183,33 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       fl := head;
       goto B6;
     };
-  C1:  \* spec/DwcasPool.ts:55  spin_lock(&pool->lock)
-    \* C1  spec/DwcasPool.ts:60
+  C1:  \* spec/DwcasPool.ts:57  spin_lock(&pool->lock)
+    \* C1  spec/DwcasPool.ts:62
     await lock = FALSE;
     lock := TRUE;
     goto C2;
-  C2:  \* spec/DwcasPool.ts:56  ch := head
-    \* C2  spec/DwcasPool.ts:61
+  C2:  \* spec/DwcasPool.ts:58  ch := head
+    \* C2  spec/DwcasPool.ts:63
     ch := head;
     goto C3;
-  C3:  \* spec/DwcasPool.ts:57  cs := seq
-    \* C3  spec/DwcasPool.ts:62
+  C3:  \* spec/DwcasPool.ts:59  cs := seq
+    \* C3  spec/DwcasPool.ts:64
     cs := seq;
     goto C4;
-  C4:  \* spec/DwcasPool.ts:58  DWCAS(<head, seq>, <ch, cs>, <NULL, cs + 1>)
-    either { \* C4_ok  spec/DwcasPool.ts:63
+  C4:  \* spec/DwcasPool.ts:60  DWCAS(<head, seq>, <ch, cs>, <NULL, cs + 1>)
+    either { \* C4_ok  spec/DwcasPool.ts:65
       dwcas(head, seq, ch, cs, NULL, cs + 1);
       fw := ch;
       ch := NULL;
       cs := 0;
       where := [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])];
       goto C5;
-    } or { \* C4_fail  spec/DwcasPool.ts:67
+    } or { \* C4_fail  spec/DwcasPool.ts:69
       await (head # ch) \/ (seq # cs);  \* DWCAS failed
       goto C2;
     };
-  C5:  \* spec/DwcasPool.ts:59  spin_unlock(&pool->lock)
-    \* C5  spec/DwcasPool.ts:68
+  C5:  \* spec/DwcasPool.ts:61  spin_unlock(&pool->lock)
+    \* C5  spec/DwcasPool.ts:70
     lock := FALSE;
     goto walk;
   os:  \* spec/lib/pool.ts:218  pool_alloc_nocache: the shared list was empty
@@ -502,5 +502,23 @@ FreeListIntact ==
 
 \* spec/lib/pool.ts:271  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
+
+\* spec/DwcasPool.ts:11  generated: every variable holds a value of its declared type
+TypeOK ==
+  /\ (head \in (Blocks \cup {NULL, BUSY}))
+  /\ (\A typeok_i \in Blocks : (next[typeok_i] \in (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_i \in Blocks : (where[typeok_i] \in {"os", "list", "thread", "flush"}))
+  /\ (\A typeok_i \in Blocks : (mapped[typeok_i] \in {FALSE, TRUE}))
+  /\ (fault \in {FALSE, TRUE})
+  /\ (seq \in 0..(MaxSeq + 1))
+  /\ (lock \in {FALSE, TRUE})
+  /\ (\A typeok_p \in Threads : (held[typeok_p] \subseteq (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (cache[typeok_p] \subseteq (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (blk[typeok_p] \in (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (fw[typeok_p] \in (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (cs[typeok_p] \in 0..MaxSeq))
+  /\ (\A typeok_p \in Threads : (ch[typeok_p] \in (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (nh[typeok_p] \in (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (fl[typeok_p] \in (Blocks \cup {NULL, BUSY})))
 
 ============================================================

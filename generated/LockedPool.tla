@@ -59,6 +59,21 @@ NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinal
 \* spec/lib/pool.ts:279  the spinlock pool->lock: whenever it is taken exactly one thread holds it (between the step that took it and the one that releases it), and none holds it otherwise
 LockOwned == (Cardinality({th \in Threads : ((((((((((((pc[th] = "L2") \/ (pc[th] = "L3")) \/ (pc[th] = "L4")) \/ (pc[th] = "L5")) \/ (pc[th] = "M3")) \/ (pc[th] = "M4")) \/ (pc[th] = "M4b")) \/ (pc[th] = "M5")) \/ (pc[th] = "M6")) \/ (pc[th] = "K2")) \/ (pc[th] = "K3")) \/ (pc[th] = "K4"))}) = (IF (lock # 0) THEN 1 ELSE 0))
 
+\* spec/LockedPool.ts:9  generated: every variable holds a value of its declared type
+TypeOK ==
+  /\ (head \in (Blocks \cup {NULL, BUSY}))
+  /\ (\A typeok_i \in Blocks : (next[typeok_i] \in (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_i \in Blocks : (where[typeok_i] \in {"os", "list", "thread", "flush"}))
+  /\ (\A typeok_i \in Blocks : (mapped[typeok_i] \in {FALSE, TRUE}))
+  /\ (fault \in {FALSE, TRUE})
+  /\ (lock \in 0..T)
+  /\ (\A typeok_p \in Threads : (held[typeok_p] \subseteq (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (cache[typeok_p] \subseteq (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (blk[typeok_p] \in (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (fw[typeok_p] \in (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (pp[typeok_p] \in (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (nn[typeok_p] \in (Blocks \cup {NULL, BUSY})))
+
 \* spec/lib/pool.ts:282  the spinlock pool->lock: once taken, it is eventually released
 LockReleased == ((lock # 0) ~> ~(lock # 0))
 

@@ -250,4 +250,16 @@ FreeListIntact ==
 \* spec/lib/pool.ts:271  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
+\* spec/NoCachePool.ts:10  generated: every variable holds a value of its declared type
+TypeOK ==
+  /\ (head \in (Blocks \cup {NULL, BUSY}))
+  /\ (\A typeok_i \in Blocks : (next[typeok_i] \in (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_i \in Blocks : (where[typeok_i] \in {"os", "list", "thread", "flush"}))
+  /\ (\A typeok_i \in Blocks : (mapped[typeok_i] \in {FALSE, TRUE}))
+  /\ (fault \in {FALSE, TRUE})
+  /\ (\A typeok_p \in Threads : (held[typeok_p] \subseteq (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (cache[typeok_p] \subseteq (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (blk[typeok_p] \in (Blocks \cup {NULL, BUSY})))
+  /\ (\A typeok_p \in Threads : (fw[typeok_p] \in (Blocks \cup {NULL, BUSY})))
+
 ============================================================

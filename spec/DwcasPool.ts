@@ -13,7 +13,9 @@ export default protocol('DwcasPool', (p) => {
   let seqRef!: ReturnType<typeof p.shared>;
   poolProtocol(p, {
     declare: (c) => {
-      const seq = p.shared('seq', int(0, MaxSeq), 0, { doc: 'pool->seq, bumped by every pop and flush' });
+      // MaxSeq + 1: the state constraint keeps seq <= MaxSeq among explored states, but the checkers
+      // still check the invariants (TypeOK too) on the successors that step beyond it.
+      const seq = p.shared('seq', int(0, MaxSeq.add(1)), 0, { doc: 'pool->seq, bumped by every pop and flush' });
       seqRef = seq;
       p.pair(c.head, seq);
       return {

@@ -16,6 +16,10 @@ export type ErrorCode =
   | 'SPEC_NAME'
   | 'SPEC_VALUE'
   | 'SPEC_TIMEOUT'
+  /** Not a DSL expression: NaN, undefined, a JavaScript operator on an expression (see dsl/expr.ts). */
+  | 'SPEC_EXPR'
+  /** The TypeScript compiler rejects the spec file. */
+  | 'SPEC_TSC'
   // tools
   | 'JAVA_MISSING'
   | 'MAVEN_MISSING'

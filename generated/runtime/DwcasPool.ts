@@ -170,7 +170,7 @@ export const META = {
               "to": "A2",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:33"
+              "source": "spec/DwcasPool.ts:35"
             },
             {
               "name": "A2",
@@ -178,7 +178,7 @@ export const META = {
               "to": "A4",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:34"
+              "source": "spec/DwcasPool.ts:36"
             },
             {
               "name": "A4_empty",
@@ -186,7 +186,7 @@ export const META = {
               "to": "os",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:35"
+              "source": "spec/DwcasPool.ts:37"
             },
             {
               "name": "A4_deref",
@@ -194,7 +194,7 @@ export const META = {
               "to": "A5",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:36"
+              "source": "spec/DwcasPool.ts:38"
             },
             {
               "name": "A5_ok",
@@ -202,7 +202,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:37"
+              "source": "spec/DwcasPool.ts:39"
             },
             {
               "name": "A5_fail",
@@ -210,7 +210,7 @@ export const META = {
               "to": "A4",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:42"
+              "source": "spec/DwcasPool.ts:44"
             },
             {
               "name": "B1",
@@ -266,7 +266,7 @@ export const META = {
               "to": "C2",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:60"
+              "source": "spec/DwcasPool.ts:62"
             },
             {
               "name": "C2",
@@ -274,7 +274,7 @@ export const META = {
               "to": "C3",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:61"
+              "source": "spec/DwcasPool.ts:63"
             },
             {
               "name": "C3",
@@ -282,7 +282,7 @@ export const META = {
               "to": "C4",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:62"
+              "source": "spec/DwcasPool.ts:64"
             },
             {
               "name": "C4_ok",
@@ -290,7 +290,7 @@ export const META = {
               "to": "C5",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:63"
+              "source": "spec/DwcasPool.ts:65"
             },
             {
               "name": "C4_fail",
@@ -298,7 +298,7 @@ export const META = {
               "to": "C2",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:67"
+              "source": "spec/DwcasPool.ts:69"
             },
             {
               "name": "C5",
@@ -306,7 +306,7 @@ export const META = {
               "to": "walk",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:68"
+              "source": "spec/DwcasPool.ts:70"
             },
             {
               "name": "idle_allocCache",
@@ -572,18 +572,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** A1: cs := seq (spec/DwcasPool.ts:29) */
+    /** A1: cs := seq (spec/DwcasPool.ts:31) */
     function Thread_A1(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // A1  spec/DwcasPool.ts:33
+      // A1  spec/DwcasPool.ts:35
       { p.ct[n] = 0; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 0: { // A1 -> A2  spec/DwcasPool.ts:33
+        case 0: { // A1 -> A2  spec/DwcasPool.ts:35
           const tx = 0;
           const l0 = hi(ldp(p, 0));
           L.cs = l0;
@@ -594,18 +594,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** A2: ch := head (spec/DwcasPool.ts:30) */
+    /** A2: ch := head (spec/DwcasPool.ts:32) */
     function Thread_A2(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // A2  spec/DwcasPool.ts:34
+      // A2  spec/DwcasPool.ts:36
       { p.ct[n] = 1; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 1: { // A2 -> A4  spec/DwcasPool.ts:34
+        case 1: { // A2 -> A4  spec/DwcasPool.ts:36
           const tx = 1;
           const l0 = lo(ldp(p, 0));
           L.ch = l0;
@@ -616,27 +616,27 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** A4: if ch = NULL: return NULL; nh := ch->next (the dereference) (spec/DwcasPool.ts:31) */
+    /** A4: if ch = NULL: return NULL; nh := ch->next (the dereference) (spec/DwcasPool.ts:33) */
     function Thread_A4(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // A4_empty  spec/DwcasPool.ts:35
+      // A4_empty  spec/DwcasPool.ts:37
       if ((L.ch === NULL)) { p.ct[n] = 2; p.ca[n] = 0; n += 1; }
-      // A4_deref  spec/DwcasPool.ts:36
+      // A4_deref  spec/DwcasPool.ts:38
       if (((L.ch !== NULL) && (L.ch !== BUSY))) { p.ct[n] = 3; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 2: { // A4_empty -> os  spec/DwcasPool.ts:35
+        case 2: { // A4_empty -> os  spec/DwcasPool.ts:37
           const tx = 2;
           const l0 = 0;
           L.cs = l0;
           p.pc = 14; // os
           return tx;
         }
-        case 3: { // A4_deref -> A5  spec/DwcasPool.ts:36
+        case 3: { // A4_deref -> A5  spec/DwcasPool.ts:38
           const tx = 3;
           const g0 = ((ld(p, W_fault) !== 0) || !(ld(p, ix(W_mapped, L.ch, K_N)) !== 0));
           const l0 = rdb(p, tx, W_next, "next", L.ch);
@@ -650,20 +650,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** A5: DWCAS(<head, seq>, <ch, cs>, <nh, cs + 1>) (spec/DwcasPool.ts:32) */
+    /** A5: DWCAS(<head, seq>, <ch, cs>, <nh, cs + 1>) (spec/DwcasPool.ts:34) */
     function Thread_A5(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // A5_ok  spec/DwcasPool.ts:37  the caller owns ch
+      // A5_ok  spec/DwcasPool.ts:39  the caller owns ch
       if (((lo(ldp(p, 0)) === L.ch) && (hi(ldp(p, 0)) === L.cs))) { p.ct[n] = 4; p.ca[n] = 0; n += 1; }
-      // A5_fail  spec/DwcasPool.ts:42  a failed DWCAS reads the current pair atomically; goto A3
+      // A5_fail  spec/DwcasPool.ts:44  a failed DWCAS reads the current pair atomically; goto A3
       if (((lo(ldp(p, 0)) !== L.ch) || (hi(ldp(p, 0)) !== L.cs))) { p.ct[n] = 5; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 4: { // A5_ok -> idle  spec/DwcasPool.ts:37
+        case 4: { // A5_ok -> idle  spec/DwcasPool.ts:39
           const tx = 4;
           const s0 = L.nh;
           const s1 = (L.cs + 1);
@@ -686,7 +686,7 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 5: { // A5_fail -> A4  spec/DwcasPool.ts:42
+        case 5: { // A5_fail -> A4  spec/DwcasPool.ts:44
           const tx = 5;
           const l0 = lo(ldp(p, 0));
           const l1 = hi(ldp(p, 0));
@@ -838,18 +838,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** C1: spin_lock(&pool->lock) (spec/DwcasPool.ts:55) */
+    /** C1: spin_lock(&pool->lock) (spec/DwcasPool.ts:57) */
     function Thread_C1(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // C1  spec/DwcasPool.ts:60
+      // C1  spec/DwcasPool.ts:62
       if (((ld(p, W_lock) !== 0) === false)) { p.ct[n] = 12; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 12: { // C1 -> C2  spec/DwcasPool.ts:60
+        case 12: { // C1 -> C2  spec/DwcasPool.ts:62
           const tx = 12;
           const s0 = true;
           // linearization point: CAS on lock against the value this step read
@@ -861,18 +861,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** C2: ch := head (spec/DwcasPool.ts:56) */
+    /** C2: ch := head (spec/DwcasPool.ts:58) */
     function Thread_C2(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // C2  spec/DwcasPool.ts:61
+      // C2  spec/DwcasPool.ts:63
       { p.ct[n] = 13; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 13: { // C2 -> C3  spec/DwcasPool.ts:61
+        case 13: { // C2 -> C3  spec/DwcasPool.ts:63
           const tx = 13;
           const l0 = lo(ldp(p, 0));
           L.ch = l0;
@@ -883,18 +883,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** C3: cs := seq (spec/DwcasPool.ts:57) */
+    /** C3: cs := seq (spec/DwcasPool.ts:59) */
     function Thread_C3(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // C3  spec/DwcasPool.ts:62
+      // C3  spec/DwcasPool.ts:64
       { p.ct[n] = 14; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 14: { // C3 -> C4  spec/DwcasPool.ts:62
+        case 14: { // C3 -> C4  spec/DwcasPool.ts:64
           const tx = 14;
           const l0 = hi(ldp(p, 0));
           L.cs = l0;
@@ -905,20 +905,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** C4: DWCAS(<head, seq>, <ch, cs>, <NULL, cs + 1>) (spec/DwcasPool.ts:58) */
+    /** C4: DWCAS(<head, seq>, <ch, cs>, <NULL, cs + 1>) (spec/DwcasPool.ts:60) */
     function Thread_C4(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // C4_ok  spec/DwcasPool.ts:63
+      // C4_ok  spec/DwcasPool.ts:65
       if (((lo(ldp(p, 0)) === L.ch) && (hi(ldp(p, 0)) === L.cs))) { p.ct[n] = 15; p.ca[n] = 0; n += 1; }
-      // C4_fail  spec/DwcasPool.ts:67
+      // C4_fail  spec/DwcasPool.ts:69
       if (((lo(ldp(p, 0)) !== L.ch) || (hi(ldp(p, 0)) !== L.cs))) { p.ct[n] = 16; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 15: { // C4_ok -> C5  spec/DwcasPool.ts:63
+        case 15: { // C4_ok -> C5  spec/DwcasPool.ts:65
           const tx = 15;
           const s0 = NULL;
           const s1 = (L.cs + 1);
@@ -936,7 +936,7 @@ export function bind(rt: Bind) {
           p.pc = 13; // C5
           return tx;
         }
-        case 16: { // C4_fail -> C2  spec/DwcasPool.ts:67
+        case 16: { // C4_fail -> C2  spec/DwcasPool.ts:69
           const tx = 16;
           p.pc = 10; // C2
           return tx;
@@ -945,18 +945,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** C5: spin_unlock(&pool->lock) (spec/DwcasPool.ts:59) */
+    /** C5: spin_unlock(&pool->lock) (spec/DwcasPool.ts:61) */
     function Thread_C5(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // C5  spec/DwcasPool.ts:68
+      // C5  spec/DwcasPool.ts:70
       { p.ct[n] = 17; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 17: { // C5 -> walk  spec/DwcasPool.ts:68
+        case 17: { // C5 -> walk  spec/DwcasPool.ts:70
           const tx = 17;
           const s0 = false;
           // linearization point: a store to lock

@@ -6,7 +6,7 @@
  */
 import type { PoolspecError } from '../errors.ts';
 import type { Machine } from '../engine/step.ts';
-import { keyOf, successors } from '../engine/step.ts';
+import { initialState, keyOf, successors } from '../engine/step.ts';
 import type { TraceStep } from '../engine/trace.ts';
 import { mkSet, type State, type Value } from '../engine/value.ts';
 import type { TlaValue, TlcTraceStep } from '../tlc/index.ts';
@@ -20,6 +20,13 @@ export function fromTla(v: TlaValue): Value {
     // Functions over 1..n are arrays; TLC prints them as `(1 :> a @@ 2 :> b)` only when not a sequence.
     const pairs = [...v.fn].sort((a, b) => Number(a[0]) - Number(b[0]));
     if (pairs.every(([k], i) => k === i + 1)) return pairs.map(([, x]) => fromTla(x));
+    // A function over positive integers not starting at 1 (the ids of a later process type): element
+    // i at index i-1, with holes outside the domain, as the engine keeps it.
+    if (pairs.every(([k]) => Number.isSafeInteger(k) && (k as number) >= 1)) {
+      const out: Value[] = new Array(pairs[pairs.length - 1][0] as number);
+      for (const [k, x] of pairs) out[(k as number) - 1] = fromTla(x);
+      return out;
+    }
   }
   throw new Error(`unsupported TLA+ value in a trace: ${JSON.stringify(v)}`);
 }
@@ -38,6 +45,8 @@ export function labelTlcTrace(m: Machine, steps: TlcTraceStep[]): LabelledTrace 
   const trace: TraceStep[] = [];
   let loopStart: number | null = null;
   let stuttering = false;
+  const locals = new Set(m.model.procTypes.flatMap((pt) => pt.locals.map((l) => l.name)));
+  let init: State | undefined;
   const identify = (prev: TraceStep, state: State, s: TlcTraceStep) => {
     const k = keyOf(m, state);
     const candidates = successors(m, prev.state).filter((c) => keyOf(m, c.next) === k);
@@ -69,8 +78,22 @@ export function labelTlcTrace(m: Machine, steps: TlcTraceStep[]): LabelledTrace 
       break;
     }
     const state: State = {};
-    for (const name of m.varOrder) state[name] = fromTla(s.vars[name]);
+    for (const name of m.varOrder) {
+      state[name] = fromTla(s.vars[name]);
+      // PlusCal keeps a process-local variable over its own process type only; the model keeps it over
+      // every process, the other types' entries at their initial values forever.
+      if (locals.has(name) && m.model.procTypes.length > 1) {
+        init ??= initialState(m);
+        state[name] = fillLocal(state[name], init[name] as Value[]);
+      }
+    }
     trace.push(prev ? { index: s.index, via: identify(prev, state, s), state } : { index: s.index, state });
   }
   return { trace, errors, loopStart, stuttering };
+}
+
+/** A local's value over some processes, completed with the model's initial values for the others. */
+function fillLocal(v: Value, initial: Value[]): Value {
+  if (!Array.isArray(v) || (v.length === initial.length && !v.includes(undefined as unknown as Value))) return v;
+  return initial.map((x, i) => (v[i] === undefined ? x : v[i]));
 }

@@ -8,6 +8,15 @@ import { PROJECT_ROOT } from '../dsl/source.ts';
 
 export const GENERATED_DIR = path.join(PROJECT_ROOT, 'generated');
 
+/**
+ * Whether a model's files belong in generated/: only the project's own specs, `spec/<Name>.ts`.
+ * A spec given by a path elsewhere (or an example in spec/examples) is checked from a temporary
+ * directory and never written there.
+ */
+export function writesGenerated(model: { file: string }): boolean {
+  return /^spec\/[^/]+\.ts$/.test(model.file);
+}
+
 export interface Drift { file: string; problem: 'missing' | 'differs' | 'extra' }
 
 export function compareDir(dir: string, files: Map<string, string>, opts: { complete: boolean }): Drift[] {

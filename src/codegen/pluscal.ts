@@ -338,7 +338,8 @@ function emitProcess(e: Emit, pt: ProcType): void {
   lines.push('  {');
   // The first label is where the process starts: the spec's initial label.
   const labels = [...pt.labels].sort((a, b) => (a.name === pt.initial ? -1 : b.name === pt.initial ? 1 : 0));
-  for (const l of labels) emitLabel(e, pt, l.name, l.doc);
+  // The terminal label is PlusCal's own `Done`: steps `goto Done`, and it is not declared.
+  for (const l of labels) if (!l.terminal) emitLabel(e, pt, l.name, l.doc);
   lines.push('  }');
 }
 
@@ -446,6 +447,7 @@ export function checkPluscalModel(model: Model): { message: string; at: SourcePo
   const labelOwner = new Map<string, string>();
   for (const pt of model.procTypes) {
     for (const l of pt.labels) {
+      if (l.terminal) continue;
       const clash = taken.get(l.name) ?? (labelOwner.has(l.name) && labelOwner.get(l.name) !== pt.name ? `a label of ${labelOwner.get(l.name)}` : undefined);
       if (clash) {
         issues.push({

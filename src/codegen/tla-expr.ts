@@ -1,5 +1,5 @@
 /** Printing IR expressions as TLA+. Shared by the TLA+ and PlusCal emitters. */
-import type { Domain, Expr, Model } from '../dsl/ir.ts';
+import type { Bound, Domain, Expr, Model } from '../dsl/ir.ts';
 
 /** How locals are addressed: inside an action of process `self`, or as `x[p]` in a property. */
 export interface PrintCtx {
@@ -10,7 +10,7 @@ export interface PrintCtx {
 
 const BIN: Record<string, string> = {
   and: '/\\', or: '\\/', implies: '=>', eq: '=', ne: '#', lt: '<', le: '<=', gt: '>', ge: '>=',
-  add: '+', sub: '-', in: '\\in', notin: '\\notin', union: '\\cup', minus: '\\', intersect: '\\cap',
+  add: '+', sub: '-', mul: '*', div: '\\div', mod: '%', in: '\\in', notin: '\\notin', union: '\\cup', minus: '\\', intersect: '\\cap',
   subseteq: '\\subseteq',
 };
 
@@ -22,7 +22,12 @@ export function idsName(procType: string): string {
 export function tlaDomain(model: Model, d: Domain): string {
   if (d.kind === 'procs') return idsName(d.procType);
   const bs = model.blockSets.find((b) => d.lo === 1 && b.size === d.hi);
-  return bs ? bs.name : `${d.lo}..${d.hi}`;
+  return bs ? bs.name : `${tlaBound(model, d.lo)}..${tlaBound(model, d.hi)}`;
+}
+
+/** A range bound: a literal or constant as is, a constant expression parenthesised. */
+export function tlaBound(model: Model, b: Bound): string {
+  return typeof b === 'object' ? tlaExpr(b, { model }) : String(b);
 }
 
 export function tlaLiteral(value: number | boolean | string, kind?: string): string {

@@ -66,6 +66,11 @@ export function replay(model: Model, config: string, trace: TraceStep[], opts: {
         result.mismatch = { step: trace[i].index, reason: `${via.transition} is not enabled for process ${via.proc} in the runtime`, differences: [] };
         break;
       }
+      if (r.refused) {
+        // A write outside its declared type: the runtime refuses the step (a fault at that step).
+        for (const f of r.faults) result.faults.push({ ...f, step: trace[i].index });
+        break;
+      }
       result.executed += 1;
       result.trace.push({ index: trace[i].index, via, state: inst.state() });
       for (const f of r.faults) result.faults.push({ ...f, step: trace[i].index });

@@ -2,12 +2,19 @@
  * Typed expression values for specs. A spec builds `E` objects; each wraps an IR `Expr`, so the
  * same expression can be evaluated by the engine and printed as TLA+ or PlusCal.
  */
-import type { Assign, BinOp, Domain, Expr, LValue, Type } from './ir.ts';
+import type { Assign, BinOp, Bound, Domain, Expr, LValue, Type } from './ir.ts';
 import { BUSY_PTR, NULL_PTR } from './ir.ts';
 import type { SourcePos } from '../errors.ts';
 import { userFrame } from './source.ts';
+import { showExpr } from './print.ts';
 
 export type Val = E | number | boolean | string;
+
+/**
+ * Something that is not a DSL expression where one is expected: NaN, undefined, a non-integer, or a
+ * JavaScript operator applied to a DSL expression. Reported as SPEC_EXPR at the spec line.
+ */
+export class DslExprError extends TypeError {}
 
 /**
  * Where each expression node was built: an Error captured at construction, whose stack is formatted
@@ -27,6 +34,15 @@ export class E {
     if (!births.has(expr)) births.set(expr, new Error());
   }
 
+  /**
+   * `3 - self`, `a + b`, `a < b` on DSL expressions would silently compute NaN or false in JavaScript:
+   * refuse them (string conversion, for messages, stays allowed).
+   */
+  [Symbol.toPrimitive](hint: string): string {
+    if (hint === 'string') return showExpr(this.expr);
+    throw new DslExprError(`a JavaScript operator was applied to the DSL expression ${showExpr(this.expr)}: use its methods (.add .sub .mul .div .mod .lt .le .eq .and .or ...) or and()/or()/not()`);
+  }
+
   private bin(fn: BinOp, other: Val): E {
     return new E({ op: 'bin', fn, a: this.expr, b: lift(other) });
   }
@@ -38,6 +54,11 @@ export class E {
   ge(o: Val): E { return this.bin('ge', o); }
   add(o: Val): E { return this.bin('add', o); }
   sub(o: Val): E { return this.bin('sub', o); }
+  mul(o: Val): E { return this.bin('mul', o); }
+  /** Integer division rounding down (TLA+'s `\\div`); the divisor must not be 0. */
+  div(o: Val): E { return this.bin('div', o); }
+  /** The remainder in 0..o-1 (TLA+'s `%`); the divisor must be positive. */
+  mod(o: Val): E { return this.bin('mod', o); }
   and(o: Val): E { return this.bin('and', o); }
   or(o: Val): E { return this.bin('or', o); }
   implies(o: Val): E { return this.bin('implies', o); }
@@ -84,10 +105,14 @@ export class Ref extends E {
 export function lift(v: Val): Expr {
   if (v instanceof E) return v.expr;
   if (typeof v === 'object' && v !== null && 'expr' in v) return (v as { expr: Expr }).expr;
-  if (typeof v === 'number') return { op: 'lit', value: v, type: { kind: 'int', lo: v, hi: v } };
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new DslExprError(`${v} is not a DSL value${Number.isNaN(v) ? ' (a JavaScript operator applied to a DSL expression gives NaN: use .add(), .sub(), .mul() ...)' : ''}`);
+    if (!Number.isSafeInteger(v)) throw new DslExprError(`${v} is not a DSL value: numbers are integers`);
+    return { op: 'lit', value: v, type: { kind: 'int', lo: v, hi: v } };
+  }
   if (typeof v === 'boolean') return { op: 'lit', value: v, type: { kind: 'bool' } };
   if (typeof v === 'string') return { op: 'lit', value: v, type: { kind: 'enum', values: [v] } };
-  throw new TypeError(`not an expression: ${String(v)}`);
+  throw new DslExprError(`${v === null ? 'null' : typeof v === 'object' ? 'an object' : String(v)} is not a DSL expression`);
 }
 
 export const e = (v: Val): E => new E(lift(v));
@@ -176,12 +201,24 @@ export const int = (lo: number | string | E, hi: number | string | E): Type => (
   lo: boundOf(lo),
   hi: boundOf(hi),
 });
-function boundOf(x: number | string | E): number | string {
+
+const CONST_OPS = new Set(['add', 'sub', 'mul', 'div', 'mod']);
+/** Whether `e` is built from integer literals and constants with + - * div mod only. */
+export function isConstExpr(e: Expr): boolean {
+  if (e.op === 'const') return true;
+  if (e.op === 'lit') return typeof e.value === 'number' && e.type.kind === 'int';
+  return e.op === 'bin' && CONST_OPS.has(e.fn) && isConstExpr(e.a) && isConstExpr(e.b);
+}
+
+/** A range or int bound: a literal, a constant name, or a constant expression such as `K.sub(1)`. */
+export function boundOf(x: number | string | E): Bound {
   if (x instanceof E) {
     if (x.expr.op === 'const') return x.expr.name;
     if (x.expr.op === 'lit' && typeof x.expr.value === 'number') return x.expr.value;
-    throw new TypeError('integer bounds must be literals or constants');
+    if (isConstExpr(x.expr)) return x.expr;
+    throw new DslExprError(`integer bound ${showExpr(x.expr)} is not a constant expression (integer literals and constants with add, sub, mul, div, mod)`);
   }
+  if (typeof x === 'number' && !Number.isSafeInteger(x)) throw new DslExprError(`integer bound ${x} is not an integer`);
   return x;
 }
 export const enumOf = (...values: string[]): Type => ({ kind: 'enum', values });

@@ -9,14 +9,20 @@ import type { SourcePos } from '../errors.ts';
 
 // ---------------------------------------------------------------- types
 
+/**
+ * A bound of an integer range: a literal, a constant name, or a constant expression (`K - 1`,
+ * `2 * W`: literals and constants combined with add, sub, mul, div, mod).
+ */
+export type Bound = number | string | Expr;
+
 /** Finite sets that index arrays and bind quantifiers: `1..<const>` ranges or a process type's ids. */
 export type Domain =
-  | { kind: 'range'; lo: number | string; hi: number | string } // bounds are literals or constant names
+  | { kind: 'range'; lo: Bound; hi: Bound } // bounds are literals, constant names or constant expressions
   | { kind: 'procs'; procType: string };
 
 export type Type =
   | { kind: 'bool' }
-  | { kind: 'int'; lo: number | string; hi: number | string }
+  | { kind: 'int'; lo: Bound; hi: Bound }
   /** A pointer into a block domain, or NULL (0), or BUSY (-1). */
   | { kind: 'ptr'; blocks: string }
   | { kind: 'enum'; values: string[] }
@@ -33,7 +39,7 @@ export const BUSY_PTR = -1;
 export type BinOp =
   | 'and' | 'or' | 'implies'
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'
-  | 'add' | 'sub'
+  | 'add' | 'sub' | 'mul' | 'div' | 'mod'
   | 'in' | 'notin' | 'union' | 'minus' | 'intersect' | 'subseteq';
 
 export type Expr =
@@ -132,7 +138,15 @@ export interface Transition {
 export interface Label {
   name: string;
   doc?: string;
+  /**
+   * A finished process rests here (`t.done()`, the label `Done`, as PlusCal's): no transition leaves
+   * it, and a state where every process is at its terminal label is not a deadlock.
+   */
+  terminal?: boolean;
 }
+
+/** The name of the terminal label (PlusCal's). */
+export const DONE_LABEL = 'Done';
 
 export type Fairness = 'none' | 'weak' | 'strong';
 

@@ -10,8 +10,12 @@ import type { Model } from './ir.ts';
 import { isProtocol } from './protocol.ts';
 import { PROJECT_ROOT, relativeToRoot } from './source.ts';
 import { validate } from './validate.ts';
+import { checkTerminalLabels } from './terminal.ts';
+import { checkDeclaredTypes } from '../engine/types.ts';
 
 export const SPEC_DIR = path.join(PROJECT_ROOT, 'spec');
+/** Small non-pool protocols with expected verdicts (checked by the tests; `check Mutex` by name). */
+export const EXAMPLES_DIR = path.join(SPEC_DIR, 'examples');
 
 /** The spec files of the project: `spec/*.ts` (helpers live in sub-folders). */
 export function listSpecFiles(dir = SPEC_DIR): string[] {
@@ -57,7 +61,8 @@ export async function loadSpec(file: string): Promise<Result<Model>> {
     return fail({ code: 'SPEC_SHAPE', message: 'a spec file must `export default protocol(...)`', at: { file: rel, line: 1 } });
   }
   const errors: PoolspecError[] = [...proto.buildErrors];
-  if (errors.length === 0) errors.push(...validate(proto.model));
+  if (errors.length === 0) errors.push(...validate(proto.model), ...checkTerminalLabels(proto.model));
+  if (errors.length === 0) errors.push(...checkDeclaredTypes(proto.model));
   return errors.length ? fail(...errors) : ok(proto.model);
 }
 
@@ -65,9 +70,11 @@ export async function loadSpec(file: string): Promise<Result<Model>> {
 export function resolveSpecs(names: string[], dir = SPEC_DIR): Result<string[]> {
   const files = listSpecFiles(dir);
   if (names.length === 0) return ok(files);
+  // The examples (spec/examples) are found by name too, but are not part of "every spec".
+  const examples = dir === SPEC_DIR && fs.existsSync(EXAMPLES_DIR) ? listSpecFiles(EXAMPLES_DIR) : [];
   const out: string[] = [];
   for (const n of names) {
-    const byName = files.find((f) => path.basename(f, '.ts') === n);
+    const byName = [...files, ...examples].find((f) => path.basename(f, '.ts') === n);
     if (byName) out.push(byName);
     else if (fs.existsSync(n)) out.push(path.resolve(n));
     else return fail({ code: 'USAGE', message: `unknown spec ${n}; specs: ${files.map((f) => path.basename(f, '.ts')).join(', ')}` });

@@ -1,19 +1,23 @@
 /** A compact, TypeScript-like rendering of expressions and types for error messages and traces. */
-import type { Domain, Expr, Type } from './ir.ts';
+import type { Bound, Domain, Expr, Type } from './ir.ts';
 
 const BIN: Record<string, string> = {
   and: '&&', or: '||', implies: '=>', eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=',
-  add: '+', sub: '-', in: 'in', notin: 'notin', union: '∪', minus: '\\', intersect: '∩', subseteq: '⊆',
+  add: '+', sub: '-', mul: '*', div: 'div', mod: '%', in: 'in', notin: 'notin', union: '∪', minus: '\\', intersect: '∩', subseteq: '⊆',
 };
 
+export function showBound(b: Bound): string {
+  return typeof b === 'object' ? showExpr(b) : String(b);
+}
+
 export function showDomain(d: Domain): string {
-  return d.kind === 'procs' ? d.procType : `${d.lo}..${d.hi}`;
+  return d.kind === 'procs' ? d.procType : `${showBound(d.lo)}..${showBound(d.hi)}`;
 }
 
 export function showType(t: Type): string {
   switch (t.kind) {
     case 'bool': return 'bool';
-    case 'int': return `int(${t.lo}..${t.hi})`;
+    case 'int': return `int(${showBound(t.lo)}..${showBound(t.hi)})`;
     case 'ptr': return `ptr(${t.blocks || 'blocks'})`;
     case 'enum': return t.values.map((v) => JSON.stringify(v)).join('|');
     case 'proc': return `proc(${t.procType})`;

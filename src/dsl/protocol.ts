@@ -6,12 +6,13 @@
 import { z } from 'zod';
 import type { PoolspecError, SourcePos } from '../errors.ts';
 import { callerPos, userFrame } from './source.ts';
-import { DomainRef, E, Ref, exists, forall, lift, withBound, type Val } from './expr.ts';
+import { DomainRef, DslExprError, E, Ref, boundOf, exists, forall, lift, withBound, type Val } from './expr.ts';
 import type {
   Assign, Config, ConstantDecl, Expectation, Expr, Fairness, Label, LocalDecl, Model, Param,
   ProcType, Temporal, Transition, Type, VarDecl,
 } from './ir.ts';
-import { sourceKey } from './ir.ts';
+import { DONE_LABEL, sourceKey } from './ir.ts';
+import { addTypeOk } from './typeok.ts';
 import { formatZodIssue, identifier } from './schemas.ts';
 
 export const PROTOCOL_TAG = Symbol.for('poolspec.protocol');
@@ -163,8 +164,7 @@ function makeProtocolBuilder(b: Builder) {
     },
     /** An integer range `lo..hi` usable as an array index or quantifier domain. */
     range(lo: number | E, hi: number | E): DomainRef {
-      const bound = (x: number | E) => (x instanceof E && x.expr.op === 'const' ? x.expr.name : Number(x instanceof E ? NaN : x));
-      return new DomainRef({ kind: 'range', lo: bound(lo), hi: bound(hi) });
+      return new DomainRef({ kind: 'range', lo: boundOf(lo), hi: boundOf(hi) });
     },
     shared: declareVar('shared'),
     ghost: declareVar('ghost'),
@@ -341,6 +341,20 @@ function makeProcBuilder(b: Builder, pt: ProcType) {
       }
       return name;
     },
+    /**
+     * The terminal label `Done` (PlusCal's): a process that goes there has finished. No transition
+     * leaves it, and a state where every process has finished is not a deadlock. Returns `'Done'`,
+     * for `to: t.done()`; calling it again returns the same label.
+     */
+    done(doc?: string): string {
+      const at = callerPos();
+      if (!pt.labels.some((l) => l.name === DONE_LABEL)) {
+        pt.labels.push({ name: DONE_LABEL, doc: doc ?? 'finished', terminal: true });
+        if (!pt.initial) pt.initial = DONE_LABEL;
+        m.sources[sourceKey.label(pt.name, DONE_LABEL)] = at;
+      }
+      return DONE_LABEL;
+    },
     /** One atomic transition from label `from`. */
     step(from: string, opts: StepOpts): void {
       addStep(from, [], opts, callerPos());
@@ -382,8 +396,10 @@ export function protocol(name: string, build: (p: ProtocolBuilder) => void, doc?
   } catch (err) {
     // A spec that throws while building is reported at the spec line that threw.
     const pos = userFrame((err as Error)?.stack) ?? at;
-    b.err(pos, 'SPEC_SHAPE', `building protocol ${name} failed: ${(err as Error).message}`);
+    if (err instanceof DslExprError) b.err(pos, 'SPEC_EXPR', (err as Error).message);
+    else b.err(pos, 'SPEC_SHAPE', `building protocol ${name} failed: ${(err as Error).message}`);
   }
+  if (b.errors.length === 0) addTypeOk(b.model);
   return { [PROTOCOL_TAG]: true, model: b.model, buildErrors: b.errors };
 }
 

@@ -6,7 +6,7 @@
  * that declares the value.
  */
 import type { PoolspecError, SourcePos } from '../errors.ts';
-import type { Config, Domain, Expr, Model, Type } from './ir.ts';
+import type { Bound, Config, Domain, Expr, Model, Type } from './ir.ts';
 import { sourceKey } from './ir.ts';
 import { evaluate, procIds } from '../engine/eval.ts';
 import { isSet, type Value } from '../engine/value.ts';
@@ -16,8 +16,18 @@ export const INT32_MAX = 2 ** 31 - 1;
 const fits = (n: number) => Number.isInteger(n) && n >= INT32_MIN && n <= INT32_MAX;
 
 type Consts = Record<string, number | boolean>;
-const resolve = (b: number | string, consts: Consts): number | undefined =>
-  typeof b === 'number' ? b : typeof consts[b] === 'number' ? consts[b] as number : undefined;
+/** A bound's value in a configuration: a literal, a constant, or a constant expression (`K - 1`). */
+const resolve = (b: Bound, consts: Consts): number | undefined => {
+  if (typeof b === 'number') return b;
+  if (typeof b === 'string') return typeof consts[b] === 'number' ? consts[b] as number : undefined;
+  try {
+    const v = evaluate(b, { model: EMPTY_MODEL, consts, state: {}, bound: new Map() });
+    return typeof v === 'number' ? v : undefined;
+  } catch {
+    return undefined; // reported by the type checks of the bound expression itself
+  }
+};
+const EMPTY_MODEL = { name: '', file: '', constants: [], blockSets: [], vars: [], pairs: [], procTypes: [], invariants: [], properties: [], configs: [], sources: {} } as Model;
 
 export function validateValues(model: Model): PoolspecError[] {
   const errors: PoolspecError[] = [];

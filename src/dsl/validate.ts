@@ -3,7 +3,7 @@
  * configurations. Every error carries the spec file:line from the model's side table.
  */
 import type { PoolspecError, SourcePos } from '../errors.ts';
-import type { Domain, Expr, Model, ProcType, Transition, Type } from './ir.ts';
+import type { Bound, Domain, Expr, Model, ProcType, Transition, Type } from './ir.ts';
 import { sourceKey } from './ir.ts';
 import { showExpr, showType, walkExpr } from './print.ts';
 import { validateNames } from './validate-names.ts';
@@ -87,8 +87,9 @@ export function validate(model: Model): PoolspecError[] {
   const varDecl = new Map(model.vars.map((v) => [v.name, v]));
   const blockSets = new Set(model.blockSets.map((b) => b.name));
 
-  const checkBound = (x: number | string, at: SourcePos, what: string) => {
+  const checkBound = (x: Bound, at: SourcePos, what: string) => {
     if (typeof x === 'string' && constKind.get(x) !== 'int') err(at, 'SPEC_UNDECLARED', `${what}: ${x} is not an integer constant`);
+    if (typeof x === 'object') walkExpr(x, (y) => { if (y.op === 'const') checkBound(y.name, at, what); });
   };
   const checkDomain = (d: Domain, at: SourcePos) => {
     if (d.kind === 'range') { checkBound(d.lo, at, 'range bound'); checkBound(d.hi, at, 'range bound'); }
@@ -176,7 +177,7 @@ export function validate(model: Model): PoolspecError[] {
             return BOOL;
           }
           case 'lt': case 'le': case 'gt': case 'ge': want(e.a, 'num', 'operand'); want(e.b, 'num', 'operand'); return BOOL;
-          case 'add': case 'sub': want(e.a, 'num', 'operand'); want(e.b, 'num', 'operand'); return INT;
+          case 'add': case 'sub': case 'mul': case 'div': case 'mod': want(e.a, 'num', 'operand'); want(e.b, 'num', 'operand'); return INT;
           case 'in': case 'notin': {
             const a = typeOf(e.a, ctx); want(e.b, 'set', 'right operand of in');
             if (e.b.op === 'setOf') for (const x of e.b.elems) checkLabelNames(e.a, a, x, ctx);

@@ -1,5 +1,5 @@
 /** Evaluation of IR expressions over engine states, with TLA+'s meaning. */
-import type { Domain, Expr, Model } from '../dsl/ir.ts';
+import type { Bound, Domain, Expr, Model } from '../dsl/ir.ts';
 import { equal, isSet, mkSet, setHas, type SetValue, type State, type Value } from './value.ts';
 
 export interface Env {
@@ -27,8 +27,9 @@ export interface Reader {
 
 export class EvalError extends Error {}
 
-export function bound(env: Env, x: number | string): number {
+export function bound(env: Env, x: Bound): number {
   if (typeof x === 'number') return x;
+  if (typeof x === 'object') return asNum(evaluate(x, { ...env, bound: new Map() }), 'range bound');
   const v = env.consts[x];
   if (typeof v !== 'number') throw new EvalError(`constant ${x} has no integer value`);
   return v;
@@ -71,8 +72,12 @@ const asBool = (v: Value, what: string): boolean => {
 export function apply(f: Value, i: Value): Value {
   if (!Array.isArray(f)) throw new EvalError(`applying a non-function ${JSON.stringify(f)}`);
   const idx = asNum(i, 'index') - 1;
-  if (idx < 0 || idx >= f.length) throw new EvalError(`index ${i} is outside the domain 1..${f.length}`);
-  return f[idx];
+  const v = f[idx];
+  if (v === undefined) {
+    const lo = f.findIndex((x) => x !== undefined) + 1;
+    throw new EvalError(`index ${i} is outside the domain ${lo || 1}..${f.length}`);
+  }
+  return v;
 }
 
 /**
@@ -82,7 +87,7 @@ export function apply(f: Value, i: Value): Value {
 export function update(f: Value, i: Value, v: Value): Value[] {
   if (!Array.isArray(f)) throw new EvalError(`updating a non-function ${JSON.stringify(f)}`);
   const idx = asNum(i, 'index') - 1;
-  if (idx < 0 || idx >= f.length) return f;
+  if (idx < 0 || idx >= f.length || f[idx] === undefined) return f;
   const out = f.slice();
   out[idx] = v;
   return out;
@@ -169,10 +174,12 @@ export function evaluate(e: Expr, env: Env): Value {
       const inner = new Map(env.bound);
       const sub: Env = { ...env, bound: inner };
       const dom = domainElems(env, e.domain);
-      const out: Value[] = new Array(dom.length);
+      // Element i at index i-1: a domain that does not start at 1 (the ids of a later process type)
+      // leaves holes below it, outside the function's domain.
+      const out: Value[] = new Array(dom.length ? dom[dom.length - 1] : 0);
       for (let i = 0; i < dom.length; i += 1) {
         inner.set(e.v, dom[i]);
-        out[i] = evaluate(e.body, sub);
+        out[dom[i] - 1] = evaluate(e.body, sub);
       }
       return out;
     }
@@ -199,6 +206,19 @@ function evalBin(e: Extract<Expr, { op: 'bin' }>, env: Env): Value {
     case 'ge': return asNum(a, '>=') >= asNum(b, '>=');
     case 'add': return asNum(a, '+') + asNum(b, '+');
     case 'sub': return asNum(a, '-') - asNum(b, '-');
+    case 'mul': return asNum(a, '*') * asNum(b, '*');
+    case 'div': {
+      // TLA+'s \div rounds down; TLC rejects a zero divisor.
+      const d = asNum(b, '\\div');
+      if (d === 0) throw new EvalError(`division by zero: ${JSON.stringify(a)} \\div 0`);
+      return Math.floor(asNum(a, '\\div') / d);
+    }
+    case 'mod': {
+      // TLA+'s % is defined for a positive divisor and lies in 0..d-1.
+      const d = asNum(b, '%');
+      if (d <= 0) throw new EvalError(`the divisor of % must be positive: ${JSON.stringify(a)} % ${d}`);
+      return ((asNum(a, '%') % d) + d) % d;
+    }
     case 'in': return setHas(asSet(b, 'right of \\in'), a);
     case 'notin': return !setHas(asSet(b, 'right of \\notin'), a);
     case 'union': return mkSet([...asSet(a, 'operand of \\cup').set, ...asSet(b, 'operand of \\cup').set]);

@@ -17,7 +17,7 @@
 import type { PoolspecError } from '../errors.ts';
 import { EvalError } from './eval.ts';
 import type { Machine, Step } from './step.ts';
-import { eachSuccessor, initialState, inConstraint, keyOf, violatedInvariants } from './step.ts';
+import { allFinished, eachSuccessor, initialState, inConstraint, keyOf, violatedInvariants } from './step.ts';
 import type { State } from './value.ts';
 import type { TraceStep, TraceVia } from './trace.ts';
 import { checkLiveness, GraphRecorder, livenessUnsupported } from './liveness.ts';
@@ -142,6 +142,11 @@ export function explore(m: Machine, opts: ExploreOptions = {}): ExploreResult {
           if (bad.length) return finish(bad[0], i, { state: s.next, via });
         }
         generated += s.copies - 1;
+      }
+      // Every process finished: the module's `Terminating` self-loop is one more successor TLC generates.
+      if (allFinished(m, nodes[i].state)) {
+        deadlocked = false;
+        generated += 1;
       }
       // Even a state whose every successor leaves the constraint is not a deadlock.
       if (deadlocked && m.config.checkDeadlock) return finish('Deadlock', i);

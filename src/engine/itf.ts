@@ -83,7 +83,10 @@ export function toItfValue(v: Value): ItfValue {
   if (typeof v === 'boolean' || typeof v === 'string') return v;
   if (typeof v === 'number') return { '#bigint': String(v) };
   if (isSet(v)) return { '#set': v.set.map(toItfValue) };
-  return { '#map': v.map((x, i) => [{ '#bigint': String(i + 1) }, toItfValue(x)]) };
+  // Holes (indices below the ids of a later process type) are outside the function's domain.
+  const pairs: [ItfValue, ItfValue][] = [];
+  v.forEach((x, i) => { pairs.push([{ '#bigint': String(i + 1) }, toItfValue(x)]); });
+  return { '#map': pairs };
 }
 
 class ItfReadError extends Error {}
@@ -113,10 +116,12 @@ export function fromItfValue(x: unknown, where = 'value'): Value {
       if (!Array.isArray(p) || p.length !== 2) throw new ItfReadError(`${where}: a #map entry must be a [key, value] pair`);
       return [fromItfValue(p[0], `${where} key`), p[1]] as const;
     });
-    const out: Value[] = new Array(pairs.length);
+    // Functions over positive integers: 1..n, or the ids of a later process type (holes below them).
+    const top = pairs.reduce((a, [k]) => (typeof k === 'number' && k > a ? k : a), 0);
+    const out: Value[] = new Array(top);
     for (const [k, v] of pairs) {
-      if (typeof k !== 'number' || k < 1 || k > pairs.length || out[k - 1] !== undefined) {
-        throw new ItfReadError(`${where}: only functions over 1..n are supported (key ${JSON.stringify(k)})`);
+      if (typeof k !== 'number' || k < 1 || k > 1_000_000 || out[k - 1] !== undefined) {
+        throw new ItfReadError(`${where}: only functions over 1..n (or over the ids of a process type) are supported (key ${JSON.stringify(k)})`);
       }
       out[k - 1] = fromItfValue(v, `${where}[${k}]`);
     }

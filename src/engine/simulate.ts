@@ -15,7 +15,7 @@ import type { PoolspecError } from '../errors.ts';
 import { EvalError } from './eval.ts';
 import { nextSeed, Rng, type Seed } from './random.ts';
 import type { Machine } from './step.ts';
-import { initialState, inConstraint, keyOf, successors, violatedInvariants } from './step.ts';
+import { allFinished, initialState, inConstraint, keyOf, successors, violatedInvariants } from './step.ts';
 import type { TraceStep } from './trace.ts';
 
 export interface SimulateOptions {
@@ -89,7 +89,7 @@ function runOnce(m: Machine, rng: Rng, depth: number, visit: (t: TraceStep) => v
   if (!inConstraint(m, state)) return { violated: null, trace };
   for (let d = 1; d <= depth; d += 1) {
     const steps = successors(m, state);
-    if (steps.length === 0) return { violated: m.config.checkDeadlock ? 'Deadlock' : null, trace };
+    if (steps.length === 0) return { violated: m.config.checkDeadlock && !allFinished(m, state) ? 'Deadlock' : null, trace };
     const allowed = steps.filter((s) => inConstraint(m, s.next));
     if (allowed.length === 0) return { violated: null, trace };
     const s = rng.pick(allowed);

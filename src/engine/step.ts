@@ -127,6 +127,16 @@ export function violatedInvariants(m: Machine, s: State): string[] {
   });
 }
 
+/**
+ * Every process is at its terminal label (`t.done()`): TLC's `Terminating` step applies (a
+ * self-loop), so the state is not a deadlock. False at once for models without terminal labels.
+ */
+export function allFinished(m: Machine, s: State): boolean {
+  if (!m.model.procTypes.some((pt) => pt.labels.some((l) => l.terminal))) return false;
+  const pc = s.pc as Value[];
+  return m.procs.every((p, i) => p.pt.labels.some((l) => l.terminal && l.name === pc[i]));
+}
+
 export function inConstraint(m: Machine, s: State): boolean {
   return !m.config.constraint || isTrue(m.config.constraint, env(m, s));
 }

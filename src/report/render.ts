@@ -20,6 +20,12 @@ export function renderValue(model: Model, type: Type | undefined, v: Value): str
   if (typeof v === 'number' || typeof v === 'string') return String(v);
   if (isSet(v)) return `{${v.set.map((x) => renderValue(model, type?.kind === 'set' ? type.of : undefined, x)).join(', ')}}`;
   const of = type?.kind === 'array' ? type.of : undefined;
+  // A function over ids that do not start at 1 (a later process type) has holes: name its indices.
+  if (v.length > 0 && (v.includes(undefined as unknown as Value) || type?.kind === 'array' && type.index.kind === 'procs')) {
+    const parts: string[] = [];
+    v.forEach((x, i) => { parts.push(`${type ? indexName(model, type, i + 1) : i + 1}: ${renderValue(model, of, x)}`); });
+    return `[${parts.join(', ')}]`;
+  }
   return `[${v.map((x) => renderValue(model, of, x)).join(', ')}]`;
 }
 
@@ -67,13 +73,33 @@ export function diffStates(model: Model, a: State, b: State): Change[] {
 /** The whole state, one `name = value` per variable (locals per process). */
 export function renderState(model: Model, s: State): string[] {
   const out: string[] = [];
+  const owners = procTypesOf(model, s);
   for (const [name, { type, local }] of stateTypes(model)) {
     const v = s[name];
     if (local && Array.isArray(v)) {
-      out.push(`${name} = ${v.map((x, i) => `${procName(model, i + 1)}: ${renderValue(model, type, x)}`).join(', ')}`);
+      // A local belongs to one process type: the other processes' entries are not theirs to show.
+      const own = model.procTypes.find((pt) => pt.locals.some((l) => l.name === name));
+      const shown = v.flatMap((x, i) => (own && owners[i] && owners[i] !== own.name ? [] : [`${procName(model, i + 1)}: ${renderValue(model, type, x)}`]));
+      out.push(`${name} = ${shown.join(', ')}`);
     } else {
       out.push(`${name} = ${renderValue(model, type, v)}`);
     }
   }
   return out;
+}
+
+/**
+ * The process type of each process of a state, from its control state: ids are numbered type after
+ * type, so among the types that have the label, the first one not before the previous process's.
+ */
+export function procTypesOf(model: Model, s: State): (string | undefined)[] {
+  const pc = Array.isArray(s.pc) ? s.pc : [];
+  if (model.procTypes.length === 1) return pc.map(() => model.procTypes[0].name);
+  let at = 0;
+  return pc.map((label) => {
+    const k = model.procTypes.findIndex((pt, i) => i >= at && pt.labels.some((l) => l.name === label));
+    if (k < 0) return undefined;
+    at = k;
+    return model.procTypes[k].name;
+  });
 }

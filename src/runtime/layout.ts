@@ -10,6 +10,7 @@
  * Values are encoded as integers: booleans 0/1, enums by their index, pointers and ints as is.
  */
 import type { Model, Type, VarDecl } from '../dsl/ir.ts';
+import { bound, procIds } from '../engine/eval.ts';
 import type { Value } from '../engine/value.ts';
 
 export type Scalar = Extract<Type, { kind: 'bool' | 'int' | 'ptr' | 'enum' | 'proc' }>;
@@ -17,8 +18,13 @@ export type Scalar = Extract<Type, { kind: 'bool' | 'int' | 'ptr' | 'enum' | 'pr
 export interface VarLayout {
   decl: VarDecl;
   elem: Scalar;
-  /** Number of elements: 1 for a scalar, the index range size for an array. */
+  /** Number of elements: 1 for a scalar, the highest index for an array (indices start at 1). */
   length: number;
+  /**
+   * The first index an array defines: 1, or the first id of a process type whose ids do not start
+   * at 1 (the slots below it are unused, so `x[i]` stays word `i`).
+   */
+  lo: number;
   isArray: boolean;
   /** 'words': 32-bit slot `base + i`; 'pair': 64-bit slot `base`, half `half`; 'block': word `base` of block i+1. */
   where: 'words' | 'pair' | 'block';
@@ -80,23 +86,31 @@ export function layout(model: Model, consts: Record<string, number | boolean>, b
       throw new LayoutError(`the runtime keeps shared and ghost variables as integers; ${v.name} is a ${elem.kind}`);
     }
     let length = 1;
+    let lo = 1;
     if (v.type.kind === 'array') {
       const d = v.type.index;
-      if (d.kind !== 'range' || d.lo !== 1) throw new LayoutError(`array ${v.name}: the runtime supports index ranges 1..K`);
-      length = num(consts, d.hi);
+      if (d.kind === 'procs') {
+        const ids = procIds(model, consts, d.procType);
+        lo = ids[0] ?? 1;
+        length = ids[ids.length - 1] ?? 0;
+      } else {
+        const env = { model, consts, state: {}, bound: new Map() };
+        if (bound(env, d.lo) !== 1) throw new LayoutError(`array ${v.name}: the runtime supports index ranges 1..K and process ids`);
+        length = bound(env, d.hi);
+      }
     }
     const pair = pairOf.get(v.name);
     if (pair) {
       if (isArray) throw new LayoutError(`pair member ${v.name} must be a scalar`);
-      vars.set(v.name, { decl: v, elem: elem as Scalar, length, isArray, where: 'pair', base: pair.slot, half: pair.half });
+      vars.set(v.name, { decl: v, elem: elem as Scalar, length, lo, isArray, where: 'pair', base: pair.slot, half: pair.half });
     } else if (v.inBlock) {
       if (!isArray || length !== blockCount) throw new LayoutError(`inBlock variable ${v.name} must be an array over the block set`);
       // The k-th in-block variable is word k of every block (the link word is the first).
-      vars.set(v.name, { decl: v, elem: elem as Scalar, length, isArray, where: 'block', base: blockWords });
+      vars.set(v.name, { decl: v, elem: elem as Scalar, length, lo, isArray, where: 'block', base: blockWords });
       blockWords += 1;
       if (blockWords * 4 > blockSize) throw new LayoutError(`block size ${blockSize} is too small for ${blockWords} in-block words`);
     } else {
-      vars.set(v.name, { decl: v, elem: elem as Scalar, length, isArray, where: 'words', base: words });
+      vars.set(v.name, { decl: v, elem: elem as Scalar, length, lo, isArray, where: 'words', base: words });
       words += length;
     }
   }

@@ -17,12 +17,13 @@
  * Before every access to an in-block word (the link word), the block's mapping is checked; an access
  * to an unmapped block is recorded as a fault and reads the poison value instead of memory.
  */
-import type { Assign, Model, ProcType, Transition } from '../dsl/ir.ts';
+import type { Assign, Expr, Model, ProcType, Transition } from '../dsl/ir.ts';
 import { sourceKey } from '../dsl/ir.ts';
 import { EvalError, evaluate, procIds, update, type Env, type Reader } from '../engine/eval.ts';
 import { bindings } from '../engine/step.ts';
 import type { Value } from '../engine/value.ts';
-import { readsOf } from '../dsl/print.ts';
+import { readsOf, showType, walkExpr } from '../dsl/print.ts';
+import { inType } from '../engine/types.ts';
 import { decode, encode, type VarLayout } from './layout.ts';
 import { extract, replace, wordKey, type Raw, type Word } from './memory.ts';
 import type { Shared } from './shared.ts';
@@ -40,6 +41,10 @@ export interface Fault {
   opCount: number;
   /** Steps this process had taken before the fault. */
   stepCount: number;
+  /** 'unmapped' (absent: the same) is an access to an unmapped block; 'type' a write outside the declared type, refused. */
+  kind?: 'unmapped' | 'type';
+  /** For a type fault: what was written, e.g. `x = 2, outside int(1..1)`. */
+  detail?: string;
 }
 
 export interface Candidate {
@@ -56,6 +61,8 @@ export interface StepResult {
   faults: Fault[];
   /** Commit attempts that lost a race and were retried. */
   retries: number;
+  /** The step would write a value outside a variable's declared type: nothing was written (a type fault). */
+  refused?: boolean;
 }
 
 /** Test hook: lets a test corrupt a step's writes to prove conformance checking catches it. */
@@ -114,7 +121,7 @@ class StepReader implements Reader {
   elem(name: string, i: Value): Value {
     const v = this.proc.varLayout(name);
     const idx = i as number;
-    if (typeof idx !== 'number' || idx < 1 || idx > v.length) throw new EvalError(`index ${JSON.stringify(i)} is outside the domain of ${name}`);
+    if (typeof idx !== 'number' || idx < v.lo || idx > v.length) throw new EvalError(`index ${JSON.stringify(i)} is outside the domain of ${name}`);
     // An access to an unmapped block is a fault. The model goes on with the word's value (the poison
     // the OS left), so the runtime does too, and the two stay comparable step by step.
     if (v.where === 'block' && !this.proc.mapped(idx, this)) this.fault(name, idx, 'read');
@@ -220,12 +227,62 @@ export class RuntimeProcess {
       if (!pick) return null;
       // Words read while deciding which transition is enabled: a write to one of them must be a CAS.
       const decided = new Set(reader.cache.keys());
+      const typeFault = this.typeFault(pick, reader);
+      if (typeFault) return { transition: pick.t, args: pick.args, faults: [typeFault], retries, refused: true };
       const done = this.commit(pick, reader, decided);
       if (done) {
         this.stepCount += 1;
         return { transition: pick.t, args: pick.args, faults: done.faults, retries };
       }
     }
+  }
+
+  /**
+   * Types are properties: a step that would write a value outside its variable's declared type is
+   * refused before anything is written. The values are those of this step's reads (under a race an
+   * exchanged word may differ; the deterministic scheduler and replay have none).
+   */
+  private typeFault(pick: Candidate, reader: StepReader): Fault | null {
+    const modelBound = this.constraintConstants();
+    const env = this.env(reader, pick.binding);
+    const saved = reader.recordFaults;
+    reader.recordFaults = false;
+    try {
+      for (const a of pick.t.effects) {
+        const decl = a.target.kind === 'var' ? this.model.vars.find((v) => v.name === a.target.name) : this.pt.locals.find((l) => l.name === a.target.name);
+        if (!decl) continue;
+        let type = decl.type;
+        let what = a.target.name;
+        if (a.target.index) {
+          if (type.kind !== 'array') continue;
+          const i = evaluate(a.target.index, env);
+          what = `${what}[${JSON.stringify(i)}]`;
+          type = type.of;
+        }
+        if (type.kind === 'int' && [type.lo, type.hi].some((b) => typeof b !== 'number' && readsConstants(b).some((c) => modelBound.has(c)))) continue;
+        const v = evaluate(a.value, env);
+        if (!inType(this.model, this.shared.consts, type, v)) {
+          return { ...this.faultReport(pick.t, a.target.name, 0, 'write'), kind: 'type', detail: `${what} = ${JSON.stringify(v)}, outside ${showType(type)}` };
+        }
+      }
+    } finally {
+      reader.recordFaults = saved;
+    }
+    return null;
+  }
+
+  private boundConsts?: Set<string>;
+  /**
+   * Constants the configuration's state constraint reads (DwcasPool's `seq <= MaxSeq`): a range
+   * bounded by one of them bounds an unbounded counter for model checking only, so the runtime,
+   * which runs without the constraint, does not enforce it.
+   */
+  private constraintConstants(): Set<string> {
+    if (!this.boundConsts) {
+      const c = this.model.configs.find((x) => x.name === this.shared.desc.config)?.constraint;
+      this.boundConsts = new Set(c ? readsConstants(c) : []);
+    }
+    return this.boundConsts;
   }
 
   /** Evaluates the effects of `pick` and commits them; null when a CAS lost a race (retry the step). */
@@ -371,3 +428,11 @@ export class RuntimeProcess {
   }
 }
 
+
+/** The constants an expression (or a range bound) reads. */
+function readsConstants(e: Expr | string): string[] {
+  if (typeof e === 'string') return [e];
+  const out: string[] = [];
+  walkExpr(e, (x) => { if (x.op === 'const') out.push(x.name); });
+  return out;
+}

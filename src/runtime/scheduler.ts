@@ -25,8 +25,11 @@ export interface RunOptions {
 }
 
 export interface ScheduledRun extends RecordedRun {
-  /** Why the run stopped before `steps`: every process blocked, or the schedule ended / named a blocked process. */
-  stopped: 'steps' | 'deadlock' | 'schedule';
+  /**
+   * Why the run stopped before `steps`: every process blocked, every process finished (at its
+   * terminal label), the schedule ended / named a blocked process, or a step was refused (a type fault).
+   */
+  stopped: 'steps' | 'deadlock' | 'finished' | 'schedule' | 'fault';
   instance: Instance<StepProcess>;
 }
 
@@ -51,6 +54,11 @@ export function runScheduled(model: Model, config: string, opts: RunOptions): Sc
       const p = inst.proc(id);
       const r = p.step(choose);
       if (!r) continue;
+      if (r.refused) {
+        for (const f of r.faults) run.faults.push({ ...f, step: run.trace.length + 1 });
+        run.stopped = 'fault';
+        return run;
+      }
       stepped = true;
       rr = (inst.procs.indexOf(p) + 1) % inst.procs.length;
       const index = run.trace.length + 1;
@@ -58,7 +66,11 @@ export function runScheduled(model: Model, config: string, opts: RunOptions): Sc
       for (const f of r.faults) run.faults.push({ ...f, step: index });
       break;
     }
-    if (!stepped) { run.stopped = opts.schedule.kind === 'list' ? 'schedule' : 'deadlock'; break; }
+    if (!stepped) {
+      const finished = inst.procs.every((p) => p.pt.labels.some((l) => l.terminal && l.name === p.pc));
+      run.stopped = finished ? 'finished' : opts.schedule.kind === 'list' ? 'schedule' : 'deadlock';
+      break;
+    }
   }
   return run;
 }

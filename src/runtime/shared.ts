@@ -4,6 +4,7 @@
  */
 import type { Model } from '../dsl/ir.ts';
 import { evaluate, procIds } from '../engine/eval.ts';
+import { initialState, machine } from '../engine/step.ts';
 import type { State, Value } from '../engine/value.ts';
 import { decode, encode, layout, type Layout } from './layout.ts';
 import { allocateBuffers, extract, Memory, replace, type Buffers } from './memory.ts';
@@ -64,7 +65,20 @@ export class Shared {
   readVar(name: string): Value {
     const v = this.layout.vars.get(name)!;
     if (!v.isArray) return this.readElem(name);
-    return Array.from({ length: v.length }, (_, i) => this.readElem(name, i + 1));
+    // Indices below `lo` are outside the function's domain: holes, as the engine keeps them.
+    const out: Value[] = new Array(v.length);
+    for (let i = v.lo; i <= v.length; i += 1) out[i - 1] = this.readElem(name, i);
+    return out;
+  }
+
+  private foreignLocals?: State;
+  /**
+   * A local of another process type: the model keeps locals over every process, and the entries of
+   * processes of other types never change from their initial values.
+   */
+  foreignLocal(name: string, id: number): Value {
+    this.foreignLocals ??= initialState(machine(this.model, this.desc.config));
+    return (this.foreignLocals[name] as Value[])[id - 1];
   }
 
   /** The model state: shared and ghost variables from memory, pc and locals from the processes. */
@@ -74,7 +88,9 @@ export class Shared {
     const byId = new Map(procs.map((p) => [p.id, p]));
     s.pc = this.procIds.map((id) => byId.get(id)!.pc);
     for (const pt of this.model.procTypes) {
-      for (const l of pt.locals) s[l.name] = this.procIds.map((id) => byId.get(id)!.locals[l.name]);
+      for (const l of pt.locals) {
+        s[l.name] = this.procIds.map((id) => byId.get(id)!.locals[l.name] ?? this.foreignLocal(l.name, id));
+      }
     }
     return s;
   }

@@ -83,7 +83,7 @@ describe('TLA+ emitter', () => {
       'CONSTANTS',
       '  Max = 3',
       'SPECIFICATION Spec',
-      'INVARIANTS Bounded',
+      'INVARIANTS Bounded TypeOK',
       'CHECK_DEADLOCK FALSE',
       '',
     ].join('\n'));

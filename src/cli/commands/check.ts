@@ -9,7 +9,7 @@ import path from 'node:path';
 import { formatError, ok, type PoolspecError } from '../../errors.ts';
 import type { Model } from '../../dsl/ir.ts';
 import { generateAll, generateTla } from '../../codegen/generate.ts';
-import { GENERATED_DIR, writeDir } from '../../codegen/output-dir.ts';
+import { GENERATED_DIR, writeDir, writesGenerated } from '../../codegen/output-dir.ts';
 import { checkWithEngine, checkWithTlc } from '../../check/check.ts';
 import { describeExpectation, jsonTrace, noCounterexample, type Backend, type CheckResult } from '../../check/result.ts';
 import { explainCounterexample } from '../../check/explain.ts';
@@ -27,6 +27,8 @@ import { writableFile } from '../outputs.ts';
 import { checkWorkers } from '../limits.ts';
 import { runTask } from '../tasks.ts';
 import type { Config } from '../../dsl/ir.ts';
+import { resolveSpecs } from '../../dsl/load.ts';
+import { typecheckSpecs } from '../../dsl/typecheck.ts';
 import { pluscalBackend } from '../../check/pluscal-backend.ts';
 import { formatItf, toItf } from '../../engine/itf.ts';
 import { writeReport } from '../../report/html/index.ts';
@@ -37,7 +39,7 @@ const BACKENDS: Record<string, Backend[]> = {
 };
 
 const usage = `usage: poolspec check [SPEC...] [--config NAME] [--backend tla|pluscal|both|engine|all]
-                      [--workers N] [--timeout SECONDS] [--json] [--no-gen] [--out-itf FILE] [--html FILE]`;
+                      [--workers N] [--timeout SECONDS] [--json] [--no-gen] [--no-typecheck] [--out-itf FILE] [--html FILE]`;
 
 const usageError = (message: string) => usageErr('check', usage, message);
 
@@ -49,7 +51,7 @@ const command: Command = {
     const args = parseCommand('check', usage, argv, {
           config: { type: 'string' }, backend: { type: 'string', default: 'tla' }, workers: { type: 'string' },
           timeout: { type: 'string' }, json: { type: 'boolean' }, 'no-gen': { type: 'boolean' },
-          'out-itf': { type: 'string' }, html: { type: 'string' },
+          'out-itf': { type: 'string' }, html: { type: 'string' }, 'no-typecheck': { type: 'boolean' },
     });
     if (typeof args === 'number') return args;
     const { values } = args;
@@ -69,6 +71,12 @@ const command: Command = {
     // --timeout bounds everything: loading the specs, the Java tools, TLC, the engine.
     setLoadTimeout(timeout);
     setToolTimeout(timeout);
+    // The TypeScript compiler first: a spec that does not type-check is not generated or checked.
+    if (!values['no-typecheck']) {
+      const files = resolveSpecs(args.positionals);
+      const typeErrors = files.ok ? await typecheckSpecs(files.value) : [];
+      if (typeErrors.length) return report(...typeErrors);
+    }
     const models = await loadModels(args.positionals, { againstProject: !values['no-gen'] });
     if (!models) return EXIT.ERROR;
     if (values.config && !models.some((m) => m.configs.some((c) => c.name === values.config))) {
@@ -93,7 +101,7 @@ const command: Command = {
     const toWrite = new Map<string, string>();
     for (const model of models) {
       // generated/ mirrors spec/ only; specs given by path elsewhere are checked without being written there.
-      const writeGen = !values['no-gen'] && model.file.startsWith('spec/');
+      const writeGen = !values['no-gen'] && writesGenerated(model);
       // PlusCal is translated (a java run) only when it is checked or written; TLC needs the TLA+ files.
       const files = writeGen || backends.includes('pluscal') ? await generateAll(model, jarPath) : ok(generateTla(model));
       if (!files.ok) return report(...files.errors);

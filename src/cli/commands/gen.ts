@@ -1,7 +1,7 @@
 /** `poolspec gen [--check]`: emit generated/ from spec/, or fail when generated/ is stale. */
 import path from 'node:path';
 import { generateAll } from '../../codegen/generate.ts';
-import { GENERATED_DIR, compareDir, writeDir } from '../../codegen/output-dir.ts';
+import { GENERATED_DIR, compareDir, writeDir, writesGenerated } from '../../codegen/output-dir.ts';
 import { EXIT, type Command } from '../command.ts';
 import { loadModels } from '../load-models.ts';
 import { parseCommand, seconds } from '../args.ts';
@@ -32,6 +32,12 @@ const command: Command = {
     const jar = await locateJar();
     if (!jar.ok) return report(...jar.errors);
     const files = new Map<string, string>();
+    // generated/ mirrors spec/*.ts only: other specs are written only where --out says.
+    const outside = args.values.out ? [] : models.filter((m) => !writesGenerated(m));
+    if (outside.length) {
+      console.error(`poolspec gen: ${outside.map((m) => m.file).join(', ')} ${outside.length === 1 ? 'is' : 'are'} not in spec/: generated/ holds only spec/*.ts; give --out DIR`);
+      return EXIT.ERROR;
+    }
     for (const m of models) {
       const r = await generateAll(m, jar.value.path);
       if (!r.ok) return report(...r.errors);

@@ -13,6 +13,7 @@ import { fromItf } from '../../engine/itf.ts';
 import type { TraceStep } from '../../engine/trace.ts';
 import { locateJar } from '../../tlc/index.ts';
 import { oneSpec, parseCommand, usageError as usageErr } from '../args.ts';
+import { formatFault } from '../../report/faults.ts';
 import { EXIT, type Command } from '../command.ts';
 import { report } from '../report.ts';
 import type { Config } from '../../dsl/ir.ts';
@@ -137,7 +138,7 @@ const command: Command = {
     else {
       console.log(`${r.spec} ${r.config}: replayed ${r.executed} of ${r.steps} steps; ${r.matched ? 'the runtime matched the trace at every step' : `mismatch at step ${r.mismatch!.step}: ${r.mismatch!.reason}`}`);
       for (const d of r.mismatch?.differences ?? []) console.log(`  ${d.name}: trace ${d.trace}, runtime ${d.runtime}`);
-      for (const f of r.faults) console.log(`fault at step ${f.step}: thread${f.proc} ${f.transition} ${f.access} ${f.variable}[b${f.block}] of an unmapped block (${f.source})`);
+      for (const f of r.faults) console.log(formatFault(model, f));
       if (violated) console.log(`TLC: ${violated} is violated at step ${lastStep}${doc.faultAtViolation ? ' — the same step where the runtime faulted' : ''}`);
       if (r.accounting) {
         const a = r.accounting;

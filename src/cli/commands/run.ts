@@ -1,14 +1,18 @@
 /**
  * `poolspec run`: the runtime under the deterministic scheduler, one transition at a time in one
  * thread. Prints the run as a readable interleaving (or JSON / ITF), the faults the runtime saw, and
- * whether the engine accepts every step. Exit codes: 0 conforming and fault-free, 1 a fault or a
- * step the model does not accept, 2 usage error.
+ * whether the engine accepts every step; every state is checked against the configuration's
+ * invariants (and a stuck end against deadlock). Exit codes: 0 conforming, fault-free and no
+ * violation, 1 a violation, a fault or a step the model does not accept, 2 usage error.
  */
 import fs from 'node:fs';
 import { jsonTrace } from '../../check/result.ts';
 import { accept } from '../../conformance/accept.ts';
 import { formatItf, toItf } from '../../engine/itf.ts';
 import { formatTrace } from '../../report/trace-text.ts';
+import { formatFault } from '../../report/faults.ts';
+import { judgeTrace } from '../../engine/judge.ts';
+import { machine } from '../../engine/step.ts';
 import { runScheduled, type Schedule } from '../../runtime/scheduler.ts';
 import { count, oneSpec, parseCommand, seedArg, usageError as usageErr } from '../args.ts';
 import { EXIT, type Command } from '../command.ts';
@@ -73,22 +77,30 @@ const command: Command = {
       return report({ code: 'RUNTIME_ERROR', message: (err as Error).message.split('\n')[0] });
     }
     const verdict = accept(model, config.name, run.trace);
+    // The run is judged like a behaviour `check` explores: invariants on every state, deadlock at its end.
+    const judged = judgeTrace(machine(model, config.name), run.trace, { stuck: run.stopped === 'deadlock' });
+    const shown = judged ? run.trace.filter((t) => t.index <= judged.step) : run.trace;
     if (values['out-itf']) fs.writeFileSync(values['out-itf'], formatItf(toItf(model, run.trace, { config: config.name, backend: 'runtime', seed: seed as number })));
     if (values.json) {
       console.log(JSON.stringify({
         spec: model.name, config: config.name, impl: run.instance.impl, schedule: values.schedule ?? 'random', seed, steps: run.trace.length - 1,
         stopped: run.stopped, conforms: verdict.ok, rejection: verdict.ok ? null : verdict.rejection, faults: run.faults,
+        verdict: judged ? 'violated' : 'holds', violated: judged?.property ?? null, violatedAtStep: judged?.step ?? null,
+        failedConjuncts: judged?.failed ?? [],
         trace: jsonTrace(model, run.trace),
       }, null, 2));
     } else {
-      console.log(formatTrace(model, run.trace));
+      console.log(formatTrace(model, shown, { violated: judged?.property }));
       console.log(`\n${run.trace.length - 1} steps (seed ${seed}, ${values.schedule ?? 'random'} schedule${run.stopped !== 'steps' ? `, stopped: ${run.stopped}` : ''})`);
-      for (const f of run.faults) console.log(`fault at step ${f.step}: thread${f.proc} ${f.transition} ${f.access} ${f.variable}[b${f.block}] of an unmapped block (${f.source})`);
+      if (judged) {
+        console.log(`${judged.property} is violated at step ${judged.step}${judged.failed.length ? `; false: ${judged.failed.join('; ')}` : ''}`);
+      }
+      for (const f of run.faults) console.log(formatFault(model, f));
       console.log(verdict.ok
         ? 'the model accepts every step'
         : `the model rejects step ${verdict.rejection.step}: ${verdict.rejection.reason}${verdict.rejection.differences.map((d) => `\n  ${d.name}: model ${d.model}, runtime ${d.runtime}`).join('')}`);
     }
-    return verdict.ok && run.faults.length === 0 ? EXIT.OK : EXIT.MISMATCH;
+    return verdict.ok && run.faults.length === 0 && !judged ? EXIT.OK : EXIT.MISMATCH;
   },
 };
 export default command;

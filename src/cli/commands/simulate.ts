@@ -78,8 +78,10 @@ const command: Command = {
       if (!values.json) process.stderr.write(`wrote the ${r.violated ? 'failing' : 'last'} trace to ${values['out-itf']} (ITF)\n`);
     }
 
+    // The replay hint names the spec the way the user did (a name, or the path given).
+    const specArg = positionals[0] ?? model.name;
     if (values.json) printJson(model, configName, opts, r);
-    else printText(model, configName, opts, r);
+    else printText(model, configName, opts, r, specArg);
     if (r.verdict === 'error') return values.json ? EXIT.ERROR : report(r.error!);
     return r.verdict === 'violated' ? EXIT.MISMATCH : EXIT.OK;
   },
@@ -95,9 +97,9 @@ function printJson(model: Model, config: string, opts: { runs: number; depth: nu
   }, null, 2));
 }
 
-function printText(model: Model, config: string, opts: { runs: number; depth: number; seed: Seed }, r: SimulateResult): void {
+function printText(model: Model, config: string, opts: { runs: number; depth: number; seed: Seed }, r: SimulateResult, specArg: string): void {
   const stats = `${r.statesVisited} states visited, ${r.distinctStates} distinct, ${r.seconds.toFixed(2)} s`;
-  const replay = `poolspec simulate ${model.name} --config ${config} --seed ${r.runSeed} --runs 1 --depth ${opts.depth}`;
+  const replay = `poolspec simulate ${/\s/.test(specArg) ? JSON.stringify(specArg) : specArg} --config ${config} --seed ${r.runSeed} --runs 1 --depth ${opts.depth}`;
   if (r.verdict === 'error') {
     console.log(`in run ${r.run} (seed ${r.runSeed}); replay: ${replay}`);
     return;

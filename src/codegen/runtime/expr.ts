@@ -5,7 +5,7 @@
  * interpreter runs with a new reader). Anything this translator does not know is refused: the caller
  * falls back to the interpreter.
  */
-import type { Domain, Expr, Model, Type } from '../../dsl/ir.ts';
+import type { Bound, Domain, Expr, Model, Type } from '../../dsl/ir.ts';
 import type { Scalar } from '../../runtime/layout.ts';
 
 export class Refusal extends Error {}
@@ -87,7 +87,11 @@ export function encodeJs(t: Scalar, value: Expr, js: string, varName: string): s
 
 export function rangeOf(d: Domain): { lo: string; hi: string } {
   if (d.kind !== 'range') throw new Refusal('a domain of process ids');
-  const b = (x: number | string) => (typeof x === 'number' ? String(x) : constId(x));
+  const b = (x: Bound) => {
+    if (typeof x === 'number') return String(x);
+    if (typeof x === 'string') return constId(x);
+    throw new Refusal('a range bound that is a constant expression');
+  };
   return { lo: b(d.lo), hi: b(d.hi) };
 }
 
