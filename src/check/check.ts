@@ -67,7 +67,8 @@ export async function checkWithTlc(model: Model, config: Config, opts: CheckOpti
     distinctStates: null, statesGenerated: null, depth: null, seconds, ...noCounterexample(), errors,
   });
   try {
-    for (const [name, text] of files) await fs.writeFile(path.join(dir, name), text);
+    // TLC needs the modules and configurations only (generated/ also holds the runtime modules).
+    for (const [name, text] of files) if (/\.(tla|cfg)$/.test(name)) await fs.writeFile(path.join(dir, name), text);
     const r = await runTlc({
       jar: opts.jar, dir, module: moduleFile, cfg: cfgFileName(model, config),
       // TLC 2.18's liveness checking with several workers can miss a violation or print a lasso

@@ -141,7 +141,8 @@ function outside(model: Model, consts: Consts, t: Type, v: Value): string | null
     }
     case 'array': {
       if (!Array.isArray(v)) return `${show(v)} is not an array`;
-      for (const x of v) { const w = outside(model, consts, t.of, x); if (w) return w; }
+      // An array over a later process type's ids has no entries below its first id (holes).
+      for (const x of v) { if (x === undefined) continue; const w = outside(model, consts, t.of, x); if (w) return w; }
       return null;
     }
   }
