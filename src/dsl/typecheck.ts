@@ -12,7 +12,7 @@ import os from 'node:os';
 import type { ts as TS } from 'ts-morph';
 type Ts = typeof TS;
 import type { PoolspecError } from '../errors.ts';
-import { relativeToRoot } from './source.ts';
+import { PROJECT_ROOT, relativeToRoot } from './source.ts';
 
 const options = (ts: Ts): TS.CompilerOptions => ({
   target: ts.ScriptTarget.ES2022,
@@ -25,6 +25,9 @@ const options = (ts: Ts): TS.CompilerOptions => ({
   esModuleInterop: true,
   types: [],
   lib: ['lib.es2022.d.ts'],
+  // A spec anywhere may import the DSL as 'poolspec' (the loader maps it the same way).
+  baseUrl: PROJECT_ROOT,
+  paths: { poolspec: [path.join(PROJECT_ROOT, 'src', 'dsl', 'index.ts')] },
 });
 
 /** Operators whose result on a DSL expression is a JavaScript value, not an expression. */
@@ -117,7 +120,9 @@ export async function typecheckSpecs(files: string[], opts: { cache?: boolean } 
   const wanted = new Set(abs.map((f) => path.normalize(f)));
   for (const sf of program.getSourceFiles()) {
     if (!wanted.has(path.normalize(sf.fileName))) continue;
-    const diags = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
+    // A syntax error makes the rest of the file's diagnostics noise: its first one says it all.
+    const syntax = program.getSyntacticDiagnostics(sf);
+    const diags = syntax.length ? syntax.slice(0, 1) : program.getSemanticDiagnostics(sf);
     for (const d of diags) {
       errors.push({
         code: 'SPEC_TSC',
