@@ -80,6 +80,12 @@ export function explore(m: Machine, opts: { maxStates?: number } = {}): ExploreR
       message: `the engine checks invariants and deadlock only; configuration ${m.config.name} also checks temporal properties (${m.config.properties.join(', ')}): use TLC`,
     });
   }
+  if (m.config.refines) {
+    return finish(null, null, undefined, {
+      code: 'SPEC_UNSUPPORTED',
+      message: `the engine does not check refinement; configuration ${m.config.name} checks Refines: use TLC`,
+    });
+  }
   let current = -1;
   try {
     const init = initialState(m);
