@@ -28,7 +28,12 @@ export type ErrorCode =
   | 'RUNTIME_ERROR'
   | 'REPLAY_MISMATCH'
   | 'USAGE'
-  | 'GEN_STALE';
+  | 'GEN_STALE'
+  // proofs (src/prove)
+  | 'Z3_MISSING'
+  | 'Z3_ERROR'
+  | 'PROVE_UNSUPPORTED'
+  | 'PROOFS_STALE';
 
 export interface SourcePos {
   file: string; // path relative to the project root when possible

@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./commands/run.ts')).default,
   replay: async () => (await import('./commands/replay.ts')).default,
   stress: async () => (await import('./commands/stress.ts')).default,
+  prove: async () => (await import('./commands/prove.ts')).default,
 };
 
 async function help(): Promise<string> {

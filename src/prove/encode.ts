@@ -524,10 +524,12 @@ export class Encoder {
    * guard and effects are defined, and the post-state (TLA+ primed semantics: every right-hand side
    * reads the pre-state; `pc` moves to the target label).
    */
-  *cases(state: Map<string, SV>, self: number, t: Transition): Generator<StepCase> {
+  cases(state: Map<string, SV>, self: number, t: Transition, scope: () => void = () => {}): StepCase[] {
     const ctx: EvalCtx = { state, self, bound: new Map() };
     const atFrom = this.eq(this.index(state.get('pc')!, lit(self), true), lit(this.code(t.from)));
+    const out: StepCase[] = [];
     for (const b of this.bindings(t, ctx)) {
+      scope(); // definitions made for this binding go to its own query scope
       const c: EvalCtx = { ...ctx, bound: b.bound };
       const guard = this.bool(this.eval(t.guard, c), 'guard');
       const enabled = T.and(atFrom, b.cond, guard.t);
@@ -561,11 +563,12 @@ export class Encoder {
         el[i] = lit(this.code(t.to));
         post.set('pc', { ...pc, el });
       }
-      yield {
+      out.push({
         self, args: b.args, enabled, bindingDef: T.and(atFrom, b.def), guardDef: guard.d,
-        effectsDef: T.and(...ds), post,
-      };
+        effectsDef: T.and(...ds), post, sink: this.sink,
+      });
     }
+    return out;
   }
 
   private bindings(t: Transition, ctx: EvalCtx): { bound: Map<string, SV>; args: Record<string, number>; cond: Term; def: Term }[] {
@@ -599,6 +602,8 @@ export interface StepCase {
   guardDef: Term;
   effectsDef: Term;
   post: Map<string, SV>;
+  /** The definitions this case's encoding made (its query scope). */
+  sink: string[];
 }
 
 function bind(ctx: EvalCtx, v: string, x: SV): EvalCtx {

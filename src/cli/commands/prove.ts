@@ -1,0 +1,74 @@
+/**
+ * `poolspec prove SPEC`: discharges the spec's inductive invariant with Z3 for fixed constants
+ * (init, every step, each safety property), prints each obligation and a counterexample to
+ * induction for a failed step; `--write` also records the evidence in proofs/.
+ * Exit codes: 0 every obligation proved, 1 some failed or unknown, 2 usage or tool error.
+ */
+import { formatError } from '../../errors.ts';
+import { count, oneSpec, parseCommand, usageError as usageErr } from '../args.ts';
+import { EXIT, type Command } from '../command.ts';
+import { parseSizes, prove, proveConfig } from '../../prove/prove.ts';
+import { formatProve, obligationLine } from '../../prove/format.ts';
+import { z3Version } from '../../prove/z3.ts';
+import { proveJson } from '../../prove/json.ts';
+
+const usage = 'usage: poolspec prove SPEC [--config NAME] [--sizes T=..,N=..] [--timeout SECONDS] [--parallel N] [--json] [--write]';
+const usageError = (message: string) => usageErr('prove', usage, message);
+
+const command: Command = {
+  name: 'prove',
+  summary: 'discharge the inductive invariant with Z3 for fixed constants (init, every step, each property)',
+  usage,
+  async run(argv) {
+    const args = parseCommand('prove', usage, argv, {
+      config: { type: 'string' }, sizes: { type: 'string' }, timeout: { type: 'string' }, parallel: { type: 'string' },
+      json: { type: 'boolean' }, write: { type: 'boolean' },
+    });
+    if (typeof args === 'number') return args;
+    const { values, positionals } = args;
+    const timeout = count(values.timeout, 60, '--timeout');
+    const parallel = count(values.parallel, 2, '--parallel');
+    if (typeof timeout === 'string') return usageError(timeout);
+    if (typeof parallel === 'string') return usageError(parallel);
+    if (positionals.length !== 1) return usageError(positionals.length ? `one spec at a time, got ${positionals.join(' ')}` : 'name a spec');
+    const spec = await oneSpec('prove', usage, positionals, undefined);
+    if (typeof spec === 'number') return spec;
+    const { model } = spec;
+    const pick = proveConfig(model, values.config);
+    if (!pick.ok) {
+      console.error(`poolspec prove: ${formatError(pick.errors[0])}`);
+      return EXIT.ERROR;
+    }
+    const sizes = parseSizes(values.sizes, model);
+    if (!sizes.ok) return usageError(sizes.errors[0].message);
+    const z3 = await z3Version();
+    if (!z3.ok) {
+      console.error(`poolspec prove: ${formatError(z3.errors[0])}`);
+      return EXIT.ERROR;
+    }
+    if (!values.json) process.stderr.write(`proving ${model.name} ${pick.value.config.name} with ${z3.value}...\n`);
+    const r = await prove(model, pick.value.config, pick.value.inductive, sizes.value, {
+      timeoutSeconds: timeout, parallel,
+      onDone: values.json ? undefined : (o) => process.stderr.write(`${obligationLine(o)}\n`),
+    });
+    if (!r.ok) {
+      console.error(`poolspec prove: ${formatError(r.errors[0])}`);
+      return EXIT.ERROR;
+    }
+    if (values.write) {
+      const { writeRecord } = await import('../../prove/record.ts');
+      const w = await writeRecord(model, r.value, z3.value, { log: values.json ? undefined : (s) => process.stderr.write(`${s}\n`) });
+      if (!w.ok) {
+        console.error(`poolspec prove: ${formatError(w.errors[0])}`);
+        return EXIT.ERROR;
+      }
+      if (!values.json) process.stderr.write(`wrote ${w.value.join(', ')}\n`);
+    }
+    if (values.json) console.log(JSON.stringify({ tool: { z3: z3.value }, ...proveJson(model, r.value) }, null, 2));
+    else console.log(formatProve(model, r.value, z3.value));
+    if (r.value.obligations.some((o) => o.result === 'error')) return EXIT.ERROR;
+    return r.value.proved ? EXIT.OK : EXIT.MISMATCH;
+  },
+};
+
+export default command;
