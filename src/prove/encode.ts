@@ -256,12 +256,30 @@ export class Encoder {
     return { state: out, typeOK: T.and(...typing) };
   }
 
-  /** An auxiliary constant defined equal to `t` (atoms are returned as they are). */
+  /**
+   * An auxiliary constant defined equal to `t` (atoms are returned as they are). The same term gets
+   * the same name, so the parts of a post-state's invariant a step does not touch are literally the
+   * pre-state's (Z3 sees them as equal at once). Names made in a query scope live until the next.
+   */
   name(t: Term, sort: 'Int' | 'Bool'): Term {
     if (!/[\s()]/.test(t) || T.numeral(t) !== null) return t;
+    const known = this.memoCommon.get(t) ?? this.memoScope.get(t);
+    if (known) return known;
     const n = `a${(this.aux += 1)}`;
     this.sink.push(`(declare-const ${n} ${sort})`, `(assert (= ${n} ${t}))`);
+    (this.inScope ? this.memoScope : this.memoCommon).set(t, n);
     return n;
+  }
+
+  private readonly memoCommon = new Map<Term, Term>();
+  private readonly memoScope = new Map<Term, Term>();
+  private inScope = false;
+
+  /** Starts a query scope (between push and pop): new definitions go to a fresh sink. */
+  beginScope(): void {
+    this.inScope = true;
+    this.memoScope.clear();
+    this.sink = [];
   }
 
   // ------------------------------------------------------------ expressions

@@ -149,7 +149,7 @@ export function stepTask(s: ProveSetup, pt: ProcType, t: Transition): ProveTask 
   const cases: Case[] = [];
   for (const p of enc.procs.filter((x) => x.pt === pt)) {
     const common = enc.sink;
-    const cs = enc.cases(pre.state, p.id, t, () => { enc.sink = []; });
+    const cs = enc.cases(pre.state, p.id, t, () => enc.beginScope());
     lines.push(...common.splice(0));
     for (const c of cs) {
       enc.sink = c.sink;
