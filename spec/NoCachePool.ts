@@ -6,6 +6,7 @@
  */
 import { holds, protocol } from '../src/dsl/index.ts';
 import { crowdedFree, poolConfigs, poolProtocol } from './lib/pool.ts';
+import { at, forallThreads, isBlock, local, poolInductive, refinesAtomicPool } from './lib/proofs.ts';
 
 export default protocol('NoCachePool', (p) => {
   poolProtocol(p, {
@@ -27,4 +28,10 @@ export default protocol('NoCachePool', (p) => {
     },
   });
   poolConfigs(p, { small: holds(), standard: holds(), flush: holds() });
+
+  // ------------------------------------------------------------ proofs (poolspec prove, Refines)
+  poolInductive(p, { pushLabels: ['nocache_free'], walkLabels: ['walk'], flushLabels: ['nocache_flush'] }, {
+    FreeHasBlock: forallThreads((th) => at(th, 'nocache_free').implies(isBlock(local('blk').of(th)))),
+  });
+  refinesAtomicPool(p, { small: holds(), standard: holds() });
 }, 'No pool: every allocation from the OS, every free to the OS (the baseline)');

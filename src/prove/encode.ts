@@ -277,10 +277,19 @@ export class Encoder {
 
   /** Starts a query scope (between push and pop): new definitions go to a fresh sink. */
   beginScope(): void {
+    this.outer = this.sink;
     this.inScope = true;
     this.memoScope.clear();
     this.sink = [];
   }
+
+  /** Ends it: its names are forgotten (Z3 pops them), definitions go to the outer sink again. */
+  endScope(): void {
+    this.inScope = false;
+    this.memoScope.clear();
+    this.sink = this.outer;
+  }
+  private outer: string[] = [];
 
   // ------------------------------------------------------------ expressions
 
@@ -542,16 +551,18 @@ export class Encoder {
    * guard and effects are defined, and the post-state (TLA+ primed semantics: every right-hand side
    * reads the pre-state; `pc` moves to the target label).
    */
-  cases(state: Map<string, SV>, self: number, t: Transition, scope: () => void = () => {}): StepCase[] {
+  cases(state: Map<string, SV>, self: number, t: Transition, each: (c: StepCase) => void): void {
     const ctx: EvalCtx = { state, self, bound: new Map() };
     const atFrom = this.eq(this.index(state.get('pc')!, lit(self), true), lit(this.code(t.from)));
-    const out: StepCase[] = [];
     for (const b of this.bindings(t, ctx)) {
-      scope(); // definitions made for this binding go to its own query scope
+      this.beginScope(); // definitions made for this binding go to its own query scope
       const c: EvalCtx = { ...ctx, bound: b.bound };
       const guard = this.bool(this.eval(t.guard, c), 'guard');
       const enabled = T.and(atFrom, b.cond, guard.t);
-      if (enabled === T.FALSE && guard.d === T.TRUE) continue;
+      if (enabled === T.FALSE && guard.d === T.TRUE) {
+        this.endScope();
+        continue;
+      }
       const post = new Map(state);
       const ds: Term[] = [];
       const vals = t.effects.map((a) => {
@@ -581,12 +592,12 @@ export class Encoder {
         el[i] = lit(this.code(t.to));
         post.set('pc', { ...pc, el });
       }
-      out.push({
+      each({
         self, args: b.args, enabled, bindingDef: T.and(atFrom, b.def), guardDef: guard.d,
         effectsDef: T.and(...ds), post, sink: this.sink,
       });
+      this.endScope();
     }
-    return out;
   }
 
   private bindings(t: Transition, ctx: EvalCtx): { bound: Map<string, SV>; args: Record<string, number>; cond: Term; def: Term }[] {

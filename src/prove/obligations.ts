@@ -148,11 +148,10 @@ export function stepTask(s: ProveSetup, pt: ProcType, t: Transition): ProveTask 
   type Case = { tag: string; self: number; args: Record<string, number>; post: Map<string, SV>; postAtoms: Term[] };
   const cases: Case[] = [];
   for (const p of enc.procs.filter((x) => x.pt === pt)) {
+    enc.sink = [];
     const common = enc.sink;
-    const cs = enc.cases(pre.state, p.id, t, () => enc.beginScope());
-    lines.push(...common.splice(0));
-    for (const c of cs) {
-      enc.sink = c.sink;
+    const scoped: string[] = [];
+    enc.cases(pre.state, p.id, t, (c) => {
       const named = enc.nameState(c.post);
       const postInv = indInv(enc, s.inductive, named.state);
       const bad = T.and(c.bindingDef, T.or(
@@ -161,10 +160,12 @@ export function stepTask(s: ProveSetup, pt: ProcType, t: Transition): ProveTask 
       ));
       const tag = `case${cases.length}`;
       const postAtoms = enc.atoms(named.state);
-      lines.push('(push 1)', ...enc.sink, `(assert ${bad})`, `(echo "@@${tag}")`, '(check-sat)',
+      scoped.push('(push 1)', ...c.sink, `(assert ${bad})`, `(echo "@@${tag}")`, '(check-sat)',
         getValue([...new Set([...preAtoms, ...postAtoms])]), '(pop 1)');
       cases.push({ tag, self: p.id, args: c.args, post: named.state, postAtoms });
-    }
+    });
+    // Definitions made outside the cases (the parameter sets) hold in every scope.
+    lines.push(...common, ...scoped);
   }
   const name = stepName(s.model, pt, t);
   return {
