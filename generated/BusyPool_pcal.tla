@@ -83,43 +83,43 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       await Flush /\ OsFree;
       goto H1;
     };
-  D1:  \* spec/BusyPool.ts:20  r := head (plain load)
-    \* D1  spec/BusyPool.ts:25
+  D1:  \* spec/BusyPool.ts:21  r := head (plain load)
+    \* D1  spec/BusyPool.ts:26
     r := head;
     goto D2;
-  D2:  \* spec/BusyPool.ts:21  while r = BUSY: r := head; if r = NULL: return NULL
-    either { \* D2_spin  spec/BusyPool.ts:26
+  D2:  \* spec/BusyPool.ts:22  while r = BUSY: r := head; if r = NULL: return NULL
+    either { \* D2_spin  spec/BusyPool.ts:27
       await r = BUSY;
       r := head;
       goto D2;
-    } or { \* D2_empty  spec/BusyPool.ts:27
+    } or { \* D2_empty  spec/BusyPool.ts:28
       await r = NULL;
       r := NULL;
       goto os;
-    } or { \* D2_xchg  spec/BusyPool.ts:28  D4: r := XCHG(head, BUSY)
+    } or { \* D2_xchg  spec/BusyPool.ts:29  D4: r := XCHG(head, BUSY)
       await r # NULL /\ r # BUSY;
       xchg(head, r, BUSY);
       goto D5;
     };
-  D5:  \* spec/BusyPool.ts:22  r := XCHG(head, BUSY) done: the thread owns the head unless r = BUSY
-    either { \* D5_busy  spec/BusyPool.ts:29  the XCHG wrote BUSY over BUSY: no ownership
+  D5:  \* spec/BusyPool.ts:23  r := XCHG(head, BUSY) done: the thread owns the head unless r = BUSY
+    either { \* D5_busy  spec/BusyPool.ts:30  the XCHG wrote BUSY over BUSY: no ownership
       await r = BUSY;
       goto D2;
-    } or { \* D5_empty  spec/BusyPool.ts:30  head := NULL; return NULL
+    } or { \* D5_empty  spec/BusyPool.ts:31  head := NULL; return NULL
       await r = NULL;
       head := NULL;
       goto os;
-    } or { \* D5_owned  spec/BusyPool.ts:31
+    } or { \* D5_owned  spec/BusyPool.ts:32
       await r # NULL /\ r # BUSY;
       goto D6;
     };
-  D6:  \* spec/BusyPool.ts:23  n := r->next, under the self-lock
-    \* D6  spec/BusyPool.ts:32
+  D6:  \* spec/BusyPool.ts:24  n := r->next, under the self-lock
+    \* D6  spec/BusyPool.ts:33
     nx := next[r];
     fault := fault \/ ~mapped[r];
     goto D7;
-  D7:  \* spec/BusyPool.ts:24  head := n: releases the lock
-    \* D7  spec/BusyPool.ts:33  head := n releases the lock; the caller owns r
+  D7:  \* spec/BusyPool.ts:25  head := n: releases the lock
+    \* D7  spec/BusyPool.ts:34  head := n releases the lock; the caller owns r
     head := nx;
     lhead := nx;
     where[r] := "thread";
@@ -127,7 +127,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     r := NULL;
     nx := NULL;
     goto idle;
-  E2:  \* spec/BusyPool.ts:42  if pool_is_crowded(): free(ptr) to the OS
+  E2:  \* spec/BusyPool.ts:43  if pool_is_crowded(): free(ptr) to the OS
     either { \* E2_crowded  spec/lib/pool.ts:100  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
       await OsFree;
       next[blk] := NULL;
@@ -135,56 +135,56 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       mapped[blk] := FALSE;
       blk := NULL;
       goto idle;
-    } or { \* E2_notCrowded  spec/BusyPool.ts:46  E3: fl := head
+    } or { \* E2_notCrowded  spec/BusyPool.ts:47  E3: fl := head
       fl := head;
       goto E5;
     };
-  E5:  \* spec/BusyPool.ts:43  ptr->next := fl
-    either { \* E5_spin  spec/BusyPool.ts:47  E4: while fl = BUSY: fl := head
+  E5:  \* spec/BusyPool.ts:44  ptr->next := fl
+    either { \* E5_spin  spec/BusyPool.ts:48  E4: while fl = BUSY: fl := head
       await fl = BUSY;
       fl := head;
       goto E5;
-    } or { \* E5_link  spec/BusyPool.ts:48
+    } or { \* E5_link  spec/BusyPool.ts:49
       await fl # BUSY;
       next[blk] := fl;
       fault := fault \/ ~mapped[blk];
       goto E6;
     };
-  E6:  \* spec/BusyPool.ts:44  CAS(head, fl, ptr)
-    either { \* E6_ok  spec/BusyPool.ts:49
+  E6:  \* spec/BusyPool.ts:45  CAS(head, fl, ptr)
+    either { \* E6_ok  spec/BusyPool.ts:50
       cas(head, fl, blk);
       lhead := blk;
       where[blk] := "list";
       blk := NULL;
       fl := NULL;
       goto idle;
-    } or { \* E6_fail  spec/BusyPool.ts:53  fl := head (may be BUSY); goto E4
+    } or { \* E6_fail  spec/BusyPool.ts:54  fl := head (may be BUSY); goto E4
       await head # fl;  \* CAS failed
       fl := head;
       goto E5;
     };
-  H1:  \* spec/BusyPool.ts:57  n := head
-    \* H1  spec/BusyPool.ts:60
+  H1:  \* spec/BusyPool.ts:58  n := head
+    \* H1  spec/BusyPool.ts:61
     r := head;
     goto H2;
-  H2:  \* spec/BusyPool.ts:58  while n = BUSY: n := head; if n = NULL: return
-    either { \* H2_spin  spec/BusyPool.ts:61
+  H2:  \* spec/BusyPool.ts:59  while n = BUSY: n := head; if n = NULL: return
+    either { \* H2_spin  spec/BusyPool.ts:62
       await r = BUSY;
       r := head;
       goto H2;
-    } or { \* H2_empty  spec/BusyPool.ts:62
+    } or { \* H2_empty  spec/BusyPool.ts:63
       await r = NULL;
       goto idle;
-    } or { \* H2_xchg  spec/BusyPool.ts:63  H4: n := XCHG(head, BUSY)
+    } or { \* H2_xchg  spec/BusyPool.ts:64  H4: n := XCHG(head, BUSY)
       await r # NULL /\ r # BUSY;
       xchg(head, r, BUSY);
       goto H5;
     };
-  H5:  \* spec/BusyPool.ts:59  head := NULL (unconditional)
-    either { \* H5_busy  spec/BusyPool.ts:64  the XCHG returned BUSY: retry
+  H5:  \* spec/BusyPool.ts:60  head := NULL (unconditional)
+    either { \* H5_busy  spec/BusyPool.ts:65  the XCHG returned BUSY: retry
       await r = BUSY;
       goto H2;
-    } or { \* H5_detach  spec/BusyPool.ts:65  head := NULL; the detached list is walked and freed
+    } or { \* H5_detach  spec/BusyPool.ts:66  head := NULL; the detached list is walked and freed
       await r # BUSY;
       head := NULL;
       lhead := NULL;
@@ -458,5 +458,17 @@ FreeListIntact ==
 
 \* spec/lib/pool.ts:198  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
+
+\* spec/lib/proofs.ts:84  refinement mapping to AtomicPool (spec/AtomicPool.ts)
+Abstract == INSTANCE AtomicPool WITH
+  T <- T,
+  N <- N,
+  pool <- {b \in Blocks : (where[b] = "list")},
+  owned <- [th \in Threads |-> ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))})],
+  pc <- [th \in Threads |-> "idle"]
+
+\* The safety part of AtomicPool's Spec, with stuttering: every step of this spec is a step of
+\* AtomicPool or leaves its variables unchanged.
+Refines == Abstract!Init /\ [][Abstract!Next]_Abstract!vars
 
 ============================================================

@@ -48,6 +48,12 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     Constraint_flush == (seq <= MaxSeq)
 
     Constraint_noOsFree == (seq <= MaxSeq)
+
+    Constraint_refines_noOsFree == (seq <= MaxSeq)
+
+    Constraint_refines_small == (seq <= MaxSeq)
+
+    Constraint_refines_standard == (seq <= MaxSeq)
   }
 
   \* A successful CAS(ref, old, new): ref = old, and it becomes new
@@ -97,27 +103,27 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       await Flush /\ OsFree;
       goto C1;
     };
-  A1:  \* spec/DwcasPool.ts:29  cs := seq
-    \* A1  spec/DwcasPool.ts:33
+  A1:  \* spec/DwcasPool.ts:30  cs := seq
+    \* A1  spec/DwcasPool.ts:34
     cs := seq;
     goto A2;
-  A2:  \* spec/DwcasPool.ts:30  ch := head
-    \* A2  spec/DwcasPool.ts:34
+  A2:  \* spec/DwcasPool.ts:31  ch := head
+    \* A2  spec/DwcasPool.ts:35
     ch := head;
     goto A4;
-  A4:  \* spec/DwcasPool.ts:31  if ch = NULL: return NULL; nh := ch->next (the dereference)
-    either { \* A4_empty  spec/DwcasPool.ts:35
+  A4:  \* spec/DwcasPool.ts:32  if ch = NULL: return NULL; nh := ch->next (the dereference)
+    either { \* A4_empty  spec/DwcasPool.ts:36
       await ch = NULL;
       cs := 0;
       goto os;
-    } or { \* A4_deref  spec/DwcasPool.ts:36
+    } or { \* A4_deref  spec/DwcasPool.ts:37
       await ch # NULL /\ ch # BUSY;
       nh := next[ch];
       fault := fault \/ ~mapped[ch];
       goto A5;
     };
-  A5:  \* spec/DwcasPool.ts:32  DWCAS(<head, seq>, <ch, cs>, <nh, cs + 1>)
-    either { \* A5_ok  spec/DwcasPool.ts:37  the caller owns ch
+  A5:  \* spec/DwcasPool.ts:33  DWCAS(<head, seq>, <ch, cs>, <nh, cs + 1>)
+    either { \* A5_ok  spec/DwcasPool.ts:38  the caller owns ch
       dwcas(head, seq, ch, cs, nh, cs + 1);
       where[ch] := "thread";
       held := held \cup {ch};
@@ -125,7 +131,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       ch := NULL;
       nh := NULL;
       goto idle;
-    } or { \* A5_fail  spec/DwcasPool.ts:42  a failed DWCAS reads the current pair atomically; goto A3
+    } or { \* A5_fail  spec/DwcasPool.ts:43  a failed DWCAS reads the current pair atomically; goto A3
       await (head # ch) \/ (seq # cs);  \* DWCAS failed
       ch := head;
       cs := seq;
@@ -164,33 +170,33 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       fl := head;
       goto B6;
     };
-  C1:  \* spec/DwcasPool.ts:51  spin_lock(&pool->lock)
-    \* C1  spec/DwcasPool.ts:56
+  C1:  \* spec/DwcasPool.ts:52  spin_lock(&pool->lock)
+    \* C1  spec/DwcasPool.ts:57
     await lock = FALSE;
     lock := TRUE;
     goto C2;
-  C2:  \* spec/DwcasPool.ts:52  ch := head
-    \* C2  spec/DwcasPool.ts:57
+  C2:  \* spec/DwcasPool.ts:53  ch := head
+    \* C2  spec/DwcasPool.ts:58
     ch := head;
     goto C3;
-  C3:  \* spec/DwcasPool.ts:53  cs := seq
-    \* C3  spec/DwcasPool.ts:58
+  C3:  \* spec/DwcasPool.ts:54  cs := seq
+    \* C3  spec/DwcasPool.ts:59
     cs := seq;
     goto C4;
-  C4:  \* spec/DwcasPool.ts:54  DWCAS(<head, seq>, <ch, cs>, <NULL, cs + 1>)
-    either { \* C4_ok  spec/DwcasPool.ts:59
+  C4:  \* spec/DwcasPool.ts:55  DWCAS(<head, seq>, <ch, cs>, <NULL, cs + 1>)
+    either { \* C4_ok  spec/DwcasPool.ts:60
       dwcas(head, seq, ch, cs, NULL, cs + 1);
       fw := ch;
       ch := NULL;
       cs := 0;
       where := [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])];
       goto C5;
-    } or { \* C4_fail  spec/DwcasPool.ts:63
+    } or { \* C4_fail  spec/DwcasPool.ts:64
       await (head # ch) \/ (seq # cs);  \* DWCAS failed
       goto C2;
     };
-  C5:  \* spec/DwcasPool.ts:55  spin_unlock(&pool->lock)
-    \* C5  spec/DwcasPool.ts:64
+  C5:  \* spec/DwcasPool.ts:56  spin_unlock(&pool->lock)
+    \* C5  spec/DwcasPool.ts:65
     lock := FALSE;
     goto walk;
   os:  \* spec/lib/pool.ts:145  pool_alloc_nocache: the shared list was empty
@@ -232,6 +238,12 @@ Constraint_standard == (seq <= MaxSeq)
 Constraint_flush == (seq <= MaxSeq)
 
 Constraint_noOsFree == (seq <= MaxSeq)
+
+Constraint_refines_noOsFree == (seq <= MaxSeq)
+
+Constraint_refines_small == (seq <= MaxSeq)
+
+Constraint_refines_standard == (seq <= MaxSeq)
 
 VARIABLES held, cache, blk, fw, cs, ch, nh, fl
 
@@ -465,5 +477,17 @@ FreeListIntact ==
 
 \* spec/lib/pool.ts:198  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
+
+\* spec/lib/proofs.ts:84  refinement mapping to AtomicPool (spec/AtomicPool.ts)
+Abstract == INSTANCE AtomicPool WITH
+  T <- T,
+  N <- N,
+  pool <- {b \in Blocks : (where[b] = "list")},
+  owned <- [th \in Threads |-> ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))})],
+  pc <- [th \in Threads |-> "idle"]
+
+\* The safety part of AtomicPool's Spec, with stuttering: every step of this spec is a step of
+\* AtomicPool or leaves its variables unchanged.
+Refines == Abstract!Init /\ [][Abstract!Next]_Abstract!vars
 
 ============================================================

@@ -76,76 +76,76 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       await Flush /\ OsFree;
       goto K1;
     };
-  L1:  \* spec/LockedPool.ts:17  spin_lock(&pool->lock)
-    \* L1  spec/LockedPool.ts:22
+  L1:  \* spec/LockedPool.ts:18  spin_lock(&pool->lock)
+    \* L1  spec/LockedPool.ts:23
     await lock = 0;
     lock := self;
     goto L2;
-  L2:  \* spec/LockedPool.ts:18  p := head
-    \* L2  spec/LockedPool.ts:23
+  L2:  \* spec/LockedPool.ts:19  p := head
+    \* L2  spec/LockedPool.ts:24
     pp := head;
     goto L3;
-  L3:  \* spec/LockedPool.ts:19  if p != NULL: n := p->next
-    either { \* L3_deref  spec/LockedPool.ts:24
+  L3:  \* spec/LockedPool.ts:20  if p != NULL: n := p->next
+    either { \* L3_deref  spec/LockedPool.ts:25
       await pp # NULL /\ pp # BUSY;
       nn := next[pp];
       fault := fault \/ ~mapped[pp];
       goto L4;
-    } or { \* L3_empty  spec/LockedPool.ts:25
+    } or { \* L3_empty  spec/LockedPool.ts:26
       await pp = NULL;
       goto L5;
     };
-  L4:  \* spec/LockedPool.ts:20  head := n
-    \* L4  spec/LockedPool.ts:26
+  L4:  \* spec/LockedPool.ts:21  head := n
+    \* L4  spec/LockedPool.ts:27
     head := nn;
     where[pp] := "thread";
     held := held \cup {pp};
     nn := NULL;
     goto L5;
-  L5:  \* spec/LockedPool.ts:21  spin_unlock(&pool->lock)
-    either { \* L5_got  spec/LockedPool.ts:27
+  L5:  \* spec/LockedPool.ts:22  spin_unlock(&pool->lock)
+    either { \* L5_got  spec/LockedPool.ts:28
       await pp # NULL /\ pp # BUSY;
       lock := 0;
       pp := NULL;
       goto idle;
-    } or { \* L5_empty  spec/LockedPool.ts:28
+    } or { \* L5_empty  spec/LockedPool.ts:29
       await pp = NULL;
       lock := 0;
       goto os;
     };
-  M2:  \* spec/LockedPool.ts:33  spin_lock(&pool->lock)
-    \* M2  spec/LockedPool.ts:40
+  M2:  \* spec/LockedPool.ts:34  spin_lock(&pool->lock)
+    \* M2  spec/LockedPool.ts:41
     await lock = 0;
     lock := self;
     goto M3;
-  M3:  \* spec/LockedPool.ts:34  if !pool_is_crowded(): link the block
-    either { \* M3_notCrowded  spec/LockedPool.ts:41
+  M3:  \* spec/LockedPool.ts:35  if !pool_is_crowded(): link the block
+    either { \* M3_notCrowded  spec/LockedPool.ts:42
       goto M4;
-    } or { \* M3_crowded  spec/LockedPool.ts:42  leave ptr set: it goes to the OS at M7
+    } or { \* M3_crowded  spec/LockedPool.ts:43  leave ptr set: it goes to the OS at M7
       await OsFree;
       goto M6;
     };
-  M4:  \* spec/LockedPool.ts:35  ptr->next := head (the load of head)
-    \* M4  spec/LockedPool.ts:43
+  M4:  \* spec/LockedPool.ts:36  ptr->next := head (the load of head)
+    \* M4  spec/LockedPool.ts:44
     pp := head;
     goto M4b;
-  M4b:  \* spec/LockedPool.ts:36  ptr->next := head (the store)
-    \* M4b  spec/LockedPool.ts:44
+  M4b:  \* spec/LockedPool.ts:37  ptr->next := head (the store)
+    \* M4b  spec/LockedPool.ts:45
     next[blk] := pp;
     fault := fault \/ ~mapped[blk];
     pp := NULL;
     goto M5;
-  M5:  \* spec/LockedPool.ts:37  head := ptr
-    \* M5  spec/LockedPool.ts:45  ptr := NULL
+  M5:  \* spec/LockedPool.ts:38  head := ptr
+    \* M5  spec/LockedPool.ts:46  ptr := NULL
     head := blk;
     where[blk] := "list";
     blk := NULL;
     goto M6;
-  M6:  \* spec/LockedPool.ts:38  spin_unlock(&pool->lock)
-    \* M6  spec/LockedPool.ts:46
+  M6:  \* spec/LockedPool.ts:39  spin_unlock(&pool->lock)
+    \* M6  spec/LockedPool.ts:47
     lock := 0;
     goto M7;
-  M7:  \* spec/LockedPool.ts:39  if crowded: free(ptr) to the OS, outside the lock
+  M7:  \* spec/LockedPool.ts:40  if crowded: free(ptr) to the OS, outside the lock
     either { \* M7_crowded  spec/lib/pool.ts:100  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
       await OsFree /\ blk # NULL /\ blk # BUSY;
       next[blk] := NULL;
@@ -153,28 +153,28 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       mapped[blk] := FALSE;
       blk := NULL;
       goto idle;
-    } or { \* M7_done  spec/LockedPool.ts:48
+    } or { \* M7_done  spec/LockedPool.ts:49
       await blk = NULL;
       goto idle;
     };
-  K1:  \* spec/LockedPool.ts:52  lock
-    \* K1  spec/LockedPool.ts:56
+  K1:  \* spec/LockedPool.ts:53  lock
+    \* K1  spec/LockedPool.ts:57
     await lock = 0;
     lock := self;
     goto K2;
-  K2:  \* spec/LockedPool.ts:53  n := head
-    \* K2  spec/LockedPool.ts:57
+  K2:  \* spec/LockedPool.ts:54  n := head
+    \* K2  spec/LockedPool.ts:58
     pp := head;
     goto K3;
-  K3:  \* spec/LockedPool.ts:54  head := NULL
-    \* K3  spec/LockedPool.ts:58
+  K3:  \* spec/LockedPool.ts:55  head := NULL
+    \* K3  spec/LockedPool.ts:59
     head := NULL;
     fw := pp;
     pp := NULL;
     where := [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])];
     goto K4;
-  K4:  \* spec/LockedPool.ts:55  unlock
-    \* K4  spec/LockedPool.ts:59
+  K4:  \* spec/LockedPool.ts:56  unlock
+    \* K4  spec/LockedPool.ts:60
     lock := 0;
     goto walk;
   os:  \* spec/lib/pool.ts:145  pool_alloc_nocache: the shared list was empty
@@ -439,5 +439,17 @@ FreeListIntact ==
 
 \* spec/lib/pool.ts:198  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
+
+\* spec/lib/proofs.ts:84  refinement mapping to AtomicPool (spec/AtomicPool.ts)
+Abstract == INSTANCE AtomicPool WITH
+  T <- T,
+  N <- N,
+  pool <- {b \in Blocks : (where[b] = "list")},
+  owned <- [th \in Threads |-> ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))})],
+  pc <- [th \in Threads |-> "idle"]
+
+\* The safety part of AtomicPool's Spec, with stuttering: every step of this spec is a step of
+\* AtomicPool or leaves its variables unchanged.
+Refines == Abstract!Init /\ [][Abstract!Next]_Abstract!vars
 
 ============================================================

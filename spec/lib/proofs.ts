@@ -71,7 +71,7 @@ export function poolConjuncts(s: PoolProofShape): Record<string, Val> {
 }
 
 /** The configurations whose IndInv TLC also checks on the reachable states. */
-export function poolInductive(p: ProtocolBuilder, s: PoolProofShape, own: Record<string, Val>, opts: { configs?: string[] } = {}): void {
+export function poolInductive(p: ProtocolBuilder, s: PoolProofShape, own: Record<string, Val>, opts: { configs?: string[]; expect?: 'proved' | 'fails' } = {}): void {
   p.inductive('IndInv', { ...poolConjuncts(s), ...own }, opts);
 }
 

@@ -193,6 +193,8 @@ export interface Inductive {
   conjuncts: { name: string; expr: Expr }[];
   /** Configurations it is claimed for (their constants other than the sizes are kept). */
   configs: string[];
+  /** `fails`: a candidate kept to show why the spec is wrong (some obligation must fail with a CTI). */
+  expect: 'proved' | 'fails';
   doc?: string;
 }
 

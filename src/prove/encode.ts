@@ -198,8 +198,7 @@ export class Encoder {
   decode(state: Map<string, SV>, values: Map<Term, string>): State {
     const val = (t: Term): string => {
       if (t === T.TRUE || t === T.FALSE) return t;
-      const n = T.numeral(t);
-      if (n !== null) return String(n);
+      if (T.numeral(t) !== null) return t;
       const v = values.get(t);
       if (v === undefined) throw new UnsupportedError(`no value for ${t} in the model`);
       return v;
