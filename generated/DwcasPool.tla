@@ -69,10 +69,6 @@ Constraint_noOsFree == (seq <= MaxSeq)
 
 Constraint_refines_noOsFree == (seq <= MaxSeq)
 
-Constraint_refines_small == (seq <= MaxSeq)
-
-Constraint_refines_standard == (seq <= MaxSeq)
-
 Init ==
   /\ head = NULL
   /\ next = [x \in Blocks |-> NULL]

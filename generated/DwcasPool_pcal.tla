@@ -50,10 +50,6 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     Constraint_noOsFree == (seq <= MaxSeq)
 
     Constraint_refines_noOsFree == (seq <= MaxSeq)
-
-    Constraint_refines_small == (seq <= MaxSeq)
-
-    Constraint_refines_standard == (seq <= MaxSeq)
   }
 
   \* A successful CAS(ref, old, new): ref = old, and it becomes new
@@ -240,10 +236,6 @@ Constraint_flush == (seq <= MaxSeq)
 Constraint_noOsFree == (seq <= MaxSeq)
 
 Constraint_refines_noOsFree == (seq <= MaxSeq)
-
-Constraint_refines_small == (seq <= MaxSeq)
-
-Constraint_refines_standard == (seq <= MaxSeq)
 
 VARIABLES held, cache, blk, fw, cs, ch, nh, fl
 

@@ -70,9 +70,9 @@ export function poolConjuncts(s: PoolProofShape): Record<string, Val> {
   };
 }
 
-/** The configurations whose IndInv TLC also checks on the reachable states. */
+/** A pool's IndInv: the shared conjuncts and the variant's own; `prove` uses T=3, N=3 unless told otherwise. */
 export function poolInductive(p: ProtocolBuilder, s: PoolProofShape, own: Record<string, Val>, opts: { configs?: string[]; expect?: 'proved' | 'fails' } = {}): void {
-  p.inductive('IndInv', { ...poolConjuncts(s), ...own }, opts);
+  p.inductive('IndInv', { ...poolConjuncts(s), ...own }, { sizes: { T: 3, N: 3 }, ...opts });
 }
 
 /**

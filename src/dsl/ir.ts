@@ -195,6 +195,8 @@ export interface Inductive {
   configs: string[];
   /** `fails`: a candidate kept to show why the spec is wrong (some obligation must fail with a CTI). */
   expect: 'proved' | 'fails';
+  /** Constants `prove` uses unless --sizes says otherwise (e.g. T=3, N=3, beyond the configuration's). */
+  sizes?: Record<string, number>;
   doc?: string;
 }
 

@@ -230,14 +230,14 @@ function makeProtocolBuilder(b: Builder) {
      * labels (`pc`) and locals (`.of`). `configs` names the configurations it is claimed for
      * (default: those expected to hold). Discharged by `poolspec prove`, checked by TLC as an invariant.
      */
-    inductive(name: string, conjuncts: Val | Record<string, Val>, opts: { configs?: string[]; expect?: 'proved' | 'fails'; doc?: string } = {}): void {
+    inductive(name: string, conjuncts: Val | Record<string, Val>, opts: { configs?: string[]; expect?: 'proved' | 'fails'; sizes?: Record<string, number>; doc?: string } = {}): void {
       const at = callerPos();
       if (!b.name(at, 'inductive invariant', name)) return;
       const named = conjuncts !== null && typeof conjuncts === 'object' && !(conjuncts instanceof E) && !('expr' in (conjuncts as object))
         ? Object.entries(conjuncts as Record<string, Val>).map(([n, x]) => ({ name: n, expr: lift(x) }))
         : [{ name, expr: lift(conjuncts as Val) }];
       const configs = opts.configs ?? m.configs.filter((c) => c.expect.verdict === 'holds' && !c.refines).map((c) => c.name);
-      (m.inductive ??= []).push({ name, conjuncts: named, configs, expect: opts.expect ?? 'proved', doc: opts.doc });
+      (m.inductive ??= []).push({ name, conjuncts: named, configs, expect: opts.expect ?? 'proved', sizes: opts.sizes, doc: opts.doc });
       m.sources[`inductive:${name}`] = at;
     },
     /**

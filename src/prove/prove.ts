@@ -47,7 +47,7 @@ export async function prove(model: Model, config: Config, inductive: Inductive, 
   opts: { timeoutSeconds: number; parallel: number; onDone?: (r: ObligationResult) => void }): Promise<Result<ProveResult>> {
   const t0 = performance.now();
   let tasks;
-  const s = setup(model, config, inductive, sizes, opts.timeoutSeconds);
+  const s = setup(model, config, inductive, { ...inductive.sizes, ...sizes }, opts.timeoutSeconds);
   try {
     tasks = allTasks(s);
   } catch (err) {

@@ -12,7 +12,8 @@ import { formatProve, obligationLine } from '../../prove/format.ts';
 import { z3Version } from '../../prove/z3.ts';
 import { proveJson } from '../../prove/json.ts';
 
-const usage = 'usage: poolspec prove SPEC [--config NAME] [--sizes T=..,N=..] [--timeout SECONDS] [--parallel N] [--json] [--write]';
+const usage = `usage: poolspec prove SPEC [--config NAME] [--sizes T=..,N=..] [--timeout SECONDS] [--parallel N] [--json] [--write]
+       poolspec prove --check [SPEC...]     the records in proofs/ are up to date and still hold (npm run proofs:check)`;
 const usageError = (message: string) => usageErr('prove', usage, message);
 
 const command: Command = {
@@ -22,7 +23,7 @@ const command: Command = {
   async run(argv) {
     const args = parseCommand('prove', usage, argv, {
       config: { type: 'string' }, sizes: { type: 'string' }, timeout: { type: 'string' }, parallel: { type: 'string' },
-      json: { type: 'boolean' }, write: { type: 'boolean' },
+      json: { type: 'boolean' }, write: { type: 'boolean' }, check: { type: 'boolean' },
     });
     if (typeof args === 'number') return args;
     const { values, positionals } = args;
@@ -30,6 +31,7 @@ const command: Command = {
     const parallel = count(values.parallel, 2, '--parallel');
     if (typeof timeout === 'string') return usageError(timeout);
     if (typeof parallel === 'string') return usageError(parallel);
+    if (values.check) return checkMode(positionals, timeout, parallel);
     if (positionals.length !== 1) return usageError(positionals.length ? `one spec at a time, got ${positionals.join(' ')}` : 'name a spec');
     const spec = await oneSpec('prove', usage, positionals, undefined);
     if (typeof spec === 'number') return spec;
@@ -70,5 +72,19 @@ const command: Command = {
     return r.value.proved ? EXIT.OK : EXIT.MISMATCH;
   },
 };
+
+async function checkMode(names: string[], timeout: number, parallel: number): Promise<number> {
+  const z3 = await z3Version();
+  if (!z3.ok) {
+    console.error(`poolspec prove: ${formatError(z3.errors[0])}`);
+    return EXIT.ERROR;
+  }
+  const { checkRecords } = await import('../../prove/check-records.ts');
+  const results = await checkRecords(names, { timeoutSeconds: timeout, parallel, log: (s) => process.stderr.write(`${s}\n`) });
+  for (const r of results) console.log(`${r.file}: ${r.ok ? 'ok' : 'FAIL'}: ${r.message}`);
+  const bad = results.filter((r) => !r.ok).length;
+  console.log(bad ? `${bad} of ${results.length} proof records fail` : `all ${results.length} proof records are up to date and hold (${z3.value})`);
+  return bad ? EXIT.MISMATCH : EXIT.OK;
+}
 
 export default command;
