@@ -16,7 +16,7 @@ export interface RecordCheck { file: string; ok: boolean; message: string }
 
 const regen = (spec: string) => `run \`npx poolspec prove ${spec} --write\``;
 
-export async function checkRecords(names: string[], opts: { timeoutSeconds: number; parallel: number; log?: (s: string) => void }): Promise<RecordCheck[]> {
+export async function checkRecords(names: string[], opts: { timeoutSeconds: number; parallel: number; dir?: string; log?: (s: string) => void }): Promise<RecordCheck[]> {
   const out: RecordCheck[] = [];
   const specFiles = listSpecFiles();
   const wanted = (spec: string) => names.length === 0 || names.includes(spec);
@@ -29,7 +29,7 @@ export async function checkRecords(names: string[], opts: { timeoutSeconds: numb
       continue;
     }
     const model = loaded.value;
-    const recFile = path.join(PROOFS_DIR, `${model.name}.json`);
+    const recFile = path.join(opts.dir ?? PROOFS_DIR, `${model.name}.json`);
     const rel = path.relative(PROJECT_ROOT, recFile);
     if (!model.inductive?.length) continue;
     if (!fs.existsSync(recFile)) {
