@@ -85,7 +85,7 @@ Next ==
 
 Spec == Init /\ [][Next]_vars /\ \A self \in Threads : WF_vars(Thread(self))
 
-\* spec/AtomicPool.ts:49  inductive invariant (poolspec prove), claimed for 
+\* spec/AtomicPool.ts:51  inductive invariant (poolspec prove), claimed for small, standard
 IndInv ==
   /\ (\A th \in Threads : ((((pool \subseteq Blocks) /\ (owned[th] \subseteq Blocks)) /\ (Cardinality((pool \cap owned[th])) = 0)) /\ (\A u \in Threads : ((th # u) => (Cardinality((owned[th] \cap owned[u])) = 0)))))  \* Disjoint
 

@@ -46,11 +46,11 @@ export default protocol('AtomicPool', (p) => {
     pool.intersect(owned.at(t1)).isEmpty(),
     forall(Threads, (t2) => t1.ne(t2).implies(owned.at(t1).intersect(owned.at(t2)).isEmpty()), 'u'),
   ), 'th'), 'no block is both free and owned, or owned by two threads');
+  p.config('small', { constants: { T: 2, N: 2 }, expect: holds() });
+  p.config('standard', { constants: { T: 3, N: 2 }, expect: holds() });
   p.inductive('IndInv', { Disjoint: forall(Threads, (t1) => and(
     pool.subsetOf(Blocks), owned.at(t1).subsetOf(Blocks),
     pool.intersect(owned.at(t1)).isEmpty(),
     forall(Threads, (t2) => t1.ne(t2).implies(owned.at(t1).intersect(owned.at(t2)).isEmpty()), 'u'),
   ), 'th') }, { sizes: { T: 3, N: 3 } });
-  p.config('small', { constants: { T: 2, N: 2 }, expect: holds() });
-  p.config('standard', { constants: { T: 3, N: 2 }, expect: holds() });
 }, 'The abstract pool: alloc, free and flush as atomic steps over a set of blocks');

@@ -23,6 +23,7 @@ export function proveConfig(model: Model, name?: string): Result<{ config: Confi
   const ind = model.inductive?.[0];
   const at = model.sources['model'];
   if (!ind) return fail({ code: 'SPEC_CONFIG', message: `${model.name} declares no inductive invariant (p.inductive)`, at });
+  if (!name && ind.configs.length === 0) return fail({ code: 'SPEC_CONFIG', message: `${model.name}: ${ind.name} is claimed for no configuration (declare it after the configurations, or pass configs)`, at: model.sources[`inductive:${ind.name}`] });
   const want = name ?? (ind.configs.includes('standard') ? 'standard' : ind.configs[0]);
   const config = model.configs.find((c) => c.name === want);
   if (!config) return fail({ code: 'USAGE', message: `${model.name} has no configuration ${want}; configurations: ${model.configs.filter((c) => !c.refines).map((c) => c.name).join(', ')}` });
