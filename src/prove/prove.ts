@@ -45,12 +45,12 @@ export function parseSizes(s: string | undefined, model: Model): Result<Record<s
 }
 
 export async function prove(model: Model, config: Config, inductive: Inductive, sizes: Record<string, number>,
-  opts: { timeoutSeconds: number; parallel: number; onDone?: (r: ObligationResult) => void }): Promise<Result<ProveResult>> {
+  opts: { timeoutSeconds: number; parallel: number; onDone?: (r: ObligationResult) => void; only?: (obligation: string) => boolean }): Promise<Result<ProveResult>> {
   const t0 = performance.now();
   let tasks;
   const s = setup(model, config, inductive, { ...inductive.sizes, ...sizes }, opts.timeoutSeconds);
   try {
-    tasks = allTasks(s);
+    tasks = allTasks(s).filter((t) => !opts.only || opts.only(t.name));
   } catch (err) {
     if (err instanceof UnsupportedError) {
       return fail({ code: 'PROVE_UNSUPPORTED', message: `cannot encode ${model.name} for Z3: ${err.message}`, at: model.sources[`inductive:${inductive.name}`] });
