@@ -592,7 +592,7 @@ export class Encoder {
         post.set('pc', { ...pc, el });
       }
       each({
-        self, args: b.args, enabled, bindingDef: T.and(atFrom, b.def), guardDef: guard.d,
+        self, args: b.args, enabled, member: b.cond, bindingDef: T.and(atFrom, b.def), guardDef: guard.d,
         effectsDef: T.and(...ds), post, sink: this.sink,
       });
       this.endScope();
@@ -625,7 +625,9 @@ export interface StepCase {
   args: Record<string, number>;
   /** pc is at the source label, the binding is in its set, and the guard holds. */
   enabled: Term;
-  /** Where the parameter sets are defined. */
+  /** The binding is in its parameter sets. */
+  member: Term;
+  /** pc is at the source label and the parameter sets are defined. */
   bindingDef: Term;
   guardDef: Term;
   effectsDef: Term;

@@ -154,8 +154,9 @@ export function stepTask(s: ProveSetup, pt: ProcType, t: Transition): ProveTask 
     enc.cases(pre.state, p.id, t, (c) => {
       const named = enc.nameState(c.post);
       const postInv = indInv(enc, s.inductive, named.state);
+      // The guard must be defined wherever the engine evaluates it: at the label, for a member binding.
       const bad = T.and(c.bindingDef, T.or(
-        T.not(c.guardDef),
+        T.and(c.member, T.not(c.guardDef)),
         T.and(c.enabled, T.or(T.not(c.effectsDef), T.not(named.typeOK), T.not(postInv.all))),
       ));
       const tag = `case${cases.length}`;
