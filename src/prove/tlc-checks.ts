@@ -4,7 +4,6 @@
  * too strong), and the `Refines` configurations.
  */
 import type { Config, Model } from '../dsl/ir.ts';
-import { cfgFileName, emitCfg } from '../codegen/tla.ts';
 import { generateTla } from '../codegen/generate.ts';
 import { checkWithTlc } from '../check/check.ts';
 import type { CheckResult } from '../check/result.ts';
@@ -24,10 +23,10 @@ export async function indInvReachable(model: Model, configName: string, jar: str
     ...base, name: `indinv_${configName}`, invariants: [ind.name], properties: [], checkDeadlock: false, refines: false,
     expect: ind.expect === 'fails' ? { verdict: 'violated', oneOf: [ind.name] } : { verdict: 'holds' },
   };
-  const files = generateTla(model);
-  // emitCfg lists invariants by name; IndInv is defined in the module by the inductive emitter.
-  files.set(cfgFileName(model, cfg), emitCfg(model, cfg));
-  return checkWithTlc(model, cfg, { jar, workers: 1, timeoutSeconds, files });
+  // The configuration joins the model, so a counterexample can be labelled against it; IndInv is
+  // defined in the module by the inductive emitter.
+  const withCfg: Model = { ...model, configs: [...model.configs, cfg] };
+  return checkWithTlc(withCfg, cfg, { jar, workers: 1, timeoutSeconds, files: generateTla(withCfg) });
 }
 
 export async function refinementChecks(model: Model, jar: string, timeoutSeconds = 900): Promise<CheckResult[]> {
