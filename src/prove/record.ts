@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Model } from '../dsl/ir.ts';
 import { PROJECT_ROOT } from '../dsl/source.ts';
-import { fail, ok, type Result } from '../errors.ts';
+import { fail, formatError, ok, type Result } from '../errors.ts';
 import { locateJar, tlcVersion } from '../tlc/index.ts';
 import type { CheckResult } from '../check/result.ts';
 import { describeExpectation } from '../check/result.ts';
@@ -28,6 +28,8 @@ export interface TlcVerdict {
   matchesExpected: boolean;
   distinctStates: number | null;
   seconds: number;
+  /** What went wrong when the verdict is `error`. */
+  error?: string;
 }
 
 export interface ProofRecord {
@@ -79,6 +81,7 @@ export function hashSources(specFile: string): { sources: Record<string, string>
 const verdict = (r: CheckResult): TlcVerdict => ({
   config: r.config, verdict: r.verdict, violated: r.violated, expected: describeExpectation(r.expected),
   matchesExpected: r.matchesExpected, distinctStates: r.distinctStates, seconds: r.seconds,
+  ...(r.verdict === 'error' ? { error: r.errors.map((e) => formatError(e).split('\n')[0]).join('; ') } : {}),
 });
 
 export async function writeRecord(model: Model, r: ProveResult, z3: string, opts: { log?: (s: string) => void } = {}): Promise<Result<string[]>> {
@@ -140,8 +143,9 @@ export function recordMarkdown(r: ProofRecord): string {
   }
   L.push('', `Conjuncts of ${r.inductive}: ${r.conjuncts.map((c) => `\`${c}\``).join(', ')}.`, '');
   L.push('## TLC', '', '| check | configuration | verdict | expected | distinct states | seconds |', '|---|---|---|---|---|---|');
-  for (const v of r.reachability) L.push(`| ${r.inductive} on the reachable states | ${v.config.replace(/^indinv_/, '')} | ${v.verdict}${v.violated ? ` (${v.violated})` : ''} | ${v.expected} | ${v.distinctStates ?? '-'} | ${v.seconds.toFixed(1)} |`);
-  for (const v of r.refinement) L.push(`| Refines AtomicPool | ${v.config.replace(/^refines_/, '')} | ${v.verdict}${v.violated ? ` (${v.violated})` : ''} | ${v.expected} | ${v.distinctStates ?? '-'} | ${v.seconds.toFixed(1)} |`);
+  const what = (v: TlcVerdict) => `${v.verdict}${v.violated ? ` (${v.violated})` : ''}${v.error ? `: ${v.error}` : ''}`;
+  for (const v of r.reachability) L.push(`| ${r.inductive} on the reachable states | ${v.config.replace(/^indinv_/, '')} | ${what(v)} | ${v.expected} | ${v.distinctStates ?? '-'} | ${v.seconds.toFixed(1)} |`);
+  for (const v of r.refinement) L.push(`| Refines AtomicPool | ${v.config.replace(/^refines_/, '')} | ${what(v)} | ${v.expected} | ${v.distinctStates ?? '-'} | ${v.seconds.toFixed(1)} |`);
   L.push('', `Regenerate with \`npx poolspec prove ${r.spec} --write\`; \`npm run proofs:check\` fails when this record is stale.`, '');
   return L.join('\n');
 }
