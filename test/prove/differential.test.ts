@@ -19,8 +19,8 @@ describe.concurrent('SMT encoding vs engine', () => {
       const model = await spec(name);
       const m = machine(model, 'standard');
       const enc = new Encoder(model, m.consts);
-      const states: State[] = randomStates(enc, 12, 7);
-      const sim = simulate(m, { runs: 4, depth: 40, seed: 11 });
+      const states: State[] = randomStates(enc, 10, 7);
+      const sim = simulate(m, { runs: 3, depth: 30, seed: 11 });
       for (const step of sim.trace ?? []) states.push(step.state);
       const r = await differential(model, m, states);
       if (!r.ok) throw new Error(r.errors[0].message);

@@ -13,7 +13,9 @@ import type { Expr, Model } from '../../src/dsl/ir.ts';
 import { prove, proveConfig } from '../../src/prove/prove.ts';
 import { checkRecords } from '../../src/prove/check-records.ts';
 import { hashSources } from '../../src/prove/record.ts';
-import { config, spec } from '../helpers.ts';
+import { config, jar, spec } from '../helpers.ts';
+import { indInvReachable } from '../../src/prove/tlc-checks.ts';
+import { checkWithTlc } from '../../src/check/check.ts';
 
 const ALL = process.env.POOLSPEC_PROOFS === 'all';
 const opts = { timeoutSeconds: 60, parallel: 2 };
@@ -121,6 +123,15 @@ describe.runIf(ALL)('prove, heavy (POOLSPEC_PROOFS=all)', () => {
       expect(r.obligations.filter((o) => o.result !== 'proved')).toEqual([]);
     }, 900_000);
   }
+  it('TLC: IndInv holds on the reachable states of BusyPool small; TreiberPool does not refine AtomicPool (a counterexample)', async () => {
+    const j = await jar();
+    const busy = await indInvReachable(await spec('BusyPool'), 'small', j);
+    expect(busy).toMatchObject({ verdict: 'holds', distinctStates: 4198 });
+    const treiber = await spec('TreiberPool');
+    const r = await checkWithTlc(treiber, config(treiber, 'refines_noOsFree'), { jar: j, workers: 1 });
+    expect(r).toMatchObject({ verdict: 'violated', violated: 'Refines', matchesExpected: true });
+    expect(r.trace!.at(-1)!.via!.transition).toBe('T4_ok');
+  }, 900_000);
   it('BusyPool: dropping any one conjunct that the properties do not state makes some obligation fail', async () => {
     const model = await spec('BusyPool');
     const kept: string[] = [];
