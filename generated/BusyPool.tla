@@ -60,7 +60,7 @@ NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinal
 \* spec/lib/pool.ts:279  the BUSY head: whenever it is taken exactly one thread holds it (between the step that took it and the one that releases it), and none holds it otherwise
 BusyOwned == (Cardinality({th \in Threads : (((pc[th] = "D6") \/ (pc[th] = "D7")) \/ (((pc[th] = "D5") \/ (pc[th] = "H5")) /\ (r[th] # BUSY)))}) = (IF (head = BUSY) THEN 1 ELSE 0))
 
-\* spec/BusyPool.ts:10  generated: every variable holds a value of its declared type
+\* spec/BusyPool.ts:11  generated: every variable holds a value of its declared type
 TypeOK ==
   /\ (head \in (Blocks \cup {NULL, BUSY}))
   /\ (\A typeok_i \in Blocks : (next[typeok_i] \in (Blocks \cup {NULL, BUSY})))
@@ -101,21 +101,21 @@ Init ==
   /\ nx = [self \in ProcSet |-> NULL]
   /\ fl = [self \in ProcSet |-> NULL]
 
-\* spec/BusyPool.ts:30  D1 -> D2
+\* spec/BusyPool.ts:31  D1 -> D2
 D1(self) ==
   /\ pc[self] = "D1"
   /\ pc' = [pc EXCEPT ![self] = "D2"]
   /\ r' = [r EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, nx, fl >>
 
-\* spec/BusyPool.ts:31  D2 -> D2
+\* spec/BusyPool.ts:32  D2 -> D2
 D2_spin(self) ==
   /\ pc[self] = "D2"
   /\ (r[self] = BUSY)
   /\ r' = [r EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, pc, held, cache, blk, fw, nx, fl >>
 
-\* spec/BusyPool.ts:32  D2 -> os
+\* spec/BusyPool.ts:33  D2 -> os
 D2_empty(self) ==
   /\ pc[self] = "D2"
   /\ (r[self] = NULL)
@@ -123,7 +123,7 @@ D2_empty(self) ==
   /\ r' = [r EXCEPT ![self] = NULL]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, nx, fl >>
 
-\* spec/BusyPool.ts:33  D2 -> D5: D4: r := XCHG(head, BUSY)
+\* spec/BusyPool.ts:34  D2 -> D5: D4: r := XCHG(head, BUSY)
 D2_xchg(self) ==
   /\ pc[self] = "D2"
   /\ (r[self] # NULL)
@@ -133,14 +133,14 @@ D2_xchg(self) ==
   /\ head' = BUSY
   /\ UNCHANGED << next, where, mapped, fault, lhead, held, cache, blk, fw, nx, fl >>
 
-\* spec/BusyPool.ts:34  D5 -> D2: the XCHG wrote BUSY over BUSY: no ownership
+\* spec/BusyPool.ts:35  D5 -> D2: the XCHG wrote BUSY over BUSY: no ownership
 D5_busy(self) ==
   /\ pc[self] = "D5"
   /\ (r[self] = BUSY)
   /\ pc' = [pc EXCEPT ![self] = "D2"]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/BusyPool.ts:35  D5 -> os: head := NULL; return NULL
+\* spec/BusyPool.ts:36  D5 -> os: head := NULL; return NULL
 D5_empty(self) ==
   /\ pc[self] = "D5"
   /\ (r[self] = NULL)
@@ -148,7 +148,7 @@ D5_empty(self) ==
   /\ head' = NULL
   /\ UNCHANGED << next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/BusyPool.ts:36  D5 -> D6
+\* spec/BusyPool.ts:37  D5 -> D6
 D5_owned(self) ==
   /\ pc[self] = "D5"
   /\ (r[self] # NULL)
@@ -156,7 +156,7 @@ D5_owned(self) ==
   /\ pc' = [pc EXCEPT ![self] = "D6"]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/BusyPool.ts:37  D6 -> D7
+\* spec/BusyPool.ts:38  D6 -> D7
 D6(self) ==
   /\ pc[self] = "D6"
   /\ pc' = [pc EXCEPT ![self] = "D7"]
@@ -164,7 +164,7 @@ D6(self) ==
   /\ fault' = (fault \/ ~mapped[r[self]])
   /\ UNCHANGED << head, next, where, mapped, lhead, held, cache, blk, fw, r, fl >>
 
-\* spec/BusyPool.ts:38  D7 -> idle: head := n releases the lock; the caller owns r
+\* spec/BusyPool.ts:39  D7 -> idle: head := n releases the lock; the caller owns r
 D7(self) ==
   /\ pc[self] = "D7"
   /\ pc' = [pc EXCEPT ![self] = "idle"]
@@ -187,21 +187,21 @@ E2_crowded(self) ==
   /\ blk' = [blk EXCEPT ![self] = NULL]
   /\ UNCHANGED << head, fault, lhead, held, cache, fw, r, nx, fl >>
 
-\* spec/BusyPool.ts:51  E2 -> E5: E3: fl := head
+\* spec/BusyPool.ts:52  E2 -> E5: E3: fl := head
 E2_notCrowded(self) ==
   /\ pc[self] = "E2"
   /\ pc' = [pc EXCEPT ![self] = "E5"]
   /\ fl' = [fl EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx >>
 
-\* spec/BusyPool.ts:52  E5 -> E5: E4: while fl = BUSY: fl := head
+\* spec/BusyPool.ts:53  E5 -> E5: E4: while fl = BUSY: fl := head
 E5_spin(self) ==
   /\ pc[self] = "E5"
   /\ (fl[self] = BUSY)
   /\ fl' = [fl EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, pc, held, cache, blk, fw, r, nx >>
 
-\* spec/BusyPool.ts:53  E5 -> E6
+\* spec/BusyPool.ts:54  E5 -> E6
 E5_link(self) ==
   /\ pc[self] = "E5"
   /\ (fl[self] # BUSY)
@@ -210,7 +210,7 @@ E5_link(self) ==
   /\ fault' = (fault \/ ~mapped[blk[self]])
   /\ UNCHANGED << head, where, mapped, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/BusyPool.ts:54  E6 -> idle
+\* spec/BusyPool.ts:55  E6 -> idle
 E6_ok(self) ==
   /\ pc[self] = "E6"
   /\ (head = fl[self])
@@ -222,7 +222,7 @@ E6_ok(self) ==
   /\ fl' = [fl EXCEPT ![self] = NULL]
   /\ UNCHANGED << next, mapped, fault, held, cache, fw, r, nx >>
 
-\* spec/BusyPool.ts:58  E6 -> E5: fl := head (may be BUSY); goto E4
+\* spec/BusyPool.ts:59  E6 -> E5: fl := head (may be BUSY); goto E4
 E6_fail(self) ==
   /\ pc[self] = "E6"
   /\ (head # fl[self])
@@ -230,28 +230,28 @@ E6_fail(self) ==
   /\ fl' = [fl EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx >>
 
-\* spec/BusyPool.ts:65  H1 -> H2
+\* spec/BusyPool.ts:66  H1 -> H2
 H1(self) ==
   /\ pc[self] = "H1"
   /\ pc' = [pc EXCEPT ![self] = "H2"]
   /\ r' = [r EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, nx, fl >>
 
-\* spec/BusyPool.ts:66  H2 -> H2
+\* spec/BusyPool.ts:67  H2 -> H2
 H2_spin(self) ==
   /\ pc[self] = "H2"
   /\ (r[self] = BUSY)
   /\ r' = [r EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, pc, held, cache, blk, fw, nx, fl >>
 
-\* spec/BusyPool.ts:67  H2 -> idle
+\* spec/BusyPool.ts:68  H2 -> idle
 H2_empty(self) ==
   /\ pc[self] = "H2"
   /\ (r[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/BusyPool.ts:68  H2 -> H5: H4: n := XCHG(head, BUSY)
+\* spec/BusyPool.ts:69  H2 -> H5: H4: n := XCHG(head, BUSY)
 H2_xchg(self) ==
   /\ pc[self] = "H2"
   /\ (r[self] # NULL)
@@ -261,14 +261,14 @@ H2_xchg(self) ==
   /\ head' = BUSY
   /\ UNCHANGED << next, where, mapped, fault, lhead, held, cache, blk, fw, nx, fl >>
 
-\* spec/BusyPool.ts:69  H5 -> H2: the XCHG returned BUSY: retry
+\* spec/BusyPool.ts:70  H5 -> H2: the XCHG returned BUSY: retry
 H5_busy(self) ==
   /\ pc[self] = "H5"
   /\ (r[self] = BUSY)
   /\ pc' = [pc EXCEPT ![self] = "H2"]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/BusyPool.ts:70  H5 -> walk: head := NULL; the detached list is walked and freed
+\* spec/BusyPool.ts:71  H5 -> walk: head := NULL; the detached list is walked and freed
 H5_detach(self) ==
   /\ pc[self] = "H5"
   /\ (r[self] # BUSY)
@@ -393,5 +393,41 @@ Next ==
   \/ \E self \in Threads : Thread(self)
 
 Spec == Init /\ [][Next]_vars /\ \A self \in Threads : WF_vars(Thread(self))
+
+\* spec/lib/proofs.ts:75  inductive invariant (poolspec prove), claimed for small, standard, flush, noOsFree, warm, warmNoOsFree
+IndInv ==
+  /\ ~fault  \* NoFault
+  /\ (\A b \in Blocks : (mapped[b] = (where[b] # "os")))  \* MappedIffNotOs
+  /\ (\A th \in Threads : ((held[th] \subseteq Blocks) /\ (cache[th] \subseteq Blocks)))  \* OwnedAreBlocks
+  /\ (\A th \in Threads : ((Cardinality((held[th] \cap cache[th])) = 0) /\ (blk[th] \notin (held[th] \cup cache[th]))))  \* OwnedOnce
+  /\ (\A th \in Threads : ((((pc[th] = "E2") \/ (pc[th] = "E5")) \/ (pc[th] = "E6")) \/ (blk[th] = NULL)))  \* BlkOnlyInPush
+  /\ (\A th \in Threads : ((pc[th] = "walk") \/ (fw[th] = NULL)))  \* FwOnlyInWalk
+  /\ ((Flush /\ OsFree) \/ (\A th \in Threads : ~((((pc[th] = "H1") \/ (pc[th] = "H2")) \/ (pc[th] = "H5")) \/ (pc[th] = "walk"))))  \* FlushOnlyIfEnabled
+  /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))  \* MineWithThread
+  /\ (\A b \in Blocks : ((where[b] = "thread") => (Cardinality({th \in Threads : (b \in ((held[th] \cup cache[th]) \cup {b2 \in {blk[th]} : ((b2 # NULL) /\ (b2 # BUSY))}))}) = 1)))  \* ThreadBlockOnce
+  /\ (\A th \in Threads : (ListAcyclic(fw[th], next, Blocks) /\ (\A b \in ListNodes(fw[th], next, Blocks) : (where[b] = "flush"))))  \* WalksAreFlush
+  /\ (\A b \in Blocks : ((where[b] = "flush") => (Cardinality({th \in Threads : (b \in ListNodes(fw[th], next, Blocks))}) = 1)))  \* FlushBlockOnce
+  /\ (\A b \in Blocks : (((where[b] = "list") \/ (where[b] = "flush")) => (next[b] # BUSY)))  \* ListEndsAtNull
+  /\ (lhead # BUSY)  \* HeadNotBusy
+  /\ ListAcyclic(lhead, next, Blocks)  \* ListAcyclic
+  /\ (ListNodes(lhead, next, Blocks) = {b \in Blocks : (where[b] = "list")})  \* ListIsListed
+  /\ ((head = BUSY) = (\E th \in Threads : (((pc[th] = "D6") \/ (pc[th] = "D7")) \/ (((pc[th] = "D5") \/ (pc[th] = "H5")) /\ (r[th] # BUSY)))))  \* BusyIffOwned
+  /\ (\A th \in Threads : (\A u \in Threads : ((th # u) => ~((((pc[th] = "D6") \/ (pc[th] = "D7")) \/ (((pc[th] = "D5") \/ (pc[th] = "H5")) /\ (r[th] # BUSY))) /\ (((pc[u] = "D6") \/ (pc[u] = "D7")) \/ (((pc[u] = "D5") \/ (pc[u] = "H5")) /\ (r[u] # BUSY)))))))  \* OneOwner
+  /\ ((head # BUSY) => (head = lhead))  \* FreeHeadIsLogical
+  /\ (\A th \in Threads : ((((pc[th] = "D6") \/ (pc[th] = "D7")) \/ (((pc[th] = "D5") \/ (pc[th] = "H5")) /\ (r[th] # BUSY))) => (r[th] = lhead)))  \* OwnerHasHead
+  /\ (\A th \in Threads : ((((pc[th] = "D6") \/ (pc[th] = "D7")) => ((r[th] # NULL) /\ (r[th] # BUSY))) /\ ((pc[th] = "D7") => (nx[th] = next[r[th]]))))  \* PopHasBlock
+  /\ (\A th \in Threads : (((((pc[th] = "E2") \/ (pc[th] = "E5")) \/ (pc[th] = "E6")) => ((blk[th] # NULL) /\ (blk[th] # BUSY))) /\ ((pc[th] = "E6") => ((fl[th] # BUSY) /\ (next[blk[th]] = fl[th])))))  \* PushLinked
+
+\* spec/lib/proofs.ts:84  refinement mapping to AtomicPool (spec/AtomicPool.ts)
+Abstract == INSTANCE AtomicPool WITH
+  T <- T,
+  N <- N,
+  pool <- {b \in Blocks : (where[b] = "list")},
+  owned <- [th \in Threads |-> ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))})],
+  pc <- [th \in Threads |-> "idle"]
+
+\* The safety part of AtomicPool's Spec, with stuttering: every step of this spec is a step of
+\* AtomicPool or leaves its variables unchanged.
+Refines == Abstract!Init /\ [][Abstract!Next]_Abstract!vars
 
 ============================================================

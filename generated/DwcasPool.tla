@@ -63,7 +63,7 @@ NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinal
 \* spec/lib/pool.ts:279  pool->lock, taken by pool_flush: whenever it is taken exactly one thread holds it (between the step that took it and the one that releases it), and none holds it otherwise
 LockOwned == (Cardinality({th \in Threads : ((((pc[th] = "C2") \/ (pc[th] = "C3")) \/ (pc[th] = "C4")) \/ (pc[th] = "C5"))}) = (IF lock THEN 1 ELSE 0))
 
-\* spec/DwcasPool.ts:11  generated: every variable holds a value of its declared type
+\* spec/DwcasPool.ts:12  generated: every variable holds a value of its declared type
 TypeOK ==
   /\ (head \in (Blocks \cup {NULL, BUSY}))
   /\ (\A typeok_i \in Blocks : (next[typeok_i] \in (Blocks \cup {NULL, BUSY})))
@@ -104,6 +104,8 @@ Constraint_warmNoOsFree == (seq <= MaxSeq)
 
 Constraint_starvation == (seq <= MaxSeq)
 
+Constraint_refines_noOsFree == (seq <= MaxSeq)
+
 Init ==
   /\ head = (IF Warm THEN 1 ELSE NULL)
   /\ next = [b \in Blocks |-> (IF (Warm /\ (b < N)) THEN (b + 1) ELSE NULL)]
@@ -122,21 +124,21 @@ Init ==
   /\ nh = [self \in ProcSet |-> NULL]
   /\ fl = [self \in ProcSet |-> NULL]
 
-\* spec/DwcasPool.ts:35  A1 -> A2
+\* spec/DwcasPool.ts:36  A1 -> A2
 A1(self) ==
   /\ pc[self] = "A1"
   /\ pc' = [pc EXCEPT ![self] = "A2"]
   /\ cs' = [cs EXCEPT ![self] = seq]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, ch, nh, fl >>
 
-\* spec/DwcasPool.ts:36  A2 -> A4
+\* spec/DwcasPool.ts:37  A2 -> A4
 A2(self) ==
   /\ pc[self] = "A2"
   /\ pc' = [pc EXCEPT ![self] = "A4"]
   /\ ch' = [ch EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, nh, fl >>
 
-\* spec/DwcasPool.ts:37  A4 -> os
+\* spec/DwcasPool.ts:38  A4 -> os
 A4_empty(self) ==
   /\ pc[self] = "A4"
   /\ (ch[self] = NULL)
@@ -144,7 +146,7 @@ A4_empty(self) ==
   /\ cs' = [cs EXCEPT ![self] = 0]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, ch, nh, fl >>
 
-\* spec/DwcasPool.ts:38  A4 -> A5
+\* spec/DwcasPool.ts:39  A4 -> A5
 A4_deref(self) ==
   /\ pc[self] = "A4"
   /\ (ch[self] # NULL)
@@ -154,7 +156,7 @@ A4_deref(self) ==
   /\ fault' = (fault \/ ~mapped[ch[self]])
   /\ UNCHANGED << head, next, where, mapped, seq, lock, held, cache, blk, fw, cs, ch, fl >>
 
-\* spec/DwcasPool.ts:39  A5 -> idle: the caller owns ch
+\* spec/DwcasPool.ts:40  A5 -> idle: the caller owns ch
 A5_ok(self) ==
   /\ pc[self] = "A5"
   /\ (head = ch[self])
@@ -169,7 +171,7 @@ A5_ok(self) ==
   /\ nh' = [nh EXCEPT ![self] = NULL]
   /\ UNCHANGED << next, mapped, fault, lock, cache, blk, fw, fl >>
 
-\* spec/DwcasPool.ts:44  A5 -> A4: a failed DWCAS reads the current pair atomically; goto A3
+\* spec/DwcasPool.ts:45  A5 -> A4: a failed DWCAS reads the current pair atomically; goto A3
 A5_fail(self) ==
   /\ pc[self] = "A5"
   /\ ((head # ch[self]) \/ (seq # cs[self]))
@@ -230,7 +232,7 @@ B7_fail(self) ==
   /\ fl' = [fl EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, ch, nh >>
 
-\* spec/DwcasPool.ts:62  C1 -> C2
+\* spec/DwcasPool.ts:63  C1 -> C2
 C1(self) ==
   /\ pc[self] = "C1"
   /\ (lock = FALSE)
@@ -238,21 +240,21 @@ C1(self) ==
   /\ lock' = TRUE
   /\ UNCHANGED << head, next, where, mapped, fault, seq, held, cache, blk, fw, cs, ch, nh, fl >>
 
-\* spec/DwcasPool.ts:63  C2 -> C3
+\* spec/DwcasPool.ts:64  C2 -> C3
 C2(self) ==
   /\ pc[self] = "C2"
   /\ pc' = [pc EXCEPT ![self] = "C3"]
   /\ ch' = [ch EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, nh, fl >>
 
-\* spec/DwcasPool.ts:64  C3 -> C4
+\* spec/DwcasPool.ts:65  C3 -> C4
 C3(self) ==
   /\ pc[self] = "C3"
   /\ pc' = [pc EXCEPT ![self] = "C4"]
   /\ cs' = [cs EXCEPT ![self] = seq]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, ch, nh, fl >>
 
-\* spec/DwcasPool.ts:65  C4 -> C5
+\* spec/DwcasPool.ts:66  C4 -> C5
 C4_ok(self) ==
   /\ pc[self] = "C4"
   /\ (head = ch[self])
@@ -266,14 +268,14 @@ C4_ok(self) ==
   /\ where' = [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])]
   /\ UNCHANGED << next, mapped, fault, lock, held, cache, blk, nh, fl >>
 
-\* spec/DwcasPool.ts:69  C4 -> C2
+\* spec/DwcasPool.ts:70  C4 -> C2
 C4_fail(self) ==
   /\ pc[self] = "C4"
   /\ ((head # ch[self]) \/ (seq # cs[self]))
   /\ pc' = [pc EXCEPT ![self] = "C2"]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, ch, nh, fl >>
 
-\* spec/DwcasPool.ts:70  C5 -> walk
+\* spec/DwcasPool.ts:71  C5 -> walk
 C5(self) ==
   /\ pc[self] = "C5"
   /\ pc' = [pc EXCEPT ![self] = "walk"]
@@ -390,5 +392,39 @@ Next ==
   \/ \E self \in Threads : Thread(self)
 
 Spec == Init /\ [][Next]_vars /\ \A self \in Threads : WF_vars(Thread(self))
+
+\* spec/lib/proofs.ts:75  inductive invariant (poolspec prove), claimed for noOsFree
+IndInv ==
+  /\ ~fault  \* NoFault
+  /\ (\A b \in Blocks : (mapped[b] = (where[b] # "os")))  \* MappedIffNotOs
+  /\ (\A th \in Threads : ((held[th] \subseteq Blocks) /\ (cache[th] \subseteq Blocks)))  \* OwnedAreBlocks
+  /\ (\A th \in Threads : ((Cardinality((held[th] \cap cache[th])) = 0) /\ (blk[th] \notin (held[th] \cup cache[th]))))  \* OwnedOnce
+  /\ (\A th \in Threads : (((((pc[th] = "B1") \/ (pc[th] = "B3")) \/ (pc[th] = "B6")) \/ (pc[th] = "B7")) \/ (blk[th] = NULL)))  \* BlkOnlyInPush
+  /\ (\A th \in Threads : (((pc[th] = "C5") \/ (pc[th] = "walk")) \/ (fw[th] = NULL)))  \* FwOnlyInWalk
+  /\ ((Flush /\ OsFree) \/ (\A th \in Threads : ~((((((pc[th] = "C1") \/ (pc[th] = "C2")) \/ (pc[th] = "C3")) \/ (pc[th] = "C4")) \/ (pc[th] = "C5")) \/ (pc[th] = "walk"))))  \* FlushOnlyIfEnabled
+  /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))  \* MineWithThread
+  /\ (\A b \in Blocks : ((where[b] = "thread") => (Cardinality({th \in Threads : (b \in ((held[th] \cup cache[th]) \cup {b2 \in {blk[th]} : ((b2 # NULL) /\ (b2 # BUSY))}))}) = 1)))  \* ThreadBlockOnce
+  /\ (\A th \in Threads : (ListAcyclic(fw[th], next, Blocks) /\ (\A b \in ListNodes(fw[th], next, Blocks) : (where[b] = "flush"))))  \* WalksAreFlush
+  /\ (\A b \in Blocks : ((where[b] = "flush") => (Cardinality({th \in Threads : (b \in ListNodes(fw[th], next, Blocks))}) = 1)))  \* FlushBlockOnce
+  /\ (\A b \in Blocks : (((where[b] = "list") \/ (where[b] = "flush")) => (next[b] # BUSY)))  \* ListEndsAtNull
+  /\ (head # BUSY)  \* HeadNotBusy
+  /\ ListAcyclic(head, next, Blocks)  \* ListAcyclic
+  /\ (ListNodes(head, next, Blocks) = {b \in Blocks : (where[b] = "list")})  \* ListIsListed
+  /\ (\A th \in Threads : (((pc[th] = "A4") \/ (pc[th] = "A5")) => (((ch[th] # NULL) /\ (ch[th] # BUSY)) => mapped[ch[th]])))  \* ReadHeadMapped
+  /\ (\A th \in Threads : ((((pc[th] = "A2") \/ (pc[th] = "A4")) \/ (pc[th] = "A5")) => (cs[th] <= seq)))  \* SeqNotBehind
+  /\ (\A th \in Threads : (((((pc[th] = "A4") /\ (seq = cs[th])) /\ ((ch[th] # NULL) /\ (ch[th] # BUSY))) => (where[ch[th]] = "list")) /\ (((pc[th] = "A5") /\ (seq = cs[th])) => ((((ch[th] # NULL) /\ (ch[th] # BUSY)) /\ (where[ch[th]] = "list")) /\ (nh[th] = next[ch[th]])))))  \* FreshHeadListed
+  /\ (\A th \in Threads : (((((((pc[th] = "B1") \/ (pc[th] = "B3")) \/ (pc[th] = "B6")) \/ (pc[th] = "B7")) => ((blk[th] # NULL) /\ (blk[th] # BUSY))) /\ ((((pc[th] = "B3") \/ (pc[th] = "B6")) \/ (pc[th] = "B7")) => (fl[th] # BUSY))) /\ ((pc[th] = "B7") => (next[blk[th]] = fl[th]))))  \* PushLinked
+
+\* spec/lib/proofs.ts:84  refinement mapping to AtomicPool (spec/AtomicPool.ts)
+Abstract == INSTANCE AtomicPool WITH
+  T <- T,
+  N <- N,
+  pool <- {b \in Blocks : (where[b] = "list")},
+  owned <- [th \in Threads |-> ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))})],
+  pc <- [th \in Threads |-> "idle"]
+
+\* The safety part of AtomicPool's Spec, with stuttering: every step of this spec is a step of
+\* AtomicPool or leaves its variables unchanged.
+Refines == Abstract!Init /\ [][Abstract!Next]_Abstract!vars
 
 ============================================================

@@ -67,6 +67,8 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     Constraint_warmNoOsFree == (seq <= MaxSeq)
 
     Constraint_starvation == (seq <= MaxSeq)
+
+    Constraint_refines_noOsFree == (seq <= MaxSeq)
   }
 
   \* A successful CAS(ref, old, new): ref = old, and it becomes new
@@ -116,27 +118,27 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       await Flush /\ OsFree;
       goto C1;
     };
-  A1:  \* spec/DwcasPool.ts:31  cs := seq
-    \* A1  spec/DwcasPool.ts:35
+  A1:  \* spec/DwcasPool.ts:32  cs := seq
+    \* A1  spec/DwcasPool.ts:36
     cs := seq;
     goto A2;
-  A2:  \* spec/DwcasPool.ts:32  ch := head
-    \* A2  spec/DwcasPool.ts:36
+  A2:  \* spec/DwcasPool.ts:33  ch := head
+    \* A2  spec/DwcasPool.ts:37
     ch := head;
     goto A4;
-  A4:  \* spec/DwcasPool.ts:33  if ch = NULL: return NULL; nh := ch->next (the dereference)
-    either { \* A4_empty  spec/DwcasPool.ts:37
+  A4:  \* spec/DwcasPool.ts:34  if ch = NULL: return NULL; nh := ch->next (the dereference)
+    either { \* A4_empty  spec/DwcasPool.ts:38
       await ch = NULL;
       cs := 0;
       goto os;
-    } or { \* A4_deref  spec/DwcasPool.ts:38
+    } or { \* A4_deref  spec/DwcasPool.ts:39
       await ch # NULL /\ ch # BUSY;
       nh := next[ch];
       fault := fault \/ ~mapped[ch];
       goto A5;
     };
-  A5:  \* spec/DwcasPool.ts:34  DWCAS(<head, seq>, <ch, cs>, <nh, cs + 1>)
-    either { \* A5_ok  spec/DwcasPool.ts:39  the caller owns ch
+  A5:  \* spec/DwcasPool.ts:35  DWCAS(<head, seq>, <ch, cs>, <nh, cs + 1>)
+    either { \* A5_ok  spec/DwcasPool.ts:40  the caller owns ch
       dwcas(head, seq, ch, cs, nh, cs + 1);
       where[ch] := "thread";
       held := held \cup {ch};
@@ -144,7 +146,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       ch := NULL;
       nh := NULL;
       goto idle;
-    } or { \* A5_fail  spec/DwcasPool.ts:44  a failed DWCAS reads the current pair atomically; goto A3
+    } or { \* A5_fail  spec/DwcasPool.ts:45  a failed DWCAS reads the current pair atomically; goto A3
       await (head # ch) \/ (seq # cs);  \* DWCAS failed
       ch := head;
       cs := seq;
@@ -183,33 +185,33 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       fl := head;
       goto B6;
     };
-  C1:  \* spec/DwcasPool.ts:57  spin_lock(&pool->lock)
-    \* C1  spec/DwcasPool.ts:62
+  C1:  \* spec/DwcasPool.ts:58  spin_lock(&pool->lock)
+    \* C1  spec/DwcasPool.ts:63
     await lock = FALSE;
     lock := TRUE;
     goto C2;
-  C2:  \* spec/DwcasPool.ts:58  ch := head
-    \* C2  spec/DwcasPool.ts:63
+  C2:  \* spec/DwcasPool.ts:59  ch := head
+    \* C2  spec/DwcasPool.ts:64
     ch := head;
     goto C3;
-  C3:  \* spec/DwcasPool.ts:59  cs := seq
-    \* C3  spec/DwcasPool.ts:64
+  C3:  \* spec/DwcasPool.ts:60  cs := seq
+    \* C3  spec/DwcasPool.ts:65
     cs := seq;
     goto C4;
-  C4:  \* spec/DwcasPool.ts:60  DWCAS(<head, seq>, <ch, cs>, <NULL, cs + 1>)
-    either { \* C4_ok  spec/DwcasPool.ts:65
+  C4:  \* spec/DwcasPool.ts:61  DWCAS(<head, seq>, <ch, cs>, <NULL, cs + 1>)
+    either { \* C4_ok  spec/DwcasPool.ts:66
       dwcas(head, seq, ch, cs, NULL, cs + 1);
       fw := ch;
       ch := NULL;
       cs := 0;
       where := [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])];
       goto C5;
-    } or { \* C4_fail  spec/DwcasPool.ts:69
+    } or { \* C4_fail  spec/DwcasPool.ts:70
       await (head # ch) \/ (seq # cs);  \* DWCAS failed
       goto C2;
     };
-  C5:  \* spec/DwcasPool.ts:61  spin_unlock(&pool->lock)
-    \* C5  spec/DwcasPool.ts:70
+  C5:  \* spec/DwcasPool.ts:62  spin_unlock(&pool->lock)
+    \* C5  spec/DwcasPool.ts:71
     lock := FALSE;
     goto walk;
   os:  \* spec/lib/pool.ts:218  pool_alloc_nocache: the shared list was empty
@@ -269,6 +271,8 @@ Constraint_warm == (seq <= MaxSeq)
 Constraint_warmNoOsFree == (seq <= MaxSeq)
 
 Constraint_starvation == (seq <= MaxSeq)
+
+Constraint_refines_noOsFree == (seq <= MaxSeq)
 
 VARIABLES held, cache, blk, fw, cs, ch, nh, fl
 
@@ -503,7 +507,7 @@ FreeListIntact ==
 \* spec/lib/pool.ts:271  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
-\* spec/DwcasPool.ts:11  generated: every variable holds a value of its declared type
+\* spec/DwcasPool.ts:12  generated: every variable holds a value of its declared type
 TypeOK ==
   /\ (head \in (Blocks \cup {NULL, BUSY}))
   /\ (\A typeok_i \in Blocks : (next[typeok_i] \in (Blocks \cup {NULL, BUSY})))
@@ -520,5 +524,17 @@ TypeOK ==
   /\ (\A typeok_p \in Threads : (ch[typeok_p] \in (Blocks \cup {NULL, BUSY})))
   /\ (\A typeok_p \in Threads : (nh[typeok_p] \in (Blocks \cup {NULL, BUSY})))
   /\ (\A typeok_p \in Threads : (fl[typeok_p] \in (Blocks \cup {NULL, BUSY})))
+
+\* spec/lib/proofs.ts:84  refinement mapping to AtomicPool (spec/AtomicPool.ts)
+Abstract == INSTANCE AtomicPool WITH
+  T <- T,
+  N <- N,
+  pool <- {b \in Blocks : (where[b] = "list")},
+  owned <- [th \in Threads |-> ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))})],
+  pc <- [th \in Threads |-> "idle"]
+
+\* The safety part of AtomicPool's Spec, with stuttering: every step of this spec is a step of
+\* AtomicPool or leaves its variables unchanged.
+Refines == Abstract!Init /\ [][Abstract!Next]_Abstract!vars
 
 ============================================================

@@ -53,7 +53,7 @@ FreeListIntact ==
 \* spec/lib/pool.ts:271  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
-\* spec/NoCachePool.ts:10  generated: every variable holds a value of its declared type
+\* spec/NoCachePool.ts:11  generated: every variable holds a value of its declared type
 TypeOK ==
   /\ (head \in (Blocks \cup {NULL, BUSY}))
   /\ (\A typeok_i \in Blocks : (next[typeok_i] \in (Blocks \cup {NULL, BUSY})))
@@ -83,7 +83,7 @@ Init ==
   /\ blk = [self \in ProcSet |-> NULL]
   /\ fw = [self \in ProcSet |-> NULL]
 
-\* spec/NoCachePool.ts:15  nocache_alloc -> os
+\* spec/NoCachePool.ts:16  nocache_alloc -> os
 nocache_alloc(self) ==
   /\ pc[self] = "nocache_alloc"
   /\ pc' = [pc EXCEPT ![self] = "os"]
@@ -100,7 +100,7 @@ nocache_free_crowded(self) ==
   /\ blk' = [blk EXCEPT ![self] = NULL]
   /\ UNCHANGED << head, fault, held, cache, fw >>
 
-\* spec/NoCachePool.ts:25  nocache_flush -> idle
+\* spec/NoCachePool.ts:26  nocache_flush -> idle
 nocache_flush(self) ==
   /\ pc[self] = "nocache_flush"
   /\ pc' = [pc EXCEPT ![self] = "idle"]
@@ -201,5 +201,36 @@ Next ==
   \/ \E self \in Threads : Thread(self)
 
 Spec == Init /\ [][Next]_vars /\ \A self \in Threads : WF_vars(Thread(self))
+
+\* spec/lib/proofs.ts:75  inductive invariant (poolspec prove), claimed for small, standard, flush, warm, starvation
+IndInv ==
+  /\ ~fault  \* NoFault
+  /\ (\A b \in Blocks : (mapped[b] = (where[b] # "os")))  \* MappedIffNotOs
+  /\ (\A th \in Threads : ((held[th] \subseteq Blocks) /\ (cache[th] \subseteq Blocks)))  \* OwnedAreBlocks
+  /\ (\A th \in Threads : ((Cardinality((held[th] \cap cache[th])) = 0) /\ (blk[th] \notin (held[th] \cup cache[th]))))  \* OwnedOnce
+  /\ (\A th \in Threads : ((pc[th] = "nocache_free") \/ (blk[th] = NULL)))  \* BlkOnlyInPush
+  /\ (\A th \in Threads : ((pc[th] = "walk") \/ (fw[th] = NULL)))  \* FwOnlyInWalk
+  /\ ((Flush /\ OsFree) \/ (\A th \in Threads : ~((pc[th] = "nocache_flush") \/ (pc[th] = "walk"))))  \* FlushOnlyIfEnabled
+  /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))  \* MineWithThread
+  /\ (\A b \in Blocks : ((where[b] = "thread") => (Cardinality({th \in Threads : (b \in ((held[th] \cup cache[th]) \cup {b2 \in {blk[th]} : ((b2 # NULL) /\ (b2 # BUSY))}))}) = 1)))  \* ThreadBlockOnce
+  /\ (\A th \in Threads : (ListAcyclic(fw[th], next, Blocks) /\ (\A b \in ListNodes(fw[th], next, Blocks) : (where[b] = "flush"))))  \* WalksAreFlush
+  /\ (\A b \in Blocks : ((where[b] = "flush") => (Cardinality({th \in Threads : (b \in ListNodes(fw[th], next, Blocks))}) = 1)))  \* FlushBlockOnce
+  /\ (\A b \in Blocks : (((where[b] = "list") \/ (where[b] = "flush")) => (next[b] # BUSY)))  \* ListEndsAtNull
+  /\ (head # BUSY)  \* HeadNotBusy
+  /\ ListAcyclic(head, next, Blocks)  \* ListAcyclic
+  /\ (ListNodes(head, next, Blocks) = {b \in Blocks : (where[b] = "list")})  \* ListIsListed
+  /\ (\A th \in Threads : ((pc[th] = "nocache_free") => ((blk[th] # NULL) /\ (blk[th] # BUSY))))  \* FreeHasBlock
+
+\* spec/lib/proofs.ts:84  refinement mapping to AtomicPool (spec/AtomicPool.ts)
+Abstract == INSTANCE AtomicPool WITH
+  T <- T,
+  N <- N,
+  pool <- {b \in Blocks : (where[b] = "list")},
+  owned <- [th \in Threads |-> ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))})],
+  pc <- [th \in Threads |-> "idle"]
+
+\* The safety part of AtomicPool's Spec, with stuttering: every step of this spec is a step of
+\* AtomicPool or leaves its variables unchanged.
+Refines == Abstract!Init /\ [][Abstract!Next]_Abstract!vars
 
 ============================================================

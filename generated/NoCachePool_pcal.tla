@@ -80,10 +80,10 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       await Flush /\ OsFree;
       goto nocache_flush;
     };
-  nocache_alloc:  \* spec/NoCachePool.ts:14  pool_alloc_nocache: straight to the OS
-    \* nocache_alloc  spec/NoCachePool.ts:15
+  nocache_alloc:  \* spec/NoCachePool.ts:15  pool_alloc_nocache: straight to the OS
+    \* nocache_alloc  spec/NoCachePool.ts:16
     goto os;
-  nocache_free:  \* spec/NoCachePool.ts:19  pool_free_nocache: free(ptr) to the OS
+  nocache_free:  \* spec/NoCachePool.ts:20  pool_free_nocache: free(ptr) to the OS
     \* nocache_free_crowded  spec/lib/pool.ts:170  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
     await OsFree;
     next[blk] := NULL;
@@ -91,8 +91,8 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     mapped[blk] := FALSE;
     blk := NULL;
     goto idle;
-  nocache_flush:  \* spec/NoCachePool.ts:24  nothing to flush: there is no shared list
-    \* nocache_flush  spec/NoCachePool.ts:25
+  nocache_flush:  \* spec/NoCachePool.ts:25  nothing to flush: there is no shared list
+    \* nocache_flush  spec/NoCachePool.ts:26
     goto idle;
   os:  \* spec/lib/pool.ts:218  pool_alloc_nocache: the shared list was empty
     either { \* os_get  spec/lib/pool.ts:240  malloc() may return any address the OS holds, including one freed before
@@ -250,7 +250,7 @@ FreeListIntact ==
 \* spec/lib/pool.ts:271  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
-\* spec/NoCachePool.ts:10  generated: every variable holds a value of its declared type
+\* spec/NoCachePool.ts:11  generated: every variable holds a value of its declared type
 TypeOK ==
   /\ (head \in (Blocks \cup {NULL, BUSY}))
   /\ (\A typeok_i \in Blocks : (next[typeok_i] \in (Blocks \cup {NULL, BUSY})))
@@ -261,5 +261,17 @@ TypeOK ==
   /\ (\A typeok_p \in Threads : (cache[typeok_p] \subseteq (Blocks \cup {NULL, BUSY})))
   /\ (\A typeok_p \in Threads : (blk[typeok_p] \in (Blocks \cup {NULL, BUSY})))
   /\ (\A typeok_p \in Threads : (fw[typeok_p] \in (Blocks \cup {NULL, BUSY})))
+
+\* spec/lib/proofs.ts:84  refinement mapping to AtomicPool (spec/AtomicPool.ts)
+Abstract == INSTANCE AtomicPool WITH
+  T <- T,
+  N <- N,
+  pool <- {b \in Blocks : (where[b] = "list")},
+  owned <- [th \in Threads |-> ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))})],
+  pc <- [th \in Threads |-> "idle"]
+
+\* The safety part of AtomicPool's Spec, with stuttering: every step of this spec is a step of
+\* AtomicPool or leaves its variables unchanged.
+Refines == Abstract!Init /\ [][Abstract!Next]_Abstract!vars
 
 ============================================================

@@ -56,7 +56,7 @@ FreeListIntact ==
 \* spec/lib/pool.ts:271  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
-\* spec/TreiberPool.ts:11  generated: every variable holds a value of its declared type
+\* spec/TreiberPool.ts:12  generated: every variable holds a value of its declared type
 TypeOK ==
   /\ (head \in (Blocks \cup {NULL, BUSY}))
   /\ (\A typeok_i \in Blocks : (next[typeok_i] \in (Blocks \cup {NULL, BUSY})))
@@ -92,21 +92,21 @@ Init ==
   /\ n = [self \in ProcSet |-> NULL]
   /\ fl = [self \in ProcSet |-> NULL]
 
-\* spec/TreiberPool.ts:22  T1 -> T3
+\* spec/TreiberPool.ts:23  T1 -> T3
 T1(self) ==
   /\ pc[self] = "T1"
   /\ pc' = [pc EXCEPT ![self] = "T3"]
   /\ h' = [h EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, n, fl >>
 
-\* spec/TreiberPool.ts:23  T3 -> os
+\* spec/TreiberPool.ts:24  T3 -> os
 T3_empty(self) ==
   /\ pc[self] = "T3"
   /\ (h[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "os"]
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, h, n, fl >>
 
-\* spec/TreiberPool.ts:24  T3 -> T4
+\* spec/TreiberPool.ts:25  T3 -> T4
 T3_deref(self) ==
   /\ pc[self] = "T3"
   /\ (h[self] # NULL)
@@ -116,7 +116,7 @@ T3_deref(self) ==
   /\ fault' = (fault \/ ~mapped[h[self]])
   /\ UNCHANGED << head, next, where, mapped, held, cache, blk, fw, h, fl >>
 
-\* spec/TreiberPool.ts:25  T4 -> idle
+\* spec/TreiberPool.ts:26  T4 -> idle
 T4_ok(self) ==
   /\ pc[self] = "T4"
   /\ (head = h[self])
@@ -128,7 +128,7 @@ T4_ok(self) ==
   /\ n' = [n EXCEPT ![self] = NULL]
   /\ UNCHANGED << next, mapped, fault, cache, blk, fw, fl >>
 
-\* spec/TreiberPool.ts:29  T4 -> T3: h := head; goto T2
+\* spec/TreiberPool.ts:30  T4 -> T3: h := head; goto T2
 T4_fail(self) ==
   /\ pc[self] = "T4"
   /\ (head # h[self])
@@ -188,14 +188,14 @@ B7_fail(self) ==
   /\ fl' = [fl EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, h, n >>
 
-\* spec/TreiberPool.ts:36  F1 -> F2
+\* spec/TreiberPool.ts:37  F1 -> F2
 F1(self) ==
   /\ pc[self] = "F1"
   /\ pc' = [pc EXCEPT ![self] = "F2"]
   /\ fl' = [fl EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, h, n >>
 
-\* spec/TreiberPool.ts:37  F2 -> walk
+\* spec/TreiberPool.ts:38  F2 -> walk
 F2_ok(self) ==
   /\ pc[self] = "F2"
   /\ (head = fl[self])
@@ -206,7 +206,7 @@ F2_ok(self) ==
   /\ where' = [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])]
   /\ UNCHANGED << next, mapped, fault, held, cache, blk, h, n >>
 
-\* spec/TreiberPool.ts:41  F2 -> F1
+\* spec/TreiberPool.ts:42  F2 -> F1
 F2_fail(self) ==
   /\ pc[self] = "F2"
   /\ (head # fl[self])
@@ -319,5 +319,38 @@ Next ==
   \/ \E self \in Threads : Thread(self)
 
 Spec == Init /\ [][Next]_vars /\ \A self \in Threads : WF_vars(Thread(self))
+
+\* spec/lib/proofs.ts:75  inductive invariant (poolspec prove), claimed for noOsFree
+IndInv ==
+  /\ ~fault  \* NoFault
+  /\ (\A b \in Blocks : (mapped[b] = (where[b] # "os")))  \* MappedIffNotOs
+  /\ (\A th \in Threads : ((held[th] \subseteq Blocks) /\ (cache[th] \subseteq Blocks)))  \* OwnedAreBlocks
+  /\ (\A th \in Threads : ((Cardinality((held[th] \cap cache[th])) = 0) /\ (blk[th] \notin (held[th] \cup cache[th]))))  \* OwnedOnce
+  /\ (\A th \in Threads : (((((pc[th] = "B1") \/ (pc[th] = "B3")) \/ (pc[th] = "B6")) \/ (pc[th] = "B7")) \/ (blk[th] = NULL)))  \* BlkOnlyInPush
+  /\ (\A th \in Threads : ((pc[th] = "walk") \/ (fw[th] = NULL)))  \* FwOnlyInWalk
+  /\ ((Flush /\ OsFree) \/ (\A th \in Threads : ~(((pc[th] = "F1") \/ (pc[th] = "F2")) \/ (pc[th] = "walk"))))  \* FlushOnlyIfEnabled
+  /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))  \* MineWithThread
+  /\ (\A b \in Blocks : ((where[b] = "thread") => (Cardinality({th \in Threads : (b \in ((held[th] \cup cache[th]) \cup {b2 \in {blk[th]} : ((b2 # NULL) /\ (b2 # BUSY))}))}) = 1)))  \* ThreadBlockOnce
+  /\ (\A th \in Threads : (ListAcyclic(fw[th], next, Blocks) /\ (\A b \in ListNodes(fw[th], next, Blocks) : (where[b] = "flush"))))  \* WalksAreFlush
+  /\ (\A b \in Blocks : ((where[b] = "flush") => (Cardinality({th \in Threads : (b \in ListNodes(fw[th], next, Blocks))}) = 1)))  \* FlushBlockOnce
+  /\ (\A b \in Blocks : (((where[b] = "list") \/ (where[b] = "flush")) => (next[b] # BUSY)))  \* ListEndsAtNull
+  /\ (head # BUSY)  \* HeadNotBusy
+  /\ ListAcyclic(head, next, Blocks)  \* ListAcyclic
+  /\ (ListNodes(head, next, Blocks) = {b \in Blocks : (where[b] = "list")})  \* ListIsListed
+  /\ (\A th \in Threads : (((pc[th] = "T3") \/ (pc[th] = "T4")) => (((h[th] # NULL) /\ (h[th] # BUSY)) => mapped[h[th]])))  \* ReadHeadMapped
+  /\ (\A th \in Threads : ((pc[th] = "T4") => ((((h[th] # NULL) /\ (h[th] # BUSY)) /\ (where[h[th]] = "list")) /\ (n[th] = next[h[th]]))))  \* PoppedHeadListed
+  /\ (\A th \in Threads : (((((((pc[th] = "B1") \/ (pc[th] = "B3")) \/ (pc[th] = "B6")) \/ (pc[th] = "B7")) => ((blk[th] # NULL) /\ (blk[th] # BUSY))) /\ ((((pc[th] = "B3") \/ (pc[th] = "B6")) \/ (pc[th] = "B7")) => (fl[th] # BUSY))) /\ ((pc[th] = "B7") => (next[blk[th]] = fl[th]))))  \* PushLinked
+
+\* spec/lib/proofs.ts:84  refinement mapping to AtomicPool (spec/AtomicPool.ts)
+Abstract == INSTANCE AtomicPool WITH
+  T <- T,
+  N <- N,
+  pool <- {b \in Blocks : (where[b] = "list")},
+  owned <- [th \in Threads |-> ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))})],
+  pc <- [th \in Threads |-> "idle"]
+
+\* The safety part of AtomicPool's Spec, with stuttering: every step of this spec is a step of
+\* AtomicPool or leaves its variables unchanged.
+Refines == Abstract!Init /\ [][Abstract!Next]_Abstract!vars
 
 ============================================================

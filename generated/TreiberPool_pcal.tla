@@ -86,29 +86,29 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       await Flush /\ OsFree;
       goto F1;
     };
-  T1:  \* spec/TreiberPool.ts:19  h := head
-    \* T1  spec/TreiberPool.ts:22
+  T1:  \* spec/TreiberPool.ts:20  h := head
+    \* T1  spec/TreiberPool.ts:23
     h := head;
     goto T3;
-  T3:  \* spec/TreiberPool.ts:20  if h = NULL: return NULL; n := h->next
-    either { \* T3_empty  spec/TreiberPool.ts:23
+  T3:  \* spec/TreiberPool.ts:21  if h = NULL: return NULL; n := h->next
+    either { \* T3_empty  spec/TreiberPool.ts:24
       await h = NULL;
       goto os;
-    } or { \* T3_deref  spec/TreiberPool.ts:24
+    } or { \* T3_deref  spec/TreiberPool.ts:25
       await h # NULL /\ h # BUSY;
       n := next[h];
       fault := fault \/ ~mapped[h];
       goto T4;
     };
-  T4:  \* spec/TreiberPool.ts:21  CAS(head, h, n)
-    either { \* T4_ok  spec/TreiberPool.ts:25
+  T4:  \* spec/TreiberPool.ts:22  CAS(head, h, n)
+    either { \* T4_ok  spec/TreiberPool.ts:26
       cas(head, h, n);
       where[h] := "thread";
       held := held \cup {h};
       h := NULL;
       n := NULL;
       goto idle;
-    } or { \* T4_fail  spec/TreiberPool.ts:29  h := head; goto T2
+    } or { \* T4_fail  spec/TreiberPool.ts:30  h := head; goto T2
       await head # h;  \* CAS failed
       h := head;
       n := NULL;
@@ -146,18 +146,18 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       fl := head;
       goto B6;
     };
-  F1:  \* spec/TreiberPool.ts:34  n := head
-    \* F1  spec/TreiberPool.ts:36
+  F1:  \* spec/TreiberPool.ts:35  n := head
+    \* F1  spec/TreiberPool.ts:37
     fl := head;
     goto F2;
-  F2:  \* spec/TreiberPool.ts:35  CAS(head, n, NULL); fail: goto F1
-    either { \* F2_ok  spec/TreiberPool.ts:37
+  F2:  \* spec/TreiberPool.ts:36  CAS(head, n, NULL); fail: goto F1
+    either { \* F2_ok  spec/TreiberPool.ts:38
       cas(head, fl, NULL);
       fw := fl;
       fl := NULL;
       where := [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])];
       goto walk;
-    } or { \* F2_fail  spec/TreiberPool.ts:41
+    } or { \* F2_fail  spec/TreiberPool.ts:42
       await head # fl;  \* CAS failed
       goto F1;
     };
@@ -390,7 +390,7 @@ FreeListIntact ==
 \* spec/lib/pool.ts:271  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
-\* spec/TreiberPool.ts:11  generated: every variable holds a value of its declared type
+\* spec/TreiberPool.ts:12  generated: every variable holds a value of its declared type
 TypeOK ==
   /\ (head \in (Blocks \cup {NULL, BUSY}))
   /\ (\A typeok_i \in Blocks : (next[typeok_i] \in (Blocks \cup {NULL, BUSY})))
@@ -404,5 +404,17 @@ TypeOK ==
   /\ (\A typeok_p \in Threads : (h[typeok_p] \in (Blocks \cup {NULL, BUSY})))
   /\ (\A typeok_p \in Threads : (n[typeok_p] \in (Blocks \cup {NULL, BUSY})))
   /\ (\A typeok_p \in Threads : (fl[typeok_p] \in (Blocks \cup {NULL, BUSY})))
+
+\* spec/lib/proofs.ts:84  refinement mapping to AtomicPool (spec/AtomicPool.ts)
+Abstract == INSTANCE AtomicPool WITH
+  T <- T,
+  N <- N,
+  pool <- {b \in Blocks : (where[b] = "list")},
+  owned <- [th \in Threads |-> ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))})],
+  pc <- [th \in Threads |-> "idle"]
+
+\* The safety part of AtomicPool's Spec, with stuttering: every step of this spec is a step of
+\* AtomicPool or leaves its variables unchanged.
+Refines == Abstract!Init /\ [][Abstract!Next]_Abstract!vars
 
 ============================================================

@@ -3,8 +3,9 @@
  * head and to a listed block's link word happens under a spinlock. The reference the others are
  * compared with. Steps L*, M* and the locked flush.
  */
-import { NULL, holds, int, ptr, protocol, self, violates } from '../src/dsl/index.ts';
+import { NULL, holds, int, ptr, protocol, self, violates, and, or } from '../src/dsl/index.ts';
 import { crowdedFree, poolConfigs, poolProtocol } from './lib/pool.ts';
+import { Threads, at, forallThreads, isBlock, local, poolInductive, refinesAtomicPool, v } from './lib/proofs.ts';
 
 export default protocol('LockedPool', (p) => {
   poolProtocol(p, {
@@ -71,4 +72,26 @@ export default protocol('LockedPool', (p) => {
       why: 'spin_lock is a test-and-set loop: a waiting thread has no step while the lock is taken, so weak fairness lets the other thread take the lock again each time it is released. Expected: only a fair (ticket or queue) lock or strong fairness would prevent it',
     },
   });
+
+  // ------------------------------------------------------------ proofs (poolspec prove, Refines)
+  // The spinlock: `lock` names the one thread inside a critical section (0: none); under it, the
+  // locals hold what the thread read of the list.
+  const locked = ['L2', 'L3', 'L4', 'L5', 'M3', 'M4', 'M4b', 'M5', 'M6', 'K2', 'K3', 'K4'];
+  const { pp, nn, blk } = { pp: local('pp'), nn: local('nn'), blk: local('blk') };
+  const head = v('head');
+  poolInductive(p, { pushLabels: ['M2', 'M3', 'M4', 'M4b', 'M5', 'M6', 'M7'], walkLabels: ['K4', 'walk'], flushLabels: ['K1', 'K2', 'K3', 'K4'] }, {
+    LockIsAThread: or(v('lock').eq(0), v('lock').in(Threads)),
+    LockHolder: forallThreads((th) => at(th, ...locked).eq(v('lock').eq(th))),
+    PopUnderLock: forallThreads((th) => and(
+      at(th, 'L3', 'L4').implies(pp.of(th).eq(head)),
+      at(th, 'L4').implies(and(isBlock(pp.of(th)), nn.of(th).eq(v('next').at(pp.of(th))))),
+    )),
+    PushUnderLock: forallThreads((th) => and(
+      at(th, 'M2', 'M3', 'M4', 'M4b', 'M5').implies(isBlock(blk.of(th))),
+      at(th, 'M4b').implies(pp.of(th).eq(head)),
+      at(th, 'M5').implies(v('next').at(blk.of(th)).eq(head)),
+    )),
+    FlushUnderLock: forallThreads((th) => at(th, 'K3').implies(pp.of(th).eq(head))),
+  });
+  refinesAtomicPool(p, { small: holds(), standard: holds() });
 }, 'The locked pool: a spinlock around every list access (the reference)');

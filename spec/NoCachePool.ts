@@ -6,6 +6,7 @@
  */
 import { holds, protocol } from '../src/dsl/index.ts';
 import { crowdedFree, poolConfigs, poolProtocol } from './lib/pool.ts';
+import { at, forallThreads, isBlock, local, poolInductive, refinesAtomicPool } from './lib/proofs.ts';
 
 export default protocol('NoCachePool', (p) => {
   poolProtocol(p, {
@@ -30,4 +31,10 @@ export default protocol('NoCachePool', (p) => {
     small: holds(), standard: holds(), flush: holds(),
     starvation: { expect: holds(), why: 'every operation is a fixed number of the thread\'s own steps and none waits for another thread' },
   });
+
+  // ------------------------------------------------------------ proofs (poolspec prove, Refines)
+  poolInductive(p, { pushLabels: ['nocache_free'], walkLabels: ['walk'], flushLabels: ['nocache_flush'] }, {
+    FreeHasBlock: forallThreads((th) => at(th, 'nocache_free').implies(isBlock(local('blk').of(th)))),
+  });
+  refinesAtomicPool(p, { small: holds(), standard: holds() });
 }, 'No pool: every allocation from the OS, every free to the OS (the baseline)');

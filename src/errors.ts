@@ -47,7 +47,12 @@ export type ErrorCode =
   | 'CACHE_ERROR'
   | 'INTERRUPTED'
   | 'INTERNAL_ERROR'
-  | 'GEN_STALE';
+  | 'GEN_STALE'
+  // proofs (src/prove)
+  | 'Z3_MISSING'
+  | 'Z3_ERROR'
+  | 'PROVE_UNSUPPORTED'
+  | 'PROOFS_STALE';
 
 export interface SourcePos {
   file: string; // path relative to the project root when possible

@@ -170,7 +170,7 @@ export const META = {
               "to": "A2",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:35"
+              "source": "spec/DwcasPool.ts:36"
             },
             {
               "name": "A2",
@@ -178,7 +178,7 @@ export const META = {
               "to": "A4",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:36"
+              "source": "spec/DwcasPool.ts:37"
             },
             {
               "name": "A4_empty",
@@ -186,7 +186,7 @@ export const META = {
               "to": "os",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:37"
+              "source": "spec/DwcasPool.ts:38"
             },
             {
               "name": "A4_deref",
@@ -194,7 +194,7 @@ export const META = {
               "to": "A5",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:38"
+              "source": "spec/DwcasPool.ts:39"
             },
             {
               "name": "A5_ok",
@@ -202,7 +202,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:39"
+              "source": "spec/DwcasPool.ts:40"
             },
             {
               "name": "A5_fail",
@@ -210,7 +210,7 @@ export const META = {
               "to": "A4",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:44"
+              "source": "spec/DwcasPool.ts:45"
             },
             {
               "name": "B1",
@@ -266,7 +266,7 @@ export const META = {
               "to": "C2",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:62"
+              "source": "spec/DwcasPool.ts:63"
             },
             {
               "name": "C2",
@@ -274,7 +274,7 @@ export const META = {
               "to": "C3",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:63"
+              "source": "spec/DwcasPool.ts:64"
             },
             {
               "name": "C3",
@@ -282,7 +282,7 @@ export const META = {
               "to": "C4",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:64"
+              "source": "spec/DwcasPool.ts:65"
             },
             {
               "name": "C4_ok",
@@ -290,7 +290,7 @@ export const META = {
               "to": "C5",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:65"
+              "source": "spec/DwcasPool.ts:66"
             },
             {
               "name": "C4_fail",
@@ -298,7 +298,7 @@ export const META = {
               "to": "C2",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:69"
+              "source": "spec/DwcasPool.ts:70"
             },
             {
               "name": "C5",
@@ -306,7 +306,7 @@ export const META = {
               "to": "walk",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:70"
+              "source": "spec/DwcasPool.ts:71"
             },
             {
               "name": "idle_allocCache",
@@ -497,7 +497,7 @@ export function bind(rt: Bind) {
       arena.fill(byte * 0x01010101 | 0, start + 2, start + BW);
     }
 
-    /** The spec's blockMemory predicate, read through the step's cache (spec/DwcasPool.ts:11). */
+    /** The spec's blockMemory predicate, read through the step's cache (spec/DwcasPool.ts:12). */
     function mapped(p: Proc, x_b: number): boolean {
       return (ld(p, ix(W_mapped, x_b, K_N)) !== 0);
     }
@@ -572,18 +572,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** A1: cs := seq (spec/DwcasPool.ts:31) */
+    /** A1: cs := seq (spec/DwcasPool.ts:32) */
     function Thread_A1(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // A1  spec/DwcasPool.ts:35
+      // A1  spec/DwcasPool.ts:36
       { p.ct[n] = 0; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 0: { // A1 -> A2  spec/DwcasPool.ts:35
+        case 0: { // A1 -> A2  spec/DwcasPool.ts:36
           const tx = 0;
           const l0 = hi(ldp(p, 0));
           L.cs = l0;
@@ -594,18 +594,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** A2: ch := head (spec/DwcasPool.ts:32) */
+    /** A2: ch := head (spec/DwcasPool.ts:33) */
     function Thread_A2(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // A2  spec/DwcasPool.ts:36
+      // A2  spec/DwcasPool.ts:37
       { p.ct[n] = 1; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 1: { // A2 -> A4  spec/DwcasPool.ts:36
+        case 1: { // A2 -> A4  spec/DwcasPool.ts:37
           const tx = 1;
           const l0 = lo(ldp(p, 0));
           L.ch = l0;
@@ -616,27 +616,27 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** A4: if ch = NULL: return NULL; nh := ch->next (the dereference) (spec/DwcasPool.ts:33) */
+    /** A4: if ch = NULL: return NULL; nh := ch->next (the dereference) (spec/DwcasPool.ts:34) */
     function Thread_A4(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // A4_empty  spec/DwcasPool.ts:37
+      // A4_empty  spec/DwcasPool.ts:38
       if ((L.ch === NULL)) { p.ct[n] = 2; p.ca[n] = 0; n += 1; }
-      // A4_deref  spec/DwcasPool.ts:38
+      // A4_deref  spec/DwcasPool.ts:39
       if (((L.ch !== NULL) && (L.ch !== BUSY))) { p.ct[n] = 3; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 2: { // A4_empty -> os  spec/DwcasPool.ts:37
+        case 2: { // A4_empty -> os  spec/DwcasPool.ts:38
           const tx = 2;
           const l0 = 0;
           L.cs = l0;
           p.pc = 14; // os
           return tx;
         }
-        case 3: { // A4_deref -> A5  spec/DwcasPool.ts:38
+        case 3: { // A4_deref -> A5  spec/DwcasPool.ts:39
           const tx = 3;
           const g0 = ((ld(p, W_fault) !== 0) || !(ld(p, ix(W_mapped, L.ch, K_N)) !== 0));
           const l0 = rdb(p, tx, W_next, "next", L.ch);
@@ -650,20 +650,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** A5: DWCAS(<head, seq>, <ch, cs>, <nh, cs + 1>) (spec/DwcasPool.ts:34) */
+    /** A5: DWCAS(<head, seq>, <ch, cs>, <nh, cs + 1>) (spec/DwcasPool.ts:35) */
     function Thread_A5(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // A5_ok  spec/DwcasPool.ts:39  the caller owns ch
+      // A5_ok  spec/DwcasPool.ts:40  the caller owns ch
       if (((lo(ldp(p, 0)) === L.ch) && (hi(ldp(p, 0)) === L.cs))) { p.ct[n] = 4; p.ca[n] = 0; n += 1; }
-      // A5_fail  spec/DwcasPool.ts:44  a failed DWCAS reads the current pair atomically; goto A3
+      // A5_fail  spec/DwcasPool.ts:45  a failed DWCAS reads the current pair atomically; goto A3
       if (((lo(ldp(p, 0)) !== L.ch) || (hi(ldp(p, 0)) !== L.cs))) { p.ct[n] = 5; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 4: { // A5_ok -> idle  spec/DwcasPool.ts:39
+        case 4: { // A5_ok -> idle  spec/DwcasPool.ts:40
           const tx = 4;
           const s0 = L.nh;
           const s1 = (L.cs + 1);
@@ -686,7 +686,7 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 5: { // A5_fail -> A4  spec/DwcasPool.ts:44
+        case 5: { // A5_fail -> A4  spec/DwcasPool.ts:45
           const tx = 5;
           const l0 = lo(ldp(p, 0));
           const l1 = hi(ldp(p, 0));
@@ -838,18 +838,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** C1: spin_lock(&pool->lock) (spec/DwcasPool.ts:57) */
+    /** C1: spin_lock(&pool->lock) (spec/DwcasPool.ts:58) */
     function Thread_C1(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // C1  spec/DwcasPool.ts:62
+      // C1  spec/DwcasPool.ts:63
       if (((ld(p, W_lock) !== 0) === false)) { p.ct[n] = 12; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 12: { // C1 -> C2  spec/DwcasPool.ts:62
+        case 12: { // C1 -> C2  spec/DwcasPool.ts:63
           const tx = 12;
           const s0 = true;
           // linearization point: CAS on lock against the value this step read
@@ -861,18 +861,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** C2: ch := head (spec/DwcasPool.ts:58) */
+    /** C2: ch := head (spec/DwcasPool.ts:59) */
     function Thread_C2(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // C2  spec/DwcasPool.ts:63
+      // C2  spec/DwcasPool.ts:64
       { p.ct[n] = 13; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 13: { // C2 -> C3  spec/DwcasPool.ts:63
+        case 13: { // C2 -> C3  spec/DwcasPool.ts:64
           const tx = 13;
           const l0 = lo(ldp(p, 0));
           L.ch = l0;
@@ -883,18 +883,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** C3: cs := seq (spec/DwcasPool.ts:59) */
+    /** C3: cs := seq (spec/DwcasPool.ts:60) */
     function Thread_C3(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // C3  spec/DwcasPool.ts:64
+      // C3  spec/DwcasPool.ts:65
       { p.ct[n] = 14; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 14: { // C3 -> C4  spec/DwcasPool.ts:64
+        case 14: { // C3 -> C4  spec/DwcasPool.ts:65
           const tx = 14;
           const l0 = hi(ldp(p, 0));
           L.cs = l0;
@@ -905,20 +905,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** C4: DWCAS(<head, seq>, <ch, cs>, <NULL, cs + 1>) (spec/DwcasPool.ts:60) */
+    /** C4: DWCAS(<head, seq>, <ch, cs>, <NULL, cs + 1>) (spec/DwcasPool.ts:61) */
     function Thread_C4(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // C4_ok  spec/DwcasPool.ts:65
+      // C4_ok  spec/DwcasPool.ts:66
       if (((lo(ldp(p, 0)) === L.ch) && (hi(ldp(p, 0)) === L.cs))) { p.ct[n] = 15; p.ca[n] = 0; n += 1; }
-      // C4_fail  spec/DwcasPool.ts:69
+      // C4_fail  spec/DwcasPool.ts:70
       if (((lo(ldp(p, 0)) !== L.ch) || (hi(ldp(p, 0)) !== L.cs))) { p.ct[n] = 16; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 15: { // C4_ok -> C5  spec/DwcasPool.ts:65
+        case 15: { // C4_ok -> C5  spec/DwcasPool.ts:66
           const tx = 15;
           const s0 = NULL;
           const s1 = (L.cs + 1);
@@ -936,7 +936,7 @@ export function bind(rt: Bind) {
           p.pc = 13; // C5
           return tx;
         }
-        case 16: { // C4_fail -> C2  spec/DwcasPool.ts:69
+        case 16: { // C4_fail -> C2  spec/DwcasPool.ts:70
           const tx = 16;
           p.pc = 10; // C2
           return tx;
@@ -945,18 +945,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** C5: spin_unlock(&pool->lock) (spec/DwcasPool.ts:61) */
+    /** C5: spin_unlock(&pool->lock) (spec/DwcasPool.ts:62) */
     function Thread_C5(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // C5  spec/DwcasPool.ts:70
+      // C5  spec/DwcasPool.ts:71
       { p.ct[n] = 17; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 17: { // C5 -> walk  spec/DwcasPool.ts:70
+        case 17: { // C5 -> walk  spec/DwcasPool.ts:71
           const tx = 17;
           const s0 = false;
           // linearization point: a store to lock

@@ -173,7 +173,7 @@ export const META = {
               "to": "L2",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:26"
+              "source": "spec/LockedPool.ts:27"
             },
             {
               "name": "L2",
@@ -181,7 +181,7 @@ export const META = {
               "to": "L3",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:27"
+              "source": "spec/LockedPool.ts:28"
             },
             {
               "name": "L3_deref",
@@ -189,7 +189,7 @@ export const META = {
               "to": "L4",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:28"
+              "source": "spec/LockedPool.ts:29"
             },
             {
               "name": "L3_empty",
@@ -197,7 +197,7 @@ export const META = {
               "to": "L5",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:29"
+              "source": "spec/LockedPool.ts:30"
             },
             {
               "name": "L4",
@@ -205,7 +205,7 @@ export const META = {
               "to": "L5",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:30"
+              "source": "spec/LockedPool.ts:31"
             },
             {
               "name": "L5_got",
@@ -213,7 +213,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:31"
+              "source": "spec/LockedPool.ts:32"
             },
             {
               "name": "L5_empty",
@@ -221,7 +221,7 @@ export const META = {
               "to": "os",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:32"
+              "source": "spec/LockedPool.ts:33"
             },
             {
               "name": "M2",
@@ -229,7 +229,7 @@ export const META = {
               "to": "M3",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:44"
+              "source": "spec/LockedPool.ts:45"
             },
             {
               "name": "M3_notCrowded",
@@ -237,7 +237,7 @@ export const META = {
               "to": "M4",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:45"
+              "source": "spec/LockedPool.ts:46"
             },
             {
               "name": "M3_crowded",
@@ -245,7 +245,7 @@ export const META = {
               "to": "M6",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:46"
+              "source": "spec/LockedPool.ts:47"
             },
             {
               "name": "M4",
@@ -253,7 +253,7 @@ export const META = {
               "to": "M4b",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:47"
+              "source": "spec/LockedPool.ts:48"
             },
             {
               "name": "M4b",
@@ -261,7 +261,7 @@ export const META = {
               "to": "M5",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:48"
+              "source": "spec/LockedPool.ts:49"
             },
             {
               "name": "M5",
@@ -269,7 +269,7 @@ export const META = {
               "to": "M6",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:49"
+              "source": "spec/LockedPool.ts:50"
             },
             {
               "name": "M6",
@@ -277,7 +277,7 @@ export const META = {
               "to": "M7",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:50"
+              "source": "spec/LockedPool.ts:51"
             },
             {
               "name": "M7_crowded",
@@ -293,7 +293,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:52"
+              "source": "spec/LockedPool.ts:53"
             },
             {
               "name": "K1",
@@ -301,7 +301,7 @@ export const META = {
               "to": "K2",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:60"
+              "source": "spec/LockedPool.ts:61"
             },
             {
               "name": "K2",
@@ -309,7 +309,7 @@ export const META = {
               "to": "K3",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:61"
+              "source": "spec/LockedPool.ts:62"
             },
             {
               "name": "K3",
@@ -317,7 +317,7 @@ export const META = {
               "to": "K4",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:62"
+              "source": "spec/LockedPool.ts:63"
             },
             {
               "name": "K4",
@@ -325,7 +325,7 @@ export const META = {
               "to": "walk",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:63"
+              "source": "spec/LockedPool.ts:64"
             },
             {
               "name": "idle_allocCache",
@@ -513,7 +513,7 @@ export function bind(rt: Bind) {
       arena.fill(byte * 0x01010101 | 0, start + 2, start + BW);
     }
 
-    /** The spec's blockMemory predicate, read through the step's cache (spec/LockedPool.ts:9). */
+    /** The spec's blockMemory predicate, read through the step's cache (spec/LockedPool.ts:10). */
     function mapped(p: Proc, x_b: number): boolean {
       return (ld(p, ix(W_mapped, x_b, K_N)) !== 0);
     }
@@ -588,18 +588,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** L1: spin_lock(&pool->lock) (spec/LockedPool.ts:21) */
+    /** L1: spin_lock(&pool->lock) (spec/LockedPool.ts:22) */
     function Thread_L1(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // L1  spec/LockedPool.ts:26
+      // L1  spec/LockedPool.ts:27
       if ((ld(p, W_lock) === 0)) { p.ct[n] = 0; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 0: { // L1 -> L2  spec/LockedPool.ts:26
+        case 0: { // L1 -> L2  spec/LockedPool.ts:27
           const tx = 0;
           const s0 = p.id;
           // linearization point: CAS on lock against the value this step read
@@ -611,18 +611,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** L2: p := head (spec/LockedPool.ts:22) */
+    /** L2: p := head (spec/LockedPool.ts:23) */
     function Thread_L2(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // L2  spec/LockedPool.ts:27
+      // L2  spec/LockedPool.ts:28
       { p.ct[n] = 1; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 1: { // L2 -> L3  spec/LockedPool.ts:27
+        case 1: { // L2 -> L3  spec/LockedPool.ts:28
           const tx = 1;
           const l0 = ld(p, W_head);
           L.pp = l0;
@@ -633,20 +633,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** L3: if p != NULL: n := p->next (spec/LockedPool.ts:23) */
+    /** L3: if p != NULL: n := p->next (spec/LockedPool.ts:24) */
     function Thread_L3(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // L3_deref  spec/LockedPool.ts:28
+      // L3_deref  spec/LockedPool.ts:29
       if (((L.pp !== NULL) && (L.pp !== BUSY))) { p.ct[n] = 2; p.ca[n] = 0; n += 1; }
-      // L3_empty  spec/LockedPool.ts:29
+      // L3_empty  spec/LockedPool.ts:30
       if ((L.pp === NULL)) { p.ct[n] = 3; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 2: { // L3_deref -> L4  spec/LockedPool.ts:28
+        case 2: { // L3_deref -> L4  spec/LockedPool.ts:29
           const tx = 2;
           const g0 = ((ld(p, W_fault) !== 0) || !(ld(p, ix(W_mapped, L.pp, K_N)) !== 0));
           const l0 = rdb(p, tx, W_next, "next", L.pp);
@@ -656,7 +656,7 @@ export function bind(rt: Bind) {
           p.pc = 4; // L4
           return tx;
         }
-        case 3: { // L3_empty -> L5  spec/LockedPool.ts:29
+        case 3: { // L3_empty -> L5  spec/LockedPool.ts:30
           const tx = 3;
           p.pc = 5; // L5
           return tx;
@@ -665,18 +665,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** L4: head := n (spec/LockedPool.ts:24) */
+    /** L4: head := n (spec/LockedPool.ts:25) */
     function Thread_L4(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // L4  spec/LockedPool.ts:30
+      // L4  spec/LockedPool.ts:31
       { p.ct[n] = 4; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 4: { // L4 -> L5  spec/LockedPool.ts:30
+        case 4: { // L4 -> L5  spec/LockedPool.ts:31
           const tx = 4;
           const s0 = L.nn;
           // linearization point: a store to head
@@ -696,20 +696,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** L5: spin_unlock(&pool->lock) (spec/LockedPool.ts:25) */
+    /** L5: spin_unlock(&pool->lock) (spec/LockedPool.ts:26) */
     function Thread_L5(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // L5_got  spec/LockedPool.ts:31
+      // L5_got  spec/LockedPool.ts:32
       if (((L.pp !== NULL) && (L.pp !== BUSY))) { p.ct[n] = 5; p.ca[n] = 0; n += 1; }
-      // L5_empty  spec/LockedPool.ts:32
+      // L5_empty  spec/LockedPool.ts:33
       if ((L.pp === NULL)) { p.ct[n] = 6; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 5: { // L5_got -> idle  spec/LockedPool.ts:31
+        case 5: { // L5_got -> idle  spec/LockedPool.ts:32
           const tx = 5;
           const s0 = 0;
           // linearization point: a store to lock
@@ -720,7 +720,7 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 6: { // L5_empty -> os  spec/LockedPool.ts:32
+        case 6: { // L5_empty -> os  spec/LockedPool.ts:33
           const tx = 6;
           const s0 = 0;
           // linearization point: a store to lock
@@ -732,18 +732,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** M2: spin_lock(&pool->lock) (spec/LockedPool.ts:37) */
+    /** M2: spin_lock(&pool->lock) (spec/LockedPool.ts:38) */
     function Thread_M2(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // M2  spec/LockedPool.ts:44
+      // M2  spec/LockedPool.ts:45
       if ((ld(p, W_lock) === 0)) { p.ct[n] = 7; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 7: { // M2 -> M3  spec/LockedPool.ts:44
+        case 7: { // M2 -> M3  spec/LockedPool.ts:45
           const tx = 7;
           const s0 = p.id;
           // linearization point: CAS on lock against the value this step read
@@ -755,25 +755,25 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** M3: if !pool_is_crowded(): link the block (spec/LockedPool.ts:38) */
+    /** M3: if !pool_is_crowded(): link the block (spec/LockedPool.ts:39) */
     function Thread_M3(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // M3_notCrowded  spec/LockedPool.ts:45
+      // M3_notCrowded  spec/LockedPool.ts:46
       { p.ct[n] = 8; p.ca[n] = 0; n += 1; }
-      // M3_crowded  spec/LockedPool.ts:46  leave ptr set: it goes to the OS at M7
+      // M3_crowded  spec/LockedPool.ts:47  leave ptr set: it goes to the OS at M7
       if (K_OsFree) { p.ct[n] = 9; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 8: { // M3_notCrowded -> M4  spec/LockedPool.ts:45
+        case 8: { // M3_notCrowded -> M4  spec/LockedPool.ts:46
           const tx = 8;
           p.pc = 8; // M4
           return tx;
         }
-        case 9: { // M3_crowded -> M6  spec/LockedPool.ts:46
+        case 9: { // M3_crowded -> M6  spec/LockedPool.ts:47
           const tx = 9;
           p.pc = 11; // M6
           return tx;
@@ -782,18 +782,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** M4: ptr->next := head (the load of head) (spec/LockedPool.ts:39) */
+    /** M4: ptr->next := head (the load of head) (spec/LockedPool.ts:40) */
     function Thread_M4(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // M4  spec/LockedPool.ts:47
+      // M4  spec/LockedPool.ts:48
       { p.ct[n] = 10; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 10: { // M4 -> M4b  spec/LockedPool.ts:47
+        case 10: { // M4 -> M4b  spec/LockedPool.ts:48
           const tx = 10;
           const l0 = ld(p, W_head);
           L.pp = l0;
@@ -804,18 +804,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** M4b: ptr->next := head (the store) (spec/LockedPool.ts:40) */
+    /** M4b: ptr->next := head (the store) (spec/LockedPool.ts:41) */
     function Thread_M4b(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // M4b  spec/LockedPool.ts:48
+      // M4b  spec/LockedPool.ts:49
       { p.ct[n] = 11; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 11: { // M4b -> M5  spec/LockedPool.ts:48
+        case 11: { // M4b -> M5  spec/LockedPool.ts:49
           const tx = 11;
           const s0 = L.pp;
           const si0 = L.blk;
@@ -834,18 +834,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** M5: head := ptr (spec/LockedPool.ts:41) */
+    /** M5: head := ptr (spec/LockedPool.ts:42) */
     function Thread_M5(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // M5  spec/LockedPool.ts:49  ptr := NULL
+      // M5  spec/LockedPool.ts:50  ptr := NULL
       { p.ct[n] = 12; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 12: { // M5 -> M6  spec/LockedPool.ts:49
+        case 12: { // M5 -> M6  spec/LockedPool.ts:50
           const tx = 12;
           const s0 = L.blk;
           // linearization point: a store to head
@@ -863,18 +863,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** M6: spin_unlock(&pool->lock) (spec/LockedPool.ts:42) */
+    /** M6: spin_unlock(&pool->lock) (spec/LockedPool.ts:43) */
     function Thread_M6(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // M6  spec/LockedPool.ts:50
+      // M6  spec/LockedPool.ts:51
       { p.ct[n] = 13; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 13: { // M6 -> M7  spec/LockedPool.ts:50
+        case 13: { // M6 -> M7  spec/LockedPool.ts:51
           const tx = 13;
           const s0 = 0;
           // linearization point: a store to lock
@@ -886,13 +886,13 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** M7: if crowded: free(ptr) to the OS, outside the lock (spec/LockedPool.ts:43) */
+    /** M7: if crowded: free(ptr) to the OS, outside the lock (spec/LockedPool.ts:44) */
     function Thread_M7(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
       // M7_crowded  spec/lib/pool.ts:170  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
       if ((K_OsFree && ((L.blk !== NULL) && (L.blk !== BUSY)))) { p.ct[n] = 14; p.ca[n] = 0; n += 1; }
-      // M7_done  spec/LockedPool.ts:52
+      // M7_done  spec/LockedPool.ts:53
       if ((L.blk === NULL)) { p.ct[n] = 15; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
@@ -922,7 +922,7 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 15: { // M7_done -> idle  spec/LockedPool.ts:52
+        case 15: { // M7_done -> idle  spec/LockedPool.ts:53
           const tx = 15;
           p.pc = 0; // idle
           p.opCount += 1;
@@ -932,18 +932,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** K1: lock (spec/LockedPool.ts:56) */
+    /** K1: lock (spec/LockedPool.ts:57) */
     function Thread_K1(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // K1  spec/LockedPool.ts:60
+      // K1  spec/LockedPool.ts:61
       if ((ld(p, W_lock) === 0)) { p.ct[n] = 16; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 16: { // K1 -> K2  spec/LockedPool.ts:60
+        case 16: { // K1 -> K2  spec/LockedPool.ts:61
           const tx = 16;
           const s0 = p.id;
           // linearization point: CAS on lock against the value this step read
@@ -955,18 +955,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** K2: n := head (spec/LockedPool.ts:57) */
+    /** K2: n := head (spec/LockedPool.ts:58) */
     function Thread_K2(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // K2  spec/LockedPool.ts:61
+      // K2  spec/LockedPool.ts:62
       { p.ct[n] = 17; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 17: { // K2 -> K3  spec/LockedPool.ts:61
+        case 17: { // K2 -> K3  spec/LockedPool.ts:62
           const tx = 17;
           const l0 = ld(p, W_head);
           L.pp = l0;
@@ -977,18 +977,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** K3: head := NULL (spec/LockedPool.ts:58) */
+    /** K3: head := NULL (spec/LockedPool.ts:59) */
     function Thread_K3(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // K3  spec/LockedPool.ts:62
+      // K3  spec/LockedPool.ts:63
       { p.ct[n] = 18; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 18: { // K3 -> K4  spec/LockedPool.ts:62
+        case 18: { // K3 -> K4  spec/LockedPool.ts:63
           const tx = 18;
           const s0 = NULL;
           // linearization point: a store to head
@@ -1006,18 +1006,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** K4: unlock (spec/LockedPool.ts:59) */
+    /** K4: unlock (spec/LockedPool.ts:60) */
     function Thread_K4(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // K4  spec/LockedPool.ts:63
+      // K4  spec/LockedPool.ts:64
       { p.ct[n] = 19; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 19: { // K4 -> walk  spec/LockedPool.ts:63
+        case 19: { // K4 -> walk  spec/LockedPool.ts:64
           const tx = 19;
           const s0 = 0;
           // linearization point: a store to lock

@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   replay: async () => (await import('./commands/replay.ts')).default,
   stress: async () => (await import('./commands/stress.ts')).default,
   view: async () => (await import('./commands/view.ts')).default,
+  prove: async () => (await import('./commands/prove.ts')).default,
 };
 
 async function help(): Promise<string> {

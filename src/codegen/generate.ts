@@ -4,11 +4,13 @@ import type { Model } from '../dsl/ir.ts';
 import { cfgFileName, emitCfg, emitTla, tlaFileName } from './tla.ts';
 import { generatePluscal } from './pluscal-translate.ts';
 import { compileRuntime, runtimeFileName } from './runtime/emit.ts';
+import { abstractModuleFiles } from './refinement.ts';
 
 export function generateTla(model: Model): Map<string, string> {
   const files = new Map<string, string>();
   files.set(tlaFileName(model), emitTla(model));
   for (const c of model.configs) files.set(cfgFileName(model, c), emitCfg(model, c));
+  for (const [name, text] of abstractModuleFiles(model)) files.set(name, text);
   return files;
 }
 

@@ -9,6 +9,7 @@
  * result is reproducible as is; `normaliseTranslation` still drops the checksums later versions
  * add to the BEGIN marker, should the jar ever change.
  */
+import { withRefinement } from './refinement.ts';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,5 +143,5 @@ export async function translatePluscal(model: Model, jar: string, opts: Translat
 export async function generatePluscal(model: Model, jar: string): Promise<Result<Map<string, string>>> {
   const r = await translatePluscal(model, jar);
   if (!r.ok) return r;
-  return ok(new Map([[pluscalFileName(model), r.value]]));
+  return ok(new Map([[pluscalFileName(model), withRefinement(model, r.value)]]));
 }

@@ -194,6 +194,37 @@ export interface Config {
   constraint?: Expr;
   expect: Expectation;
   doc?: string;
+  /** Also (or only) checks the `Refines` property of the model's refinement mapping (see Refinement). */
+  refines?: boolean;
+}
+
+/**
+ * An inductive invariant (`p.inductive`): a strengthening of the safety properties, as named conjuncts,
+ * claimed to be inductive in the listed configurations (src/prove discharges it with Z3).
+ */
+export interface Inductive {
+  name: string;
+  conjuncts: { name: string; expr: Expr }[];
+  /** Configurations it is claimed for (their constants other than the sizes are kept). */
+  configs: string[];
+  /** `fails`: a candidate kept to show why the spec is wrong (some obligation must fail with a CTI). */
+  expect: 'proved' | 'fails';
+  /** Constants `prove` uses unless --sizes says otherwise (e.g. T=3, N=3, beyond the configuration's). */
+  sizes?: Record<string, number>;
+  doc?: string;
+}
+
+/**
+ * A refinement mapping (`p.refines`): each variable of the abstract model as an expression over this
+ * model's state. The TLA+ emitter writes `INSTANCE <abstract> WITH ...` and `Refines`.
+ */
+export interface Refinement {
+  /** The abstract model (e.g. AtomicPool), emitted next to this one. */
+  abstract: Model;
+  /** Abstract constant -> expression over this model's constants. */
+  constants: Record<string, Expr>;
+  /** Abstract variable (including `pc` and its locals) -> expression over this model's state. */
+  vars: Record<string, Expr>;
 }
 
 export interface Model {
@@ -218,6 +249,10 @@ export interface Model {
   configs: Config[];
   /** Side table of source positions, keyed by `sourceKey(...)`. */
   sources: Record<string, SourcePos>;
+  /** Inductive invariants (`p.inductive`). */
+  inductive?: Inductive[];
+  /** Refinement mapping to an abstract model (`p.refines`). */
+  refinement?: Refinement;
 }
 
 export const sourceKey = {

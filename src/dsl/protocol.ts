@@ -272,6 +272,54 @@ function makeProtocolBuilder(b: Builder) {
         m.sources[sourceKey.property(name)] = at;
       }
     },
+    /**
+     * An inductive invariant: named conjuncts (or one expression) that may mention every process's
+     * labels (`pc`) and locals (`.of`). `configs` names the configurations it is claimed for
+     * (default: those expected to hold). Discharged by `poolspec prove`, checked by TLC as an invariant.
+     */
+    inductive(name: string, conjuncts: Val | Record<string, Val>, opts: { configs?: string[]; expect?: 'proved' | 'fails'; sizes?: Record<string, number>; doc?: string } = {}): void {
+      const at = callerPos();
+      if (!b.name(at, 'inductive invariant', name)) return;
+      const named = conjuncts !== null && typeof conjuncts === 'object' && !(conjuncts instanceof E) && !('expr' in (conjuncts as object))
+        ? Object.entries(conjuncts as Record<string, Val>).map(([n, x]) => ({ name: n, expr: lift(x) }))
+        : [{ name, expr: lift(conjuncts as Val) }];
+      const configs = opts.configs ?? m.configs.filter((c) => c.expect.verdict === 'holds' && !c.refines).map((c) => c.name);
+      (m.inductive ??= []).push({ name, conjuncts: named, configs, expect: opts.expect ?? 'proved', sizes: opts.sizes, doc: opts.doc });
+      m.sources[`inductive:${name}`] = at;
+    },
+    /**
+     * A refinement mapping to an abstract protocol: each abstract variable (its shared and ghost
+     * variables, `pc` and its locals) as an expression of this protocol's state; abstract constants
+     * default to this protocol's constants of the same name. For each named base configuration a
+     * configuration `refines_<name>` checks the `Refines` property with TLC, with the given expectation.
+     */
+    refines(target: Protocol, opts: { vars: Record<string, Val>; constants?: Record<string, Val>; configs: Record<string, Expectation> }): void {
+      const at = callerPos();
+      const abs = target.model;
+      const constants: Record<string, Expr> = {};
+      for (const c of abs.constants) constants[c.name] = opts.constants?.[c.name] !== undefined ? lift(opts.constants[c.name]) : { op: 'const', name: c.name };
+      const vars: Record<string, Expr> = {};
+      for (const [k, v] of Object.entries(opts.vars)) vars[k] = lift(v);
+      const want = [...abs.vars.map((v) => v.name), 'pc', ...abs.procTypes.flatMap((pt) => pt.locals.map((l) => l.name))];
+      const missing = want.filter((v) => !(v in vars));
+      const extra = Object.keys(vars).filter((v) => !want.includes(v));
+      if (missing.length || extra.length) {
+        b.err(at, 'SPEC_SHAPE', `refinement to ${abs.name}: ${missing.length ? `no mapping for ${missing.join(', ')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `${extra.join(', ')} ${extra.length > 1 ? 'are' : 'is'} not a variable of ${abs.name}` : ''}`);
+        return;
+      }
+      m.refinement = { abstract: abs, constants, vars };
+      m.sources['refinement'] = at;
+      for (const [base, expect] of Object.entries(opts.configs)) {
+        const c = m.configs.find((x) => x.name === base);
+        if (!c) {
+          b.err(at, 'SPEC_CONFIG', `refinement to ${abs.name}: no configuration ${base}`);
+          continue;
+        }
+        const name = `refines_${base}`;
+        m.configs.push({ ...c, name, invariants: [], properties: [], checkDeadlock: false, expect, refines: true, doc: `${base}: refines ${abs.name} (safety: Init and every step, stuttering allowed)` });
+        m.sources[sourceKey.config(name)] = at;
+      }
+    },
     config(name: string, opts: ConfigOpts): void {
       const at = callerPos();
       if (!b.name(at, 'configuration', name)) return;

@@ -326,7 +326,7 @@ export function validate(model: Model): PoolspecError[] {
   }
 
   // ------------------------------------------------------------ configurations
-  const checkable = new Set([...model.invariants.map((i) => i.name), ...model.properties.map((p) => p.name), 'Deadlock']);
+  const checkable = new Set([...model.invariants.map((i) => i.name), ...model.properties.map((p) => p.name), 'Deadlock', ...(model.refinement ? ['Refines'] : [])]);
   for (const c of model.configs) {
     const at = model.sources[sourceKey.config(c.name)];
     for (const k of model.constants) {

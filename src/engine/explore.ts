@@ -98,6 +98,12 @@ export function explore(m: Machine, opts: ExploreOptions = {}): ExploreResult {
     const unsupported = livenessUnsupported(m);
     if (unsupported) return finish(null, null, undefined, unsupported);
   }
+  if (m.config.refines) {
+    return finish(null, null, undefined, {
+      code: 'SPEC_UNSUPPORTED',
+      message: `the engine does not check refinement; configuration ${m.config.name} checks Refines: use TLC`,
+    });
+  }
   const graph = liveness ? new GraphRecorder(m) : null;
   let current = -1;
   let checkingLiveness = false;

@@ -45,7 +45,7 @@ describe.concurrent('engine and TLC agree', async () => {
   const jarPath = await jar();
   CASES.forEach((c, i) => {
     const model = models[i];
-    const names = c.configs === 'all' ? model.configs.map((x) => x.name) : c.configs;
+    const names = c.configs === 'all' ? model.configs.filter((x) => !x.refines).map((x) => x.name) : c.configs; // the engine does not check Refines
     for (const name of names) {
       it(`${c.name} ${name}`, async () => {
         const cfg = config(model, name);
