@@ -42,10 +42,10 @@ VARIABLE fl \* local of Thread: push: the head the new block is linked to
 
 vars == << head, next, where, mapped, fault, lhead, pc, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:261  no thread reads or writes the link word of a block that has been given back to the OS
+\* spec/lib/pool.ts:263  no thread reads or writes the link word of a block that has been given back to the OS
 NoUseAfterFree == ~fault
 
-\* spec/lib/pool.ts:263  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
+\* spec/lib/pool.ts:265  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
 FreeListIntact ==
   /\ ListAcyclic(lhead, next, Blocks)
   /\ (ListNodes(lhead, next, Blocks) = {b \in Blocks : (where[b] = "list")})
@@ -54,10 +54,10 @@ FreeListIntact ==
   /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))
   /\ (\A b \in Blocks : (mapped[b] = (where[b] # "os")))
 
-\* spec/lib/pool.ts:271  no block is in the hands (or local cache) of two threads at once
+\* spec/lib/pool.ts:273  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
-\* spec/lib/pool.ts:279  the BUSY head: whenever it is taken exactly one thread holds it (between the step that took it and the one that releases it), and none holds it otherwise
+\* spec/lib/pool.ts:281  the BUSY head: whenever it is taken exactly one thread holds it (between the step that took it and the one that releases it), and none holds it otherwise
 BusyOwned == (Cardinality({th \in Threads : (((pc[th] = "D6") \/ (pc[th] = "D7")) \/ (((pc[th] = "D5") \/ (pc[th] = "H5")) /\ (r[th] # BUSY)))}) = (IF (head = BUSY) THEN 1 ELSE 0))
 
 \* spec/BusyPool.ts:11  generated: every variable holds a value of its declared type
@@ -76,13 +76,13 @@ TypeOK ==
   /\ (\A typeok_p \in Threads : (nx[typeok_p] \in (Blocks \cup {NULL, BUSY})))
   /\ (\A typeok_p \in Threads : (fl[typeok_p] \in (Blocks \cup {NULL, BUSY})))
 
-\* spec/lib/pool.ts:282  the BUSY head: once taken, it is eventually released
+\* spec/lib/pool.ts:284  the BUSY head: once taken, it is eventually released
 BusyReleased == ((head = BUSY) ~> ~(head = BUSY))
 
-\* spec/lib/pool.ts:292  whenever some thread is inside an operation, eventually some operation (any thread's) completes (lock-freedom, under weak fairness)
+\* spec/lib/pool.ts:294  whenever some thread is inside an operation, eventually some operation (any thread's) completes (lock-freedom, under weak fairness)
 Progress == ((\E t \in Threads : (pc[t] # "idle")) ~> (\E t \in Threads : (pc[t] = "idle")))
 
-\* spec/lib/pool.ts:294  every operation a thread starts completes (per thread, under weak fairness)
+\* spec/lib/pool.ts:296  every operation a thread starts completes (per thread, under weak fairness)
 StarvationFree == \A p_StarvationFree \in Threads : ((pc[p_StarvationFree] # "idle") ~> (pc[p_StarvationFree] = "idle"))
 
 Init ==
@@ -176,7 +176,7 @@ D7(self) ==
   /\ nx' = [nx EXCEPT ![self] = NULL]
   /\ UNCHANGED << next, mapped, fault, cache, blk, fw, fl >>
 
-\* spec/lib/pool.ts:170  E2 -> idle: pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
+\* spec/lib/pool.ts:172  E2 -> idle: pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
 E2_crowded(self) ==
   /\ pc[self] = "E2"
   /\ OsFree
@@ -280,7 +280,7 @@ H5_detach(self) ==
   /\ where' = [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])]
   /\ UNCHANGED << next, mapped, fault, held, cache, blk, nx, fl >>
 
-\* spec/lib/pool.ts:221  idle -> idle: pool_get_from_cache: a hit in the local cache
+\* spec/lib/pool.ts:223  idle -> idle: pool_get_from_cache: a hit in the local cache
 idle_allocCache(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in cache[self] :
@@ -288,14 +288,14 @@ idle_allocCache(self) ==
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
        /\ UNCHANGED << head, next, where, mapped, fault, lhead, pc, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:225  idle -> D1: pool_get_from_cache: local cache empty, go to the shared list
+\* spec/lib/pool.ts:227  idle -> D1: pool_get_from_cache: local cache empty, go to the shared list
 idle_alloc(self) ==
   /\ pc[self] = "idle"
   /\ (Cardinality(cache[self]) = 0)
   /\ pc' = [pc EXCEPT ![self] = "D1"]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:229  idle -> idle: pool_free: the block stays in the local cache
+\* spec/lib/pool.ts:231  idle -> idle: pool_free: the block stays in the local cache
 idle_freeKeep(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
@@ -303,7 +303,7 @@ idle_freeKeep(self) ==
        /\ cache' = [cache EXCEPT ![self] = (cache[self] \cup {b})]
        /\ UNCHANGED << head, next, where, mapped, fault, lhead, pc, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:233  idle -> E2: pool_free: the block is evicted from the local cache to the shared list
+\* spec/lib/pool.ts:235  idle -> E2: pool_free: the block is evicted from the local cache to the shared list
 idle_freePush(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
@@ -312,7 +312,7 @@ idle_freePush(self) ==
        /\ blk' = [blk EXCEPT ![self] = b]
        /\ UNCHANGED << head, next, where, mapped, fault, lhead, cache, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:237  idle -> H1: pool_flush
+\* spec/lib/pool.ts:239  idle -> H1: pool_flush
 idle_flush(self) ==
   /\ pc[self] = "idle"
   /\ Flush
@@ -320,7 +320,7 @@ idle_flush(self) ==
   /\ pc' = [pc EXCEPT ![self] = "H1"]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:240  os -> idle: malloc() may return any address the OS holds, including one freed before
+\* spec/lib/pool.ts:242  os -> idle: malloc() may return any address the OS holds, including one freed before
 os_get(self) ==
   /\ pc[self] = "os"
   /\ \E b \in {b \in Blocks : ~mapped[b]} :
@@ -330,14 +330,14 @@ os_get(self) ==
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
        /\ UNCHANGED << head, next, fault, lhead, cache, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:244  os -> idle: every block is in use: the allocation fails
+\* spec/lib/pool.ts:246  os -> idle: every block is in use: the allocation fails
 os_none(self) ==
   /\ pc[self] = "os"
   /\ (Cardinality({b \in Blocks : ~mapped[b]}) = 0)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:246  walk -> walk: n := t.next; free(t)
+\* spec/lib/pool.ts:248  walk -> walk: n := t.next; free(t)
 walk_free(self) ==
   /\ pc[self] = "walk"
   /\ (fw[self] # NULL)
@@ -349,14 +349,14 @@ walk_free(self) ==
   /\ mapped' = [mapped EXCEPT ![fw[self]] = FALSE]
   /\ UNCHANGED << head, lhead, pc, held, cache, blk, r, nx, fl >>
 
-\* spec/lib/pool.ts:251  walk -> idle
+\* spec/lib/pool.ts:253  walk -> idle
 walk_done(self) ==
   /\ pc[self] = "walk"
   /\ (fw[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/lib/pool.ts:200
+\* spec/lib/pool.ts:202
 Thread(self) ==
   \/ D1(self)
   \/ D2_spin(self)

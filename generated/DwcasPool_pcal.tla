@@ -39,19 +39,19 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     lock = FALSE;  \* shared: pool->lock, taken only by pool_flush
 
   define {
-    \* spec/lib/pool.ts:261  no thread reads or writes the link word of a block that has been given back to the OS
+    \* spec/lib/pool.ts:263  no thread reads or writes the link word of a block that has been given back to the OS
     NoUseAfterFree == ~fault
 
-    \* spec/lib/pool.ts:279  pool->lock, taken by pool_flush: whenever it is taken exactly one thread holds it (between the step that took it and the one that releases it), and none holds it otherwise
+    \* spec/lib/pool.ts:281  pool->lock, taken by pool_flush: whenever it is taken exactly one thread holds it (between the step that took it and the one that releases it), and none holds it otherwise
     LockOwned == (Cardinality({th \in Threads : ((((pc[th] = "C2") \/ (pc[th] = "C3")) \/ (pc[th] = "C4")) \/ (pc[th] = "C5"))}) = (IF lock THEN 1 ELSE 0))
 
-    \* spec/lib/pool.ts:282  pool->lock, taken by pool_flush: once taken, it is eventually released
+    \* spec/lib/pool.ts:284  pool->lock, taken by pool_flush: once taken, it is eventually released
     LockReleased == (lock ~> ~lock)
 
-    \* spec/lib/pool.ts:292  whenever some thread is inside an operation, eventually some operation (any thread's) completes (lock-freedom, under weak fairness)
+    \* spec/lib/pool.ts:294  whenever some thread is inside an operation, eventually some operation (any thread's) completes (lock-freedom, under weak fairness)
     Progress == ((\E t \in Threads : (pc[t] # "idle")) ~> (\E t \in Threads : (pc[t] = "idle")))
 
-    \* spec/lib/pool.ts:294  every operation a thread starts completes (per thread, under weak fairness)
+    \* spec/lib/pool.ts:296  every operation a thread starts completes (per thread, under weak fairness)
     StarvationFree == \A p_StarvationFree \in Threads : ((pc[p_StarvationFree] # "idle") ~> (pc[p_StarvationFree] = "idle"))
 
     Constraint_small == (seq <= MaxSeq)
@@ -80,7 +80,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     ref1 := new1 || ref2 := new2
   }
 
-  \* spec/lib/pool.ts:200  T processes of type Thread
+  \* spec/lib/pool.ts:202  T processes of type Thread
   fair process (Thread \in Threads)
     variables
       held = {};  \* blocks allocated to the caller
@@ -92,29 +92,29 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       nh = NULL;  \* pop: the successor read through ch
       fl = NULL;  \* push: the head the new block is linked to
   {
-  idle:  \* spec/lib/pool.ts:213  between operations
-    either { \* idle_allocCache  spec/lib/pool.ts:221  pool_get_from_cache: a hit in the local cache
+  idle:  \* spec/lib/pool.ts:215  between operations
+    either { \* idle_allocCache  spec/lib/pool.ts:223  pool_get_from_cache: a hit in the local cache
       with (b \in cache) {
         cache := cache \ {b};
         held := held \cup {b};
         goto idle;
       }
-    } or { \* idle_alloc  spec/lib/pool.ts:225  pool_get_from_cache: local cache empty, go to the shared list
+    } or { \* idle_alloc  spec/lib/pool.ts:227  pool_get_from_cache: local cache empty, go to the shared list
       await Cardinality(cache) = 0;
       goto A1;
-    } or { \* idle_freeKeep  spec/lib/pool.ts:229  pool_free: the block stays in the local cache
+    } or { \* idle_freeKeep  spec/lib/pool.ts:231  pool_free: the block stays in the local cache
       with (b \in held) {
         held := held \ {b};
         cache := cache \cup {b};
         goto idle;
       }
-    } or { \* idle_freePush  spec/lib/pool.ts:233  pool_free: the block is evicted from the local cache to the shared list
+    } or { \* idle_freePush  spec/lib/pool.ts:235  pool_free: the block is evicted from the local cache to the shared list
       with (b \in held) {
         held := held \ {b};
         blk := b;
         goto B1;
       }
-    } or { \* idle_flush  spec/lib/pool.ts:237  pool_flush
+    } or { \* idle_flush  spec/lib/pool.ts:239  pool_flush
       await Flush /\ OsFree;
       goto C1;
     };
@@ -158,7 +158,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     fl := head;
     goto B3;
   B3:  \* spec/lib/cas-push.ts:12  if pool_is_crowded(): free(ptr); allocated--
-    either { \* B3_crowded  spec/lib/pool.ts:170  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
+    either { \* B3_crowded  spec/lib/pool.ts:172  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
       await OsFree;
       next[blk] := NULL;
       where[blk] := "os";
@@ -214,27 +214,27 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     \* C5  spec/DwcasPool.ts:71
     lock := FALSE;
     goto walk;
-  os:  \* spec/lib/pool.ts:218  pool_alloc_nocache: the shared list was empty
-    either { \* os_get  spec/lib/pool.ts:240  malloc() may return any address the OS holds, including one freed before
+  os:  \* spec/lib/pool.ts:220  pool_alloc_nocache: the shared list was empty
+    either { \* os_get  spec/lib/pool.ts:242  malloc() may return any address the OS holds, including one freed before
       with (b \in {b \in Blocks : ~mapped[b]}) {
         mapped[b] := TRUE;
         where[b] := "thread";
         held := held \cup {b};
         goto idle;
       }
-    } or { \* os_none  spec/lib/pool.ts:244  every block is in use: the allocation fails
+    } or { \* os_none  spec/lib/pool.ts:246  every block is in use: the allocation fails
       await Cardinality({b \in Blocks : ~mapped[b]}) = 0;
       goto idle;
     };
-  walk:  \* spec/lib/pool.ts:219  pool_flush: walk the detached list and free every block to the OS
-    either { \* walk_free  spec/lib/pool.ts:246  n := t.next; free(t)
+  walk:  \* spec/lib/pool.ts:221  pool_flush: walk the detached list and free every block to the OS
+    either { \* walk_free  spec/lib/pool.ts:248  n := t.next; free(t)
       await fw # NULL /\ fw # BUSY;
       fault := fault \/ ~mapped[fw];
       where[fw] := "os";
       mapped[fw] := FALSE;
       fw := next[fw] || next[fw] := NULL;
       goto walk;
-    } or { \* walk_done  spec/lib/pool.ts:251
+    } or { \* walk_done  spec/lib/pool.ts:253
       await fw = NULL;
       goto idle;
     };
@@ -495,7 +495,7 @@ Termination == <>(\A self \in ProcSet: pc[self] = "Done")
 \* These read process-local variables, which the translation declares after the define block:
 \* they follow the translation.
 
-\* spec/lib/pool.ts:263  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
+\* spec/lib/pool.ts:265  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
 FreeListIntact ==
   /\ ListAcyclic(head, next, Blocks)
   /\ (ListNodes(head, next, Blocks) = {b \in Blocks : (where[b] = "list")})
@@ -504,7 +504,7 @@ FreeListIntact ==
   /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))
   /\ (\A b \in Blocks : (mapped[b] = (where[b] # "os")))
 
-\* spec/lib/pool.ts:271  no block is in the hands (or local cache) of two threads at once
+\* spec/lib/pool.ts:273  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
 \* spec/DwcasPool.ts:12  generated: every variable holds a value of its declared type

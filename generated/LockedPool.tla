@@ -41,10 +41,10 @@ VARIABLE nn \* local of Thread: pop: its successor
 
 vars == << head, next, where, mapped, fault, lock, pc, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:261  no thread reads or writes the link word of a block that has been given back to the OS
+\* spec/lib/pool.ts:263  no thread reads or writes the link word of a block that has been given back to the OS
 NoUseAfterFree == ~fault
 
-\* spec/lib/pool.ts:263  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
+\* spec/lib/pool.ts:265  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
 FreeListIntact ==
   /\ ListAcyclic(head, next, Blocks)
   /\ (ListNodes(head, next, Blocks) = {b \in Blocks : (where[b] = "list")})
@@ -53,10 +53,10 @@ FreeListIntact ==
   /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))
   /\ (\A b \in Blocks : (mapped[b] = (where[b] # "os")))
 
-\* spec/lib/pool.ts:271  no block is in the hands (or local cache) of two threads at once
+\* spec/lib/pool.ts:273  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
-\* spec/lib/pool.ts:279  the spinlock pool->lock: whenever it is taken exactly one thread holds it (between the step that took it and the one that releases it), and none holds it otherwise
+\* spec/lib/pool.ts:281  the spinlock pool->lock: whenever it is taken exactly one thread holds it (between the step that took it and the one that releases it), and none holds it otherwise
 LockOwned == (Cardinality({th \in Threads : ((((((((((((pc[th] = "L2") \/ (pc[th] = "L3")) \/ (pc[th] = "L4")) \/ (pc[th] = "L5")) \/ (pc[th] = "M3")) \/ (pc[th] = "M4")) \/ (pc[th] = "M4b")) \/ (pc[th] = "M5")) \/ (pc[th] = "M6")) \/ (pc[th] = "K2")) \/ (pc[th] = "K3")) \/ (pc[th] = "K4"))}) = (IF (lock # 0) THEN 1 ELSE 0))
 
 \* spec/LockedPool.ts:10  generated: every variable holds a value of its declared type
@@ -74,13 +74,13 @@ TypeOK ==
   /\ (\A typeok_p \in Threads : (pp[typeok_p] \in (Blocks \cup {NULL, BUSY})))
   /\ (\A typeok_p \in Threads : (nn[typeok_p] \in (Blocks \cup {NULL, BUSY})))
 
-\* spec/lib/pool.ts:282  the spinlock pool->lock: once taken, it is eventually released
+\* spec/lib/pool.ts:284  the spinlock pool->lock: once taken, it is eventually released
 LockReleased == ((lock # 0) ~> ~(lock # 0))
 
-\* spec/lib/pool.ts:292  whenever some thread is inside an operation, eventually some operation (any thread's) completes (lock-freedom, under weak fairness)
+\* spec/lib/pool.ts:294  whenever some thread is inside an operation, eventually some operation (any thread's) completes (lock-freedom, under weak fairness)
 Progress == ((\E t \in Threads : (pc[t] # "idle")) ~> (\E t \in Threads : (pc[t] = "idle")))
 
-\* spec/lib/pool.ts:294  every operation a thread starts completes (per thread, under weak fairness)
+\* spec/lib/pool.ts:296  every operation a thread starts completes (per thread, under weak fairness)
 StarvationFree == \A p_StarvationFree \in Threads : ((pc[p_StarvationFree] # "idle") ~> (pc[p_StarvationFree] = "idle"))
 
 Init ==
@@ -211,7 +211,7 @@ M6(self) ==
   /\ lock' = 0
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:170  M7 -> idle: pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
+\* spec/lib/pool.ts:172  M7 -> idle: pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
 M7_crowded(self) ==
   /\ pc[self] = "M7"
   /\ OsFree
@@ -263,7 +263,7 @@ K4(self) ==
   /\ lock' = 0
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:221  idle -> idle: pool_get_from_cache: a hit in the local cache
+\* spec/lib/pool.ts:223  idle -> idle: pool_get_from_cache: a hit in the local cache
 idle_allocCache(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in cache[self] :
@@ -271,14 +271,14 @@ idle_allocCache(self) ==
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
        /\ UNCHANGED << head, next, where, mapped, fault, lock, pc, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:225  idle -> L1: pool_get_from_cache: local cache empty, go to the shared list
+\* spec/lib/pool.ts:227  idle -> L1: pool_get_from_cache: local cache empty, go to the shared list
 idle_alloc(self) ==
   /\ pc[self] = "idle"
   /\ (Cardinality(cache[self]) = 0)
   /\ pc' = [pc EXCEPT ![self] = "L1"]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:229  idle -> idle: pool_free: the block stays in the local cache
+\* spec/lib/pool.ts:231  idle -> idle: pool_free: the block stays in the local cache
 idle_freeKeep(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
@@ -286,7 +286,7 @@ idle_freeKeep(self) ==
        /\ cache' = [cache EXCEPT ![self] = (cache[self] \cup {b})]
        /\ UNCHANGED << head, next, where, mapped, fault, lock, pc, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:233  idle -> M2: pool_free: the block is evicted from the local cache to the shared list
+\* spec/lib/pool.ts:235  idle -> M2: pool_free: the block is evicted from the local cache to the shared list
 idle_freePush(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
@@ -295,7 +295,7 @@ idle_freePush(self) ==
        /\ blk' = [blk EXCEPT ![self] = b]
        /\ UNCHANGED << head, next, where, mapped, fault, lock, cache, fw, pp, nn >>
 
-\* spec/lib/pool.ts:237  idle -> K1: pool_flush
+\* spec/lib/pool.ts:239  idle -> K1: pool_flush
 idle_flush(self) ==
   /\ pc[self] = "idle"
   /\ Flush
@@ -303,7 +303,7 @@ idle_flush(self) ==
   /\ pc' = [pc EXCEPT ![self] = "K1"]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:240  os -> idle: malloc() may return any address the OS holds, including one freed before
+\* spec/lib/pool.ts:242  os -> idle: malloc() may return any address the OS holds, including one freed before
 os_get(self) ==
   /\ pc[self] = "os"
   /\ \E b \in {b \in Blocks : ~mapped[b]} :
@@ -313,14 +313,14 @@ os_get(self) ==
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
        /\ UNCHANGED << head, next, fault, lock, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:244  os -> idle: every block is in use: the allocation fails
+\* spec/lib/pool.ts:246  os -> idle: every block is in use: the allocation fails
 os_none(self) ==
   /\ pc[self] = "os"
   /\ (Cardinality({b \in Blocks : ~mapped[b]}) = 0)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:246  walk -> walk: n := t.next; free(t)
+\* spec/lib/pool.ts:248  walk -> walk: n := t.next; free(t)
 walk_free(self) ==
   /\ pc[self] = "walk"
   /\ (fw[self] # NULL)
@@ -332,14 +332,14 @@ walk_free(self) ==
   /\ mapped' = [mapped EXCEPT ![fw[self]] = FALSE]
   /\ UNCHANGED << head, lock, pc, held, cache, blk, pp, nn >>
 
-\* spec/lib/pool.ts:251  walk -> idle
+\* spec/lib/pool.ts:253  walk -> idle
 walk_done(self) ==
   /\ pc[self] = "walk"
   /\ (fw[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/lib/pool.ts:200
+\* spec/lib/pool.ts:202
 Thread(self) ==
   \/ L1(self)
   \/ L2(self)

@@ -38,10 +38,10 @@ VARIABLE fw \* local of Thread: flush walk cursor over the detached list
 
 vars == << head, next, where, mapped, fault, pc, held, cache, blk, fw >>
 
-\* spec/lib/pool.ts:261  no thread reads or writes the link word of a block that has been given back to the OS
+\* spec/lib/pool.ts:263  no thread reads or writes the link word of a block that has been given back to the OS
 NoUseAfterFree == ~fault
 
-\* spec/lib/pool.ts:263  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
+\* spec/lib/pool.ts:265  the list from the head is acyclic and holds exactly the blocks that are in the list; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
 FreeListIntact ==
   /\ ListAcyclic(head, next, Blocks)
   /\ (ListNodes(head, next, Blocks) = {b \in Blocks : (where[b] = "list")})
@@ -50,7 +50,7 @@ FreeListIntact ==
   /\ (\A th \in Threads : (\A b \in ((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) : (where[b] = "thread")))
   /\ (\A b \in Blocks : (mapped[b] = (where[b] # "os")))
 
-\* spec/lib/pool.ts:271  no block is in the hands (or local cache) of two threads at once
+\* spec/lib/pool.ts:273  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
 \* spec/NoCachePool.ts:11  generated: every variable holds a value of its declared type
@@ -65,10 +65,10 @@ TypeOK ==
   /\ (\A typeok_p \in Threads : (blk[typeok_p] \in (Blocks \cup {NULL, BUSY})))
   /\ (\A typeok_p \in Threads : (fw[typeok_p] \in (Blocks \cup {NULL, BUSY})))
 
-\* spec/lib/pool.ts:292  whenever some thread is inside an operation, eventually some operation (any thread's) completes (lock-freedom, under weak fairness)
+\* spec/lib/pool.ts:294  whenever some thread is inside an operation, eventually some operation (any thread's) completes (lock-freedom, under weak fairness)
 Progress == ((\E t \in Threads : (pc[t] # "idle")) ~> (\E t \in Threads : (pc[t] = "idle")))
 
-\* spec/lib/pool.ts:294  every operation a thread starts completes (per thread, under weak fairness)
+\* spec/lib/pool.ts:296  every operation a thread starts completes (per thread, under weak fairness)
 StarvationFree == \A p_StarvationFree \in Threads : ((pc[p_StarvationFree] # "idle") ~> (pc[p_StarvationFree] = "idle"))
 
 Init ==
@@ -89,7 +89,7 @@ nocache_alloc(self) ==
   /\ pc' = [pc EXCEPT ![self] = "os"]
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw >>
 
-\* spec/lib/pool.ts:170  nocache_free -> idle: pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
+\* spec/lib/pool.ts:172  nocache_free -> idle: pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
 nocache_free_crowded(self) ==
   /\ pc[self] = "nocache_free"
   /\ OsFree
@@ -106,7 +106,7 @@ nocache_flush(self) ==
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw >>
 
-\* spec/lib/pool.ts:221  idle -> idle: pool_get_from_cache: a hit in the local cache
+\* spec/lib/pool.ts:223  idle -> idle: pool_get_from_cache: a hit in the local cache
 idle_allocCache(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in cache[self] :
@@ -114,14 +114,14 @@ idle_allocCache(self) ==
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
        /\ UNCHANGED << head, next, where, mapped, fault, pc, blk, fw >>
 
-\* spec/lib/pool.ts:225  idle -> nocache_alloc: pool_get_from_cache: local cache empty, go to the shared list
+\* spec/lib/pool.ts:227  idle -> nocache_alloc: pool_get_from_cache: local cache empty, go to the shared list
 idle_alloc(self) ==
   /\ pc[self] = "idle"
   /\ (Cardinality(cache[self]) = 0)
   /\ pc' = [pc EXCEPT ![self] = "nocache_alloc"]
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw >>
 
-\* spec/lib/pool.ts:229  idle -> idle: pool_free: the block stays in the local cache
+\* spec/lib/pool.ts:231  idle -> idle: pool_free: the block stays in the local cache
 idle_freeKeep(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
@@ -129,7 +129,7 @@ idle_freeKeep(self) ==
        /\ cache' = [cache EXCEPT ![self] = (cache[self] \cup {b})]
        /\ UNCHANGED << head, next, where, mapped, fault, pc, blk, fw >>
 
-\* spec/lib/pool.ts:233  idle -> nocache_free: pool_free: the block is evicted from the local cache to the shared list
+\* spec/lib/pool.ts:235  idle -> nocache_free: pool_free: the block is evicted from the local cache to the shared list
 idle_freePush(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
@@ -138,7 +138,7 @@ idle_freePush(self) ==
        /\ blk' = [blk EXCEPT ![self] = b]
        /\ UNCHANGED << head, next, where, mapped, fault, cache, fw >>
 
-\* spec/lib/pool.ts:237  idle -> nocache_flush: pool_flush
+\* spec/lib/pool.ts:239  idle -> nocache_flush: pool_flush
 idle_flush(self) ==
   /\ pc[self] = "idle"
   /\ Flush
@@ -146,7 +146,7 @@ idle_flush(self) ==
   /\ pc' = [pc EXCEPT ![self] = "nocache_flush"]
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw >>
 
-\* spec/lib/pool.ts:240  os -> idle: malloc() may return any address the OS holds, including one freed before
+\* spec/lib/pool.ts:242  os -> idle: malloc() may return any address the OS holds, including one freed before
 os_get(self) ==
   /\ pc[self] = "os"
   /\ \E b \in {b \in Blocks : ~mapped[b]} :
@@ -156,14 +156,14 @@ os_get(self) ==
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
        /\ UNCHANGED << head, next, fault, cache, blk, fw >>
 
-\* spec/lib/pool.ts:244  os -> idle: every block is in use: the allocation fails
+\* spec/lib/pool.ts:246  os -> idle: every block is in use: the allocation fails
 os_none(self) ==
   /\ pc[self] = "os"
   /\ (Cardinality({b \in Blocks : ~mapped[b]}) = 0)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw >>
 
-\* spec/lib/pool.ts:246  walk -> walk: n := t.next; free(t)
+\* spec/lib/pool.ts:248  walk -> walk: n := t.next; free(t)
 walk_free(self) ==
   /\ pc[self] = "walk"
   /\ (fw[self] # NULL)
@@ -175,14 +175,14 @@ walk_free(self) ==
   /\ mapped' = [mapped EXCEPT ![fw[self]] = FALSE]
   /\ UNCHANGED << head, pc, held, cache, blk >>
 
-\* spec/lib/pool.ts:251  walk -> idle
+\* spec/lib/pool.ts:253  walk -> idle
 walk_done(self) ==
   /\ pc[self] = "walk"
   /\ (fw[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw >>
 
-\* spec/lib/pool.ts:200
+\* spec/lib/pool.ts:202
 Thread(self) ==
   \/ nocache_alloc(self)
   \/ nocache_free_crowded(self)

@@ -240,7 +240,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/lib/pool.ts:170"
+              "source": "spec/lib/pool.ts:172"
             },
             {
               "name": "E2_notCrowded",
@@ -336,7 +336,7 @@ export const META = {
               "to": "idle",
               "param": "b",
               "op": "alloc",
-              "source": "spec/lib/pool.ts:221"
+              "source": "spec/lib/pool.ts:223"
             },
             {
               "name": "idle_alloc",
@@ -344,7 +344,7 @@ export const META = {
               "to": "D1",
               "param": null,
               "op": "alloc",
-              "source": "spec/lib/pool.ts:225"
+              "source": "spec/lib/pool.ts:227"
             },
             {
               "name": "idle_freeKeep",
@@ -352,7 +352,7 @@ export const META = {
               "to": "idle",
               "param": "b",
               "op": "free",
-              "source": "spec/lib/pool.ts:229"
+              "source": "spec/lib/pool.ts:231"
             },
             {
               "name": "idle_freePush",
@@ -360,7 +360,7 @@ export const META = {
               "to": "E2",
               "param": "b",
               "op": "free",
-              "source": "spec/lib/pool.ts:233"
+              "source": "spec/lib/pool.ts:235"
             },
             {
               "name": "idle_flush",
@@ -368,7 +368,7 @@ export const META = {
               "to": "H1",
               "param": null,
               "op": "flush",
-              "source": "spec/lib/pool.ts:237"
+              "source": "spec/lib/pool.ts:239"
             },
             {
               "name": "os_get",
@@ -376,7 +376,7 @@ export const META = {
               "to": "idle",
               "param": "b",
               "op": null,
-              "source": "spec/lib/pool.ts:240"
+              "source": "spec/lib/pool.ts:242"
             },
             {
               "name": "os_none",
@@ -384,7 +384,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/lib/pool.ts:244"
+              "source": "spec/lib/pool.ts:246"
             },
             {
               "name": "walk_free",
@@ -392,7 +392,7 @@ export const META = {
               "to": "walk",
               "param": null,
               "op": null,
-              "source": "spec/lib/pool.ts:246"
+              "source": "spec/lib/pool.ts:248"
             },
             {
               "name": "walk_done",
@@ -400,7 +400,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/lib/pool.ts:251"
+              "source": "spec/lib/pool.ts:253"
             }
           ]
         }
@@ -526,26 +526,26 @@ export function bind(rt: Bind) {
       return (Atomics.load(i32, ix(W_mapped, x_b, K_N)) !== 0);
     }
 
-    /** idle: between operations (spec/lib/pool.ts:213) */
+    /** idle: between operations (spec/lib/pool.ts:215) */
     function Thread_idle(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // idle_allocCache  spec/lib/pool.ts:221  pool_get_from_cache: a hit in the local cache
+      // idle_allocCache  spec/lib/pool.ts:223  pool_get_from_cache: a hit in the local cache
       for (const x_b of L.cache.set) { p.ct[n] = 21; p.ca[n] = x_b; n += 1; }
-      // idle_alloc  spec/lib/pool.ts:225  pool_get_from_cache: local cache empty, go to the shared list
+      // idle_alloc  spec/lib/pool.ts:227  pool_get_from_cache: local cache empty, go to the shared list
       if ((L.cache.set.length === 0)) { p.ct[n] = 22; p.ca[n] = 0; n += 1; }
-      // idle_freeKeep  spec/lib/pool.ts:229  pool_free: the block stays in the local cache
+      // idle_freeKeep  spec/lib/pool.ts:231  pool_free: the block stays in the local cache
       for (const x_b of L.held.set) { p.ct[n] = 23; p.ca[n] = x_b; n += 1; }
-      // idle_freePush  spec/lib/pool.ts:233  pool_free: the block is evicted from the local cache to the shared list
+      // idle_freePush  spec/lib/pool.ts:235  pool_free: the block is evicted from the local cache to the shared list
       for (const x_b of L.held.set) { p.ct[n] = 24; p.ca[n] = x_b; n += 1; }
-      // idle_flush  spec/lib/pool.ts:237  pool_flush
+      // idle_flush  spec/lib/pool.ts:239  pool_flush
       if ((K_Flush && K_OsFree)) { p.ct[n] = 25; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 21: { // idle_allocCache -> idle  spec/lib/pool.ts:221
+        case 21: { // idle_allocCache -> idle  spec/lib/pool.ts:223
           const tx = 21;
           const x_b = p.ca[k];
           const l0 = sDel(L.cache, x_b);
@@ -556,12 +556,12 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 22: { // idle_alloc -> D1  spec/lib/pool.ts:225
+        case 22: { // idle_alloc -> D1  spec/lib/pool.ts:227
           const tx = 22;
           p.pc = 1; // D1
           return tx;
         }
-        case 23: { // idle_freeKeep -> idle  spec/lib/pool.ts:229
+        case 23: { // idle_freeKeep -> idle  spec/lib/pool.ts:231
           const tx = 23;
           const x_b = p.ca[k];
           const l0 = sDel(L.held, x_b);
@@ -572,7 +572,7 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 24: { // idle_freePush -> E2  spec/lib/pool.ts:233
+        case 24: { // idle_freePush -> E2  spec/lib/pool.ts:235
           const tx = 24;
           const x_b = p.ca[k];
           const l0 = sDel(L.held, x_b);
@@ -582,7 +582,7 @@ export function bind(rt: Bind) {
           p.pc = 6; // E2
           return tx;
         }
-        case 25: { // idle_flush -> H1  spec/lib/pool.ts:237
+        case 25: { // idle_flush -> H1  spec/lib/pool.ts:239
           const tx = 25;
           p.pc = 9; // H1
           return tx;
@@ -759,7 +759,7 @@ export function bind(rt: Bind) {
     function Thread_E2(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // E2_crowded  spec/lib/pool.ts:170  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
+      // E2_crowded  spec/lib/pool.ts:172  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
       if ((K_OsFree && true)) { p.ct[n] = 9; p.ca[n] = 0; n += 1; }
       // E2_notCrowded  spec/BusyPool.ts:52  E3: fl := head
       { p.ct[n] = 10; p.ca[n] = 0; n += 1; }
@@ -768,7 +768,7 @@ export function bind(rt: Bind) {
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 9: { // E2_crowded -> idle  spec/lib/pool.ts:170
+        case 9: { // E2_crowded -> idle  spec/lib/pool.ts:172
           const tx = 9;
           const s0 = NULL;
           const si0 = L.blk;
@@ -986,20 +986,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** os: pool_alloc_nocache: the shared list was empty (spec/lib/pool.ts:218) */
+    /** os: pool_alloc_nocache: the shared list was empty (spec/lib/pool.ts:220) */
     function Thread_os(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // os_get  spec/lib/pool.ts:240  malloc() may return any address the OS holds, including one freed before
+      // os_get  spec/lib/pool.ts:242  malloc() may return any address the OS holds, including one freed before
       for (const x_b of sFilter(rng(1, K_N), (x_b) => !(ld(p, ix(W_mapped, x_b, K_N)) !== 0)).set) { p.ct[n] = 26; p.ca[n] = x_b; n += 1; }
-      // os_none  spec/lib/pool.ts:244  every block is in use: the allocation fails
+      // os_none  spec/lib/pool.ts:246  every block is in use: the allocation fails
       if ((sFilter(rng(1, K_N), (x_b) => !(ld(p, ix(W_mapped, x_b, K_N)) !== 0)).set.length === 0)) { p.ct[n] = 27; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 26: { // os_get -> idle  spec/lib/pool.ts:240
+        case 26: { // os_get -> idle  spec/lib/pool.ts:242
           const tx = 26;
           const x_b = p.ca[k];
           const g0 = true;
@@ -1021,7 +1021,7 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 27: { // os_none -> idle  spec/lib/pool.ts:244
+        case 27: { // os_none -> idle  spec/lib/pool.ts:246
           const tx = 27;
           p.pc = 0; // idle
           p.opCount += 1;
@@ -1031,20 +1031,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** walk: pool_flush: walk the detached list and free every block to the OS (spec/lib/pool.ts:219) */
+    /** walk: pool_flush: walk the detached list and free every block to the OS (spec/lib/pool.ts:221) */
     function Thread_walk(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // walk_free  spec/lib/pool.ts:246  n := t.next; free(t)
+      // walk_free  spec/lib/pool.ts:248  n := t.next; free(t)
       if (((L.fw !== NULL) && (L.fw !== BUSY))) { p.ct[n] = 28; p.ca[n] = 0; n += 1; }
-      // walk_done  spec/lib/pool.ts:251
+      // walk_done  spec/lib/pool.ts:253
       if ((L.fw === NULL)) { p.ct[n] = 29; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 28: { // walk_free -> walk  spec/lib/pool.ts:246
+        case 28: { // walk_free -> walk  spec/lib/pool.ts:248
           const tx = 28;
           const s0 = NULL;
           const si0 = L.fw;
@@ -1069,7 +1069,7 @@ export function bind(rt: Bind) {
           p.pc = 13; // walk
           return tx;
         }
-        case 29: { // walk_done -> idle  spec/lib/pool.ts:251
+        case 29: { // walk_done -> idle  spec/lib/pool.ts:253
           const tx = 29;
           p.pc = 0; // idle
           p.opCount += 1;

@@ -168,7 +168,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/lib/pool.ts:170"
+              "source": "spec/lib/pool.ts:172"
             },
             {
               "name": "nocache_flush",
@@ -184,7 +184,7 @@ export const META = {
               "to": "idle",
               "param": "b",
               "op": "alloc",
-              "source": "spec/lib/pool.ts:221"
+              "source": "spec/lib/pool.ts:223"
             },
             {
               "name": "idle_alloc",
@@ -192,7 +192,7 @@ export const META = {
               "to": "nocache_alloc",
               "param": null,
               "op": "alloc",
-              "source": "spec/lib/pool.ts:225"
+              "source": "spec/lib/pool.ts:227"
             },
             {
               "name": "idle_freeKeep",
@@ -200,7 +200,7 @@ export const META = {
               "to": "idle",
               "param": "b",
               "op": "free",
-              "source": "spec/lib/pool.ts:229"
+              "source": "spec/lib/pool.ts:231"
             },
             {
               "name": "idle_freePush",
@@ -208,7 +208,7 @@ export const META = {
               "to": "nocache_free",
               "param": "b",
               "op": "free",
-              "source": "spec/lib/pool.ts:233"
+              "source": "spec/lib/pool.ts:235"
             },
             {
               "name": "idle_flush",
@@ -216,7 +216,7 @@ export const META = {
               "to": "nocache_flush",
               "param": null,
               "op": "flush",
-              "source": "spec/lib/pool.ts:237"
+              "source": "spec/lib/pool.ts:239"
             },
             {
               "name": "os_get",
@@ -224,7 +224,7 @@ export const META = {
               "to": "idle",
               "param": "b",
               "op": null,
-              "source": "spec/lib/pool.ts:240"
+              "source": "spec/lib/pool.ts:242"
             },
             {
               "name": "os_none",
@@ -232,7 +232,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/lib/pool.ts:244"
+              "source": "spec/lib/pool.ts:246"
             },
             {
               "name": "walk_free",
@@ -240,7 +240,7 @@ export const META = {
               "to": "walk",
               "param": null,
               "op": null,
-              "source": "spec/lib/pool.ts:246"
+              "source": "spec/lib/pool.ts:248"
             },
             {
               "name": "walk_done",
@@ -248,7 +248,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/lib/pool.ts:251"
+              "source": "spec/lib/pool.ts:253"
             }
           ]
         }
@@ -372,26 +372,26 @@ export function bind(rt: Bind) {
       return (Atomics.load(i32, ix(W_mapped, x_b, K_N)) !== 0);
     }
 
-    /** idle: between operations (spec/lib/pool.ts:213) */
+    /** idle: between operations (spec/lib/pool.ts:215) */
     function Thread_idle(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // idle_allocCache  spec/lib/pool.ts:221  pool_get_from_cache: a hit in the local cache
+      // idle_allocCache  spec/lib/pool.ts:223  pool_get_from_cache: a hit in the local cache
       for (const x_b of L.cache.set) { p.ct[n] = 3; p.ca[n] = x_b; n += 1; }
-      // idle_alloc  spec/lib/pool.ts:225  pool_get_from_cache: local cache empty, go to the shared list
+      // idle_alloc  spec/lib/pool.ts:227  pool_get_from_cache: local cache empty, go to the shared list
       if ((L.cache.set.length === 0)) { p.ct[n] = 4; p.ca[n] = 0; n += 1; }
-      // idle_freeKeep  spec/lib/pool.ts:229  pool_free: the block stays in the local cache
+      // idle_freeKeep  spec/lib/pool.ts:231  pool_free: the block stays in the local cache
       for (const x_b of L.held.set) { p.ct[n] = 5; p.ca[n] = x_b; n += 1; }
-      // idle_freePush  spec/lib/pool.ts:233  pool_free: the block is evicted from the local cache to the shared list
+      // idle_freePush  spec/lib/pool.ts:235  pool_free: the block is evicted from the local cache to the shared list
       for (const x_b of L.held.set) { p.ct[n] = 6; p.ca[n] = x_b; n += 1; }
-      // idle_flush  spec/lib/pool.ts:237  pool_flush
+      // idle_flush  spec/lib/pool.ts:239  pool_flush
       if ((K_Flush && K_OsFree)) { p.ct[n] = 7; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 3: { // idle_allocCache -> idle  spec/lib/pool.ts:221
+        case 3: { // idle_allocCache -> idle  spec/lib/pool.ts:223
           const tx = 3;
           const x_b = p.ca[k];
           const l0 = sDel(L.cache, x_b);
@@ -402,12 +402,12 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 4: { // idle_alloc -> nocache_alloc  spec/lib/pool.ts:225
+        case 4: { // idle_alloc -> nocache_alloc  spec/lib/pool.ts:227
           const tx = 4;
           p.pc = 1; // nocache_alloc
           return tx;
         }
-        case 5: { // idle_freeKeep -> idle  spec/lib/pool.ts:229
+        case 5: { // idle_freeKeep -> idle  spec/lib/pool.ts:231
           const tx = 5;
           const x_b = p.ca[k];
           const l0 = sDel(L.held, x_b);
@@ -418,7 +418,7 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 6: { // idle_freePush -> nocache_free  spec/lib/pool.ts:233
+        case 6: { // idle_freePush -> nocache_free  spec/lib/pool.ts:235
           const tx = 6;
           const x_b = p.ca[k];
           const l0 = sDel(L.held, x_b);
@@ -428,7 +428,7 @@ export function bind(rt: Bind) {
           p.pc = 2; // nocache_free
           return tx;
         }
-        case 7: { // idle_flush -> nocache_flush  spec/lib/pool.ts:237
+        case 7: { // idle_flush -> nocache_flush  spec/lib/pool.ts:239
           const tx = 7;
           p.pc = 3; // nocache_flush
           return tx;
@@ -461,14 +461,14 @@ export function bind(rt: Bind) {
     function Thread_nocache_free(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // nocache_free_crowded  spec/lib/pool.ts:170  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
+      // nocache_free_crowded  spec/lib/pool.ts:172  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
       if ((K_OsFree && true)) { p.ct[n] = 1; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 1: { // nocache_free_crowded -> idle  spec/lib/pool.ts:170
+        case 1: { // nocache_free_crowded -> idle  spec/lib/pool.ts:172
           const tx = 1;
           const s0 = NULL;
           const si0 = L.blk;
@@ -516,20 +516,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** os: pool_alloc_nocache: the shared list was empty (spec/lib/pool.ts:218) */
+    /** os: pool_alloc_nocache: the shared list was empty (spec/lib/pool.ts:220) */
     function Thread_os(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // os_get  spec/lib/pool.ts:240  malloc() may return any address the OS holds, including one freed before
+      // os_get  spec/lib/pool.ts:242  malloc() may return any address the OS holds, including one freed before
       for (const x_b of sFilter(rng(1, K_N), (x_b) => !(ld(p, ix(W_mapped, x_b, K_N)) !== 0)).set) { p.ct[n] = 8; p.ca[n] = x_b; n += 1; }
-      // os_none  spec/lib/pool.ts:244  every block is in use: the allocation fails
+      // os_none  spec/lib/pool.ts:246  every block is in use: the allocation fails
       if ((sFilter(rng(1, K_N), (x_b) => !(ld(p, ix(W_mapped, x_b, K_N)) !== 0)).set.length === 0)) { p.ct[n] = 9; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 8: { // os_get -> idle  spec/lib/pool.ts:240
+        case 8: { // os_get -> idle  spec/lib/pool.ts:242
           const tx = 8;
           const x_b = p.ca[k];
           const g0 = true;
@@ -551,7 +551,7 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 9: { // os_none -> idle  spec/lib/pool.ts:244
+        case 9: { // os_none -> idle  spec/lib/pool.ts:246
           const tx = 9;
           p.pc = 0; // idle
           p.opCount += 1;
@@ -561,20 +561,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** walk: pool_flush: walk the detached list and free every block to the OS (spec/lib/pool.ts:219) */
+    /** walk: pool_flush: walk the detached list and free every block to the OS (spec/lib/pool.ts:221) */
     function Thread_walk(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // walk_free  spec/lib/pool.ts:246  n := t.next; free(t)
+      // walk_free  spec/lib/pool.ts:248  n := t.next; free(t)
       if (((L.fw !== NULL) && (L.fw !== BUSY))) { p.ct[n] = 10; p.ca[n] = 0; n += 1; }
-      // walk_done  spec/lib/pool.ts:251
+      // walk_done  spec/lib/pool.ts:253
       if ((L.fw === NULL)) { p.ct[n] = 11; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 10: { // walk_free -> walk  spec/lib/pool.ts:246
+        case 10: { // walk_free -> walk  spec/lib/pool.ts:248
           const tx = 10;
           const s0 = NULL;
           const si0 = L.fw;
@@ -599,7 +599,7 @@ export function bind(rt: Bind) {
           p.pc = 5; // walk
           return tx;
         }
-        case 11: { // walk_done -> idle  spec/lib/pool.ts:251
+        case 11: { // walk_done -> idle  spec/lib/pool.ts:253
           const tx = 11;
           p.pc = 0; // idle
           p.opCount += 1;
