@@ -2,6 +2,7 @@
 import { formatError } from '../errors.ts';
 import type { Model } from '../dsl/ir.ts';
 import { loadSpec, resolveSpecs } from '../dsl/load.ts';
+import { formatWarning, warningsOf } from '../dsl/warnings.ts';
 
 export async function loadModels(names: string[]): Promise<Model[] | null> {
   const files = resolveSpecs(names);
@@ -13,7 +14,10 @@ export async function loadModels(names: string[]): Promise<Model[] | null> {
   let failed = false;
   for (const f of files.value) {
     const r = await loadSpec(f);
-    if (r.ok) models.push(r.value);
+    if (r.ok) {
+      models.push(r.value);
+      for (const w of warningsOf(r.value)) console.error(formatWarning(w));
+    }
     else {
       failed = true;
       for (const e of r.errors) console.error(formatError(e));

@@ -180,6 +180,8 @@ export interface Config {
   constraint?: Expr;
   expect: Expectation;
   doc?: string;
+  /** Checked only when asked for by name (`check --config NAME`): too heavy for the default run. */
+  onlyOnRequest?: boolean;
 }
 
 export interface Model {

@@ -84,6 +84,7 @@ const command: Command = {
       if (writeGen) writeDir(GENERATED_DIR, files.value);
       for (const config of model.configs) {
         if (values.config && config.name !== values.config) continue;
+        if (!values.config && config.onlyOnRequest) continue; // heavy: only by name
         for (const backend of backends) {
           if (!values.json) process.stderr.write(`checking ${model.name} ${config.name} (${backend})...\n`);
           const r = backend === 'engine'
