@@ -50,10 +50,10 @@ VARIABLE fc \* local of Thread: pool_flush: the block cursor inside a cluster
 
 vars == << fl, next, down, lhead, where, mapped, fault, pc, held, cache, blk, bk, ret, nx, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:200  no thread reads or writes a link word (next or down) of a block that has been given back to the OS
+\* spec/BucketPool.ts:201  no thread reads or writes a link word (next or down) of a block that has been given back to the OS
 NoUseAfterFree == ~fault
 
-\* spec/BucketPool.ts:202  per bucket, the cluster list and every cluster are acyclic; the blocks in the buckets' clusters are exactly the listed ones, each in one bucket and one cluster; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
+\* spec/BucketPool.ts:203  per bucket, the cluster list and every cluster are acyclic; the blocks in the buckets' clusters are exactly the listed ones, each in one bucket and one cluster; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
 FreeListIntact ==
   /\ (\A k \in 1..B : (ListAcyclic(lhead[k], next, Blocks) /\ (\A ch \in ListNodes(lhead[k], next, Blocks) : ListAcyclic(ch, down, Blocks))))
   /\ (\A b \in Blocks : ((where[b] = "list") = (\E k \in 1..B : (b \in {b2 \in Blocks : (\E ch \in ListNodes(lhead[k], next, Blocks) : (b2 \in ListNodes(ch, down, Blocks)))}))))
@@ -63,19 +63,19 @@ FreeListIntact ==
   /\ (\A th \in Threads : (\A b \in (((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) \cup ListNodes(cl[th], down, Blocks)) : (where[b] = "thread")))
   /\ (\A b \in Blocks : (mapped[b] = (where[b] # "os")))
 
-\* spec/BucketPool.ts:217  no block is in the hands (or local cache) of two threads at once
+\* spec/BucketPool.ts:218  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
-\* spec/BucketPool.ts:229  each bucket's BUSY word: whenever it is taken exactly one thread holds it (between the XCHG that took it and the store that releases it), and none holds it otherwise
+\* spec/BucketPool.ts:230  each bucket's BUSY word: whenever it is taken exactly one thread holds it (between the XCHG that took it and the store that releases it), and none holds it otherwise
 BusyOwned == (\A k \in 1..B : (Cardinality({th \in Threads : (((((pc[th] = "R6") \/ (pc[th] = "R6s")) /\ (bk[th] = k)) \/ (((pc[th] = "R5") /\ (bk[th] = k)) /\ (ret[th] # BUSY))) \/ (((pc[th] = "Q5") /\ (fb[th] = k)) /\ (ret[th] # BUSY)))}) = (IF (fl[k] = BUSY) THEN 1 ELSE 0)))
 
-\* spec/BucketPool.ts:234  a thread holding a bucket's BUSY word eventually releases it (with BusyOwned: every BUSY bucket is eventually released)
+\* spec/BucketPool.ts:235  a thread holding a bucket's BUSY word eventually releases it (with BusyOwned: every BUSY bucket is eventually released)
 BusyReleased == \A p_BusyReleased \in Threads : ((\E k \in 1..B : (((((pc[p_BusyReleased] = "R6") \/ (pc[p_BusyReleased] = "R6s")) /\ (bk[p_BusyReleased] = k)) \/ (((pc[p_BusyReleased] = "R5") /\ (bk[p_BusyReleased] = k)) /\ (ret[p_BusyReleased] # BUSY))) \/ (((pc[p_BusyReleased] = "Q5") /\ (fb[p_BusyReleased] = k)) /\ (ret[p_BusyReleased] # BUSY)))) ~> ~(\E k \in 1..B : (((((pc[p_BusyReleased] = "R6") \/ (pc[p_BusyReleased] = "R6s")) /\ (bk[p_BusyReleased] = k)) \/ (((pc[p_BusyReleased] = "R5") /\ (bk[p_BusyReleased] = k)) /\ (ret[p_BusyReleased] # BUSY))) \/ (((pc[p_BusyReleased] = "Q5") /\ (fb[p_BusyReleased] = k)) /\ (ret[p_BusyReleased] # BUSY)))))
 
-\* spec/BucketPool.ts:236  whenever some thread is inside an operation, eventually some operation (any thread's) completes (lock-freedom, under weak fairness)
+\* spec/BucketPool.ts:237  whenever some thread is inside an operation, eventually some operation (any thread's) completes (lock-freedom, under weak fairness)
 Progress == ((\E t \in Threads : (pc[t] # "idle")) ~> (\E t \in Threads : (pc[t] = "idle")))
 
-\* spec/BucketPool.ts:238  every operation a thread starts completes (per thread, under weak fairness)
+\* spec/BucketPool.ts:239  every operation a thread starts completes (per thread, under weak fairness)
 StarvationFree == \A p_StarvationFree \in Threads : ((pc[p_StarvationFree] # "idle") ~> (pc[p_StarvationFree] = "idle"))
 
 Init ==
@@ -100,7 +100,7 @@ Init ==
   /\ fw = [self \in ProcSet |-> NULL]
   /\ fc = [self \in ProcSet |-> NULL]
 
-\* spec/BucketPool.ts:103  idle -> idle: pool_get_from_cache: a hit in the local cache
+\* spec/BucketPool.ts:104  idle -> idle: pool_get_from_cache: a hit in the local cache
 idle_allocCache(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in cache[self] :
@@ -108,14 +108,14 @@ idle_allocCache(self) ==
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
        /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, pc, blk, bk, ret, nx, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:107  idle -> R1: local cache empty: refill from the shared buckets
+\* spec/BucketPool.ts:108  idle -> R1: local cache empty: refill from the shared buckets
 idle_alloc(self) ==
   /\ pc[self] = "idle"
   /\ (Cardinality(cache[self]) = 0)
   /\ pc' = [pc EXCEPT ![self] = "R1"]
   /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, held, cache, blk, bk, ret, nx, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:108  idle -> idle: pool_free: the block stays in the local cache
+\* spec/BucketPool.ts:109  idle -> idle: pool_free: the block stays in the local cache
 idle_freeKeep(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
@@ -123,7 +123,7 @@ idle_freeKeep(self) ==
        /\ cache' = [cache EXCEPT ![self] = (cache[self] \cup {b})]
        /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, pc, blk, bk, ret, nx, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:112  idle -> E1: pool_free: the cache is full; evict a cluster starting with this block
+\* spec/BucketPool.ts:113  idle -> E1: pool_free: the cache is full; evict a cluster starting with this block
 idle_freePush(self) ==
   /\ pc[self] = "idle"
   /\ \E b \in held[self] :
@@ -132,7 +132,7 @@ idle_freePush(self) ==
        /\ blk' = [blk EXCEPT ![self] = b]
        /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, cache, bk, ret, nx, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:116  idle -> Q1: pool_flush
+\* spec/BucketPool.ts:117  idle -> Q1: pool_flush
 idle_flush(self) ==
   /\ pc[self] = "idle"
   /\ Flush
@@ -141,7 +141,7 @@ idle_flush(self) ==
   /\ fb' = [fb EXCEPT ![self] = 1]
   /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, held, cache, blk, bk, ret, nx, tries, cl, cn, fw, fc >>
 
-\* spec/BucketPool.ts:119  R1 -> R2: tbucket(): any bucket
+\* spec/BucketPool.ts:120  R1 -> R2: tbucket(): any bucket
 R1(self) ==
   /\ pc[self] = "R1"
   /\ \E k \in 1..B :
@@ -151,7 +151,7 @@ R1(self) ==
        /\ tries' = [tries EXCEPT ![self] = 0]
        /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, held, cache, blk, nx, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:120  R2 -> R2: BUSY, or NULL the first time: b := random(); ret := load(buckets[b].free_list)
+\* spec/BucketPool.ts:121  R2 -> R2: BUSY, or NULL the first time: b := random(); ret := load(buckets[b].free_list)
 R2_other(self) ==
   /\ pc[self] = "R2"
   /\ \E k \in 1..B :
@@ -161,7 +161,7 @@ R2_other(self) ==
        /\ tries' = [tries EXCEPT ![self] = (IF (ret[self] = NULL) THEN (tries[self] + 1) ELSE tries[self])]
        /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, pc, held, cache, blk, nx, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:125  R2 -> os: R3: nothing to take
+\* spec/BucketPool.ts:126  R2 -> os: R3: nothing to take
 R2_empty(self) ==
   /\ pc[self] = "R2"
   /\ (ret[self] = NULL)
@@ -172,7 +172,7 @@ R2_empty(self) ==
   /\ tries' = [tries EXCEPT ![self] = 0]
   /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, held, cache, blk, nx, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:126  R2 -> R5: R4: ret := XCHG(buckets[b].free_list, BUSY)
+\* spec/BucketPool.ts:127  R2 -> R5: R4: ret := XCHG(buckets[b].free_list, BUSY)
 R2_xchg(self) ==
   /\ pc[self] = "R2"
   /\ (ret[self] # NULL)
@@ -182,14 +182,14 @@ R2_xchg(self) ==
   /\ fl' = [fl EXCEPT ![bk[self]] = BUSY]
   /\ UNCHANGED << next, down, lhead, where, mapped, fault, held, cache, blk, bk, nx, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:127  R5 -> R2: the XCHG wrote BUSY over BUSY: no ownership
+\* spec/BucketPool.ts:128  R5 -> R2: the XCHG wrote BUSY over BUSY: no ownership
 R5_busy(self) ==
   /\ pc[self] = "R5"
   /\ (ret[self] = BUSY)
   /\ pc' = [pc EXCEPT ![self] = "R2"]
   /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, held, cache, blk, bk, ret, nx, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:128  R5 -> os: store NULL (releases); return
+\* spec/BucketPool.ts:129  R5 -> os: store NULL (releases); return
 R5_empty(self) ==
   /\ pc[self] = "R5"
   /\ (ret[self] = NULL)
@@ -200,7 +200,7 @@ R5_empty(self) ==
   /\ tries' = [tries EXCEPT ![self] = 0]
   /\ UNCHANGED << next, down, lhead, where, mapped, fault, held, cache, blk, nx, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:129  R5 -> R6
+\* spec/BucketPool.ts:130  R5 -> R6
 R5_owned(self) ==
   /\ pc[self] = "R5"
   /\ (ret[self] # NULL)
@@ -208,7 +208,7 @@ R5_owned(self) ==
   /\ pc' = [pc EXCEPT ![self] = "R6"]
   /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, held, cache, blk, bk, ret, nx, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:130  R6 -> R6s
+\* spec/BucketPool.ts:131  R6 -> R6s
 R6(self) ==
   /\ pc[self] = "R6"
   /\ pc' = [pc EXCEPT ![self] = "R6s"]
@@ -216,7 +216,7 @@ R6(self) ==
   /\ fault' = (fault \/ ~mapped[ret[self]])
   /\ UNCHANGED << fl, next, down, lhead, where, mapped, held, cache, blk, bk, ret, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:131  R6s -> R7: the store releases the lock; the cluster is the caller's
+\* spec/BucketPool.ts:132  R6s -> R7: the store releases the lock; the cluster is the caller's
 R6s(self) ==
   /\ pc[self] = "R6s"
   /\ pc' = [pc EXCEPT ![self] = "R7"]
@@ -230,7 +230,7 @@ R6s(self) ==
   /\ tries' = [tries EXCEPT ![self] = 0]
   /\ UNCHANGED << next, down, mapped, fault, held, cache, blk, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:135  R7 -> R7: into the local cache; next := down
+\* spec/BucketPool.ts:136  R7 -> R7: into the local cache; next := down
 R7_move(self) ==
   /\ pc[self] = "R7"
   /\ (cl[self] # NULL)
@@ -240,14 +240,14 @@ R7_move(self) ==
   /\ fault' = (fault \/ ~mapped[cl[self]])
   /\ UNCHANGED << fl, next, down, lhead, where, mapped, pc, held, blk, bk, ret, nx, tries, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:136  R7 -> R8
+\* spec/BucketPool.ts:137  R7 -> R8
 R7_done(self) ==
   /\ pc[self] = "R7"
   /\ (cl[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "R8"]
   /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, held, cache, blk, bk, ret, nx, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:137  R8 -> idle
+\* spec/BucketPool.ts:138  R8 -> idle
 R8(self) ==
   /\ pc[self] = "R8"
   /\ \E b \in cache[self] :
@@ -256,7 +256,7 @@ R8(self) ==
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
        /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, blk, bk, ret, nx, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:140  os -> idle: malloc() may return any address the OS holds, including one freed before
+\* spec/BucketPool.ts:141  os -> idle: malloc() may return any address the OS holds, including one freed before
 os_get(self) ==
   /\ pc[self] = "os"
   /\ \E b \in {b \in Blocks : ~mapped[b]} :
@@ -266,26 +266,25 @@ os_get(self) ==
        /\ held' = [held EXCEPT ![self] = (held[self] \cup {b})]
        /\ UNCHANGED << fl, next, down, lhead, fault, cache, blk, bk, ret, nx, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:144  os -> idle: every block is in use: the allocation fails
+\* spec/BucketPool.ts:145  os -> idle: every block is in use: the allocation fails
 os_none(self) ==
   /\ pc[self] = "os"
   /\ (Cardinality({b \in Blocks : ~mapped[b]}) = 0)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, held, cache, blk, bk, ret, nx, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:147  E1 -> idle: pool_is_crowded(): free(ptr) returns the block to the OS (unmapped; free() poisons both link words at once)
+\* spec/BucketPool.ts:148  E1 -> idle: pool_is_crowded(): free(ptr) returns the block to the OS (unmapped, its down word poisoned)
 E1_crowded(self) ==
   /\ pc[self] = "E1"
   /\ OsFree
   /\ pc' = [pc EXCEPT ![self] = "idle"]
-  /\ next' = [next EXCEPT ![blk[self]] = NULL]
   /\ down' = [down EXCEPT ![blk[self]] = NULL]
   /\ where' = [where EXCEPT ![blk[self]] = "os"]
   /\ mapped' = [mapped EXCEPT ![blk[self]] = FALSE]
   /\ blk' = [blk EXCEPT ![self] = NULL]
-  /\ UNCHANGED << fl, lhead, fault, held, cache, bk, ret, nx, tries, cl, cn, fb, fw, fc >>
+  /\ UNCHANGED << fl, next, lhead, fault, held, cache, bk, ret, nx, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:151  E1 -> G: the first block of the cluster: pi->down := NULL; head := pi
+\* spec/BucketPool.ts:152  E1 -> G: the first block of the cluster: pi->down := NULL; head := pi
 E1_notCrowded(self) ==
   /\ pc[self] = "E1"
   /\ pc' = [pc EXCEPT ![self] = "G"]
@@ -296,7 +295,7 @@ E1_notCrowded(self) ==
   /\ blk' = [blk EXCEPT ![self] = NULL]
   /\ UNCHANGED << fl, next, lhead, where, mapped, held, cache, bk, ret, nx, tries, fb, fw, fc >>
 
-\* spec/BucketPool.ts:155  G -> G: one more block of the local cache: pi->down := head; head := pi
+\* spec/BucketPool.ts:156  G -> G: one more block of the local cache: pi->down := head; head := pi
 G_gather(self) ==
   /\ pc[self] = "G"
   /\ \E b \in cache[self] :
@@ -308,14 +307,14 @@ G_gather(self) ==
        /\ cn' = [cn EXCEPT ![self] = (cn[self] + 1)]
        /\ UNCHANGED << fl, next, lhead, where, mapped, pc, held, blk, bk, ret, nx, tries, fb, fw, fc >>
 
-\* spec/BucketPool.ts:160  G -> P1: pool_put_to_shared_cache(head)
+\* spec/BucketPool.ts:161  G -> P1: pool_put_to_shared_cache(head)
 G_put(self) ==
   /\ pc[self] = "G"
   /\ pc' = [pc EXCEPT ![self] = "P1"]
   /\ cn' = [cn EXCEPT ![self] = 0]
   /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, held, cache, blk, bk, ret, nx, tries, cl, fb, fw, fc >>
 
-\* spec/BucketPool.ts:161  P1 -> P2: pbucket(item): any bucket
+\* spec/BucketPool.ts:162  P1 -> P2: pbucket(item): any bucket
 P1(self) ==
   /\ pc[self] = "P1"
   /\ \E k \in 1..B :
@@ -324,7 +323,7 @@ P1(self) ==
        /\ ret' = [ret EXCEPT ![self] = fl[k]]
        /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, held, cache, blk, nx, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:162  P2 -> P2: moves on, does not wait
+\* spec/BucketPool.ts:163  P2 -> P2: moves on, does not wait
 P2_busy(self) ==
   /\ pc[self] = "P2"
   /\ (ret[self] = BUSY)
@@ -332,7 +331,7 @@ P2_busy(self) ==
   /\ ret' = [ret EXCEPT ![self] = fl[(IF (bk[self] = B) THEN 1 ELSE (bk[self] + 1))]]
   /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, pc, held, cache, blk, nx, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:163  P2 -> P4: P3: item->next := fl
+\* spec/BucketPool.ts:164  P2 -> P4: P3: item->next := fl
 P2_link(self) ==
   /\ pc[self] = "P2"
   /\ (ret[self] # BUSY)
@@ -341,7 +340,7 @@ P2_link(self) ==
   /\ fault' = (fault \/ ~mapped[cl[self]])
   /\ UNCHANGED << fl, down, lhead, where, mapped, held, cache, blk, bk, ret, nx, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:164  P4 -> idle
+\* spec/BucketPool.ts:165  P4 -> idle
 P4_ok(self) ==
   /\ pc[self] = "P4"
   /\ (fl[bk[self]] = ret[self])
@@ -355,7 +354,7 @@ P4_ok(self) ==
   /\ tries' = [tries EXCEPT ![self] = 0]
   /\ UNCHANGED << next, down, mapped, fault, held, cache, blk, nx, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:168  P4 -> P2: fl := current value; goto P2
+\* spec/BucketPool.ts:169  P4 -> P2: fl := current value; goto P2
 P4_fail(self) ==
   /\ pc[self] = "P4"
   /\ (fl[bk[self]] # ret[self])
@@ -363,28 +362,28 @@ P4_fail(self) ==
   /\ ret' = [ret EXCEPT ![self] = fl[bk[self]]]
   /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, held, cache, blk, bk, nx, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:171  Q1 -> Q2
+\* spec/BucketPool.ts:172  Q1 -> Q2
 Q1(self) ==
   /\ pc[self] = "Q1"
   /\ pc' = [pc EXCEPT ![self] = "Q2"]
   /\ ret' = [ret EXCEPT ![self] = fl[fb[self]]]
   /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, held, cache, blk, bk, nx, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:172  Q2 -> Q2
+\* spec/BucketPool.ts:173  Q2 -> Q2
 Q2_spin(self) ==
   /\ pc[self] = "Q2"
   /\ (ret[self] = BUSY)
   /\ ret' = [ret EXCEPT ![self] = fl[fb[self]]]
   /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, pc, held, cache, blk, bk, nx, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:173  Q2 -> Q7
+\* spec/BucketPool.ts:174  Q2 -> Q7
 Q2_empty(self) ==
   /\ pc[self] = "Q2"
   /\ (ret[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "Q7"]
   /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, held, cache, blk, bk, ret, nx, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:174  Q2 -> Q5: Q4: n := XCHG(free_list, BUSY)
+\* spec/BucketPool.ts:175  Q2 -> Q5: Q4: n := XCHG(free_list, BUSY)
 Q2_xchg(self) ==
   /\ pc[self] = "Q2"
   /\ (ret[self] # NULL)
@@ -394,14 +393,14 @@ Q2_xchg(self) ==
   /\ fl' = [fl EXCEPT ![fb[self]] = BUSY]
   /\ UNCHANGED << next, down, lhead, where, mapped, fault, held, cache, blk, bk, nx, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:175  Q5 -> Q2: the XCHG returned BUSY: retry
+\* spec/BucketPool.ts:176  Q5 -> Q2: the XCHG returned BUSY: retry
 Q5_busy(self) ==
   /\ pc[self] = "Q5"
   /\ (ret[self] = BUSY)
   /\ pc' = [pc EXCEPT ![self] = "Q2"]
   /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, held, cache, blk, bk, ret, nx, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:176  Q5 -> W1: store NULL releases the lock; the detached clusters are walked and freed
+\* spec/BucketPool.ts:177  Q5 -> W1: store NULL releases the lock; the detached clusters are walked and freed
 Q5_detach(self) ==
   /\ pc[self] = "Q5"
   /\ (ret[self] # BUSY)
@@ -413,7 +412,7 @@ Q5_detach(self) ==
   /\ where' = [a \in Blocks |-> (IF (a \in {b \in Blocks : (\E ch \in ListNodes(lhead[fb[self]], next, Blocks) : (b \in ListNodes(ch, down, Blocks)))}) THEN "flush" ELSE where[a])]
   /\ UNCHANGED << next, down, mapped, fault, held, cache, blk, bk, nx, tries, cl, cn, fb, fc >>
 
-\* spec/BucketPool.ts:181  Q7 -> Q1
+\* spec/BucketPool.ts:182  Q7 -> Q1
 Q7_nextBucket(self) ==
   /\ pc[self] = "Q7"
   /\ (fb[self] < B)
@@ -421,7 +420,7 @@ Q7_nextBucket(self) ==
   /\ fb' = [fb EXCEPT ![self] = (fb[self] + 1)]
   /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, held, cache, blk, bk, ret, nx, tries, cl, cn, fw, fc >>
 
-\* spec/BucketPool.ts:182  Q7 -> idle
+\* spec/BucketPool.ts:183  Q7 -> idle
 Q7_done(self) ==
   /\ pc[self] = "Q7"
   /\ (fb[self] = B)
@@ -429,7 +428,7 @@ Q7_done(self) ==
   /\ fb' = [fb EXCEPT ![self] = 0]
   /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, held, cache, blk, bk, ret, nx, tries, cl, cn, fw, fc >>
 
-\* spec/BucketPool.ts:183  W1 -> W2: c := n; n := c->next
+\* spec/BucketPool.ts:184  W1 -> W2: c := n; n := c->next
 W1_cluster(self) ==
   /\ pc[self] = "W1"
   /\ (fw[self] # NULL)
@@ -440,34 +439,33 @@ W1_cluster(self) ==
   /\ fault' = (fault \/ ~mapped[fw[self]])
   /\ UNCHANGED << fl, next, down, lhead, where, mapped, held, cache, blk, bk, ret, nx, tries, cl, cn, fb >>
 
-\* spec/BucketPool.ts:184  W1 -> Q7
+\* spec/BucketPool.ts:185  W1 -> Q7
 W1_done(self) ==
   /\ pc[self] = "W1"
   /\ (fw[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "Q7"]
   /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, held, cache, blk, bk, ret, nx, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:185  W2 -> W2: d := c->down; free(c) (free() poisons both link words at once)
+\* spec/BucketPool.ts:186  W2 -> W2: d := c->down; free(c)
 W2_free(self) ==
   /\ pc[self] = "W2"
   /\ (fc[self] # NULL)
   /\ (fc[self] # BUSY)
   /\ fc' = [fc EXCEPT ![self] = down[fc[self]]]
   /\ fault' = (fault \/ ~mapped[fc[self]])
-  /\ next' = [next EXCEPT ![fc[self]] = NULL]
   /\ down' = [down EXCEPT ![fc[self]] = NULL]
   /\ where' = [where EXCEPT ![fc[self]] = "os"]
   /\ mapped' = [mapped EXCEPT ![fc[self]] = FALSE]
-  /\ UNCHANGED << fl, lhead, pc, held, cache, blk, bk, ret, nx, tries, cl, cn, fb, fw >>
+  /\ UNCHANGED << fl, next, lhead, pc, held, cache, blk, bk, ret, nx, tries, cl, cn, fb, fw >>
 
-\* spec/BucketPool.ts:186  W2 -> W1
+\* spec/BucketPool.ts:187  W2 -> W1
 W2_done(self) ==
   /\ pc[self] = "W2"
   /\ (fc[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "W1"]
   /\ UNCHANGED << fl, next, down, lhead, where, mapped, fault, held, cache, blk, bk, ret, nx, tries, cl, cn, fb, fw, fc >>
 
-\* spec/BucketPool.ts:66
+\* spec/BucketPool.ts:67
 Thread(self) ==
   \/ idle_allocCache(self)
   \/ idle_alloc(self)

@@ -40,17 +40,17 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     fault = FALSE;  \* ghost: some thread read or wrote a link word of an unmapped block
 
   define {
-    \* spec/BucketPool.ts:200  no thread reads or writes a link word (next or down) of a block that has been given back to the OS
+    \* spec/BucketPool.ts:201  no thread reads or writes a link word (next or down) of a block that has been given back to the OS
     NoUseAfterFree == ~fault
 
-    \* spec/BucketPool.ts:236  whenever some thread is inside an operation, eventually some operation (any thread's) completes (lock-freedom, under weak fairness)
+    \* spec/BucketPool.ts:237  whenever some thread is inside an operation, eventually some operation (any thread's) completes (lock-freedom, under weak fairness)
     Progress == ((\E t \in Threads : (pc[t] # "idle")) ~> (\E t \in Threads : (pc[t] = "idle")))
 
-    \* spec/BucketPool.ts:238  every operation a thread starts completes (per thread, under weak fairness)
+    \* spec/BucketPool.ts:239  every operation a thread starts completes (per thread, under weak fairness)
     StarvationFree == \A p_StarvationFree \in Threads : ((pc[p_StarvationFree] # "idle") ~> (pc[p_StarvationFree] = "idle"))
   }
 
-  \* spec/BucketPool.ts:66  T processes of type Thread
+  \* spec/BucketPool.ts:67  T processes of type Thread
   fair process (Thread \in Threads)
     variables
       held = {};  \* blocks allocated to the caller
@@ -66,43 +66,43 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       fw = NULL;  \* pool_flush: the cluster cursor over the detached list
       fc = NULL;  \* pool_flush: the block cursor inside a cluster
   {
-  idle:  \* spec/BucketPool.ts:81  between operations
-    either { \* idle_allocCache  spec/BucketPool.ts:103  pool_get_from_cache: a hit in the local cache
+  idle:  \* spec/BucketPool.ts:82  between operations
+    either { \* idle_allocCache  spec/BucketPool.ts:104  pool_get_from_cache: a hit in the local cache
       with (b \in cache) {
         cache := cache \ {b};
         held := held \cup {b};
         goto idle;
       }
-    } or { \* idle_alloc  spec/BucketPool.ts:107  local cache empty: refill from the shared buckets
+    } or { \* idle_alloc  spec/BucketPool.ts:108  local cache empty: refill from the shared buckets
       await Cardinality(cache) = 0;
       goto R1;
-    } or { \* idle_freeKeep  spec/BucketPool.ts:108  pool_free: the block stays in the local cache
+    } or { \* idle_freeKeep  spec/BucketPool.ts:109  pool_free: the block stays in the local cache
       with (b \in held) {
         held := held \ {b};
         cache := cache \cup {b};
         goto idle;
       }
-    } or { \* idle_freePush  spec/BucketPool.ts:112  pool_free: the cache is full; evict a cluster starting with this block
+    } or { \* idle_freePush  spec/BucketPool.ts:113  pool_free: the cache is full; evict a cluster starting with this block
       with (b \in held) {
         held := held \ {b};
         blk := b;
         goto E1;
       }
-    } or { \* idle_flush  spec/BucketPool.ts:116  pool_flush
+    } or { \* idle_flush  spec/BucketPool.ts:117  pool_flush
       await Flush /\ OsFree;
       fb := 1;
       goto Q1;
     };
-  R1:  \* spec/BucketPool.ts:82  b := tbucket(); ret := load(buckets[b].free_list); tries := 0
-    \* R1  spec/BucketPool.ts:119  tbucket(): any bucket
+  R1:  \* spec/BucketPool.ts:83  b := tbucket(); ret := load(buckets[b].free_list); tries := 0
+    \* R1  spec/BucketPool.ts:120  tbucket(): any bucket
     with (k \in 1..B) {
       bk := k;
       ret := fl[k];
       tries := 0;
       goto R2;
     };
-  R2:  \* spec/BucketPool.ts:83  while ret = BUSY or (ret = NULL and tries++ < 1): b := random(); ret := load(...); if ret = NULL: return
-    either { \* R2_other  spec/BucketPool.ts:120  BUSY, or NULL the first time: b := random(); ret := load(buckets[b].free_list)
+  R2:  \* spec/BucketPool.ts:84  while ret = BUSY or (ret = NULL and tries++ < 1): b := random(); ret := load(...); if ret = NULL: return
+    either { \* R2_other  spec/BucketPool.ts:121  BUSY, or NULL the first time: b := random(); ret := load(buckets[b].free_list)
       with (k \in 1..B) {
         await (ret = BUSY) \/ ((ret = NULL) /\ (tries < 1));
         bk := k;
@@ -110,40 +110,40 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
         ret := fl[k];
         goto R2;
       }
-    } or { \* R2_empty  spec/BucketPool.ts:125  R3: nothing to take
+    } or { \* R2_empty  spec/BucketPool.ts:126  R3: nothing to take
       await ret = NULL /\ tries >= 1;
       bk := 0;
       ret := NULL;
       tries := 0;
       goto os;
-    } or { \* R2_xchg  spec/BucketPool.ts:126  R4: ret := XCHG(buckets[b].free_list, BUSY)
+    } or { \* R2_xchg  spec/BucketPool.ts:127  R4: ret := XCHG(buckets[b].free_list, BUSY)
       await ret # NULL /\ ret # BUSY;
       ret := fl[bk];
       fl[bk] := BUSY;
       goto R5;
     };
-  R5:  \* spec/BucketPool.ts:84  ret := XCHG(buckets[b].free_list, BUSY) done: if BUSY goto R2; if NULL: store NULL, return
-    either { \* R5_busy  spec/BucketPool.ts:127  the XCHG wrote BUSY over BUSY: no ownership
+  R5:  \* spec/BucketPool.ts:85  ret := XCHG(buckets[b].free_list, BUSY) done: if BUSY goto R2; if NULL: store NULL, return
+    either { \* R5_busy  spec/BucketPool.ts:128  the XCHG wrote BUSY over BUSY: no ownership
       await ret = BUSY;
       goto R2;
-    } or { \* R5_empty  spec/BucketPool.ts:128  store NULL (releases); return
+    } or { \* R5_empty  spec/BucketPool.ts:129  store NULL (releases); return
       await ret = NULL;
       fl[bk] := NULL;
       bk := 0;
       ret := NULL;
       tries := 0;
       goto os;
-    } or { \* R5_owned  spec/BucketPool.ts:129
+    } or { \* R5_owned  spec/BucketPool.ts:130
       await ret # NULL /\ ret # BUSY;
       goto R6;
     };
-  R6:  \* spec/BucketPool.ts:85  n := ret->next, under the self-lock
-    \* R6  spec/BucketPool.ts:130
+  R6:  \* spec/BucketPool.ts:86  n := ret->next, under the self-lock
+    \* R6  spec/BucketPool.ts:131
     nx := next[ret];
     fault := fault \/ ~mapped[ret];
     goto R6s;
-  R6s:  \* spec/BucketPool.ts:86  store(buckets[b].free_list, n): releases the lock
-    \* R6s  spec/BucketPool.ts:131  the store releases the lock; the cluster is the caller's
+  R6s:  \* spec/BucketPool.ts:87  store(buckets[b].free_list, n): releases the lock
+    \* R6s  spec/BucketPool.ts:132  the store releases the lock; the cluster is the caller's
     fl[bk] := nx;
     lhead[bk] := nx;
     where := [a \in Blocks |-> (IF (a \in ListNodes(ret, down, Blocks)) THEN "thread" ELSE where[a])];
@@ -153,34 +153,33 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     ret := NULL;
     tries := 0;
     goto R7;
-  R7:  \* spec/BucketPool.ts:87  walk ret's cluster through down, every block into the local cache
-    either { \* R7_move  spec/BucketPool.ts:135  into the local cache; next := down
+  R7:  \* spec/BucketPool.ts:88  walk ret's cluster through down, every block into the local cache
+    either { \* R7_move  spec/BucketPool.ts:136  into the local cache; next := down
       await cl # NULL /\ cl # BUSY;
       cache := cache \cup {cl};
       fault := fault \/ ~mapped[cl];
       cl := down[cl];
       goto R7;
-    } or { \* R7_done  spec/BucketPool.ts:136
+    } or { \* R7_done  spec/BucketPool.ts:137
       await cl = NULL;
       goto R8;
     };
-  R8:  \* spec/BucketPool.ts:88  pool_alloc: take one block of the refilled cache
-    \* R8  spec/BucketPool.ts:137
+  R8:  \* spec/BucketPool.ts:89  pool_alloc: take one block of the refilled cache
+    \* R8  spec/BucketPool.ts:138
     with (b \in cache) {
       cache := cache \ {b};
       held := held \cup {b};
       goto idle;
     };
-  E1:  \* spec/BucketPool.ts:89  if pool_is_crowded(): free(ptr) to the OS
-    either { \* E1_crowded  spec/BucketPool.ts:147  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped; free() poisons both link words at once)
+  E1:  \* spec/BucketPool.ts:90  if pool_is_crowded(): free(ptr) to the OS
+    either { \* E1_crowded  spec/BucketPool.ts:148  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped, its down word poisoned)
       await OsFree;
-      next[blk] := NULL;
       down[blk] := NULL;
       where[blk] := "os";
       mapped[blk] := FALSE;
       blk := NULL;
       goto idle;
-    } or { \* E1_notCrowded  spec/BucketPool.ts:151  the first block of the cluster: pi->down := NULL; head := pi
+    } or { \* E1_notCrowded  spec/BucketPool.ts:152  the first block of the cluster: pi->down := NULL; head := pi
       down[blk] := NULL;
       fault := fault \/ ~mapped[blk];
       cl := blk;
@@ -188,8 +187,8 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       blk := NULL;
       goto G;
     };
-  G:  \* spec/BucketPool.ts:90  pool_evict_last_items: gather up to CLUSTER_SIZE blocks (pi->down := head; head := pi)
-    either { \* G_gather  spec/BucketPool.ts:155  one more block of the local cache: pi->down := head; head := pi
+  G:  \* spec/BucketPool.ts:91  pool_evict_last_items: gather up to CLUSTER_SIZE blocks (pi->down := head; head := pi)
+    either { \* G_gather  spec/BucketPool.ts:156  one more block of the local cache: pi->down := head; head := pi
       with (b \in cache) {
         await cn < C;
         cache := cache \ {b};
@@ -199,31 +198,31 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
         cn := cn + 1;
         goto G;
       }
-    } or { \* G_put  spec/BucketPool.ts:160  pool_put_to_shared_cache(head)
+    } or { \* G_put  spec/BucketPool.ts:161  pool_put_to_shared_cache(head)
       cn := 0;
       goto P1;
     };
-  P1:  \* spec/BucketPool.ts:91  b := pbucket(item); fl := load(buckets[b].free_list)
-    \* P1  spec/BucketPool.ts:161  pbucket(item): any bucket
+  P1:  \* spec/BucketPool.ts:92  b := pbucket(item); fl := load(buckets[b].free_list)
+    \* P1  spec/BucketPool.ts:162  pbucket(item): any bucket
     with (k \in 1..B) {
       bk := k;
       ret := fl[k];
       goto P2;
     };
-  P2:  \* spec/BucketPool.ts:92  while fl = BUSY: b := b + 1 mod B; fl := load(...); item->next := fl
-    either { \* P2_busy  spec/BucketPool.ts:162  moves on, does not wait
+  P2:  \* spec/BucketPool.ts:93  while fl = BUSY: b := b + 1 mod B; fl := load(...); item->next := fl
+    either { \* P2_busy  spec/BucketPool.ts:163  moves on, does not wait
       await ret = BUSY;
       ret := fl[(IF (bk = B) THEN 1 ELSE (bk + 1))];
       bk := IF (bk = B) THEN 1 ELSE (bk + 1);
       goto P2;
-    } or { \* P2_link  spec/BucketPool.ts:163  P3: item->next := fl
+    } or { \* P2_link  spec/BucketPool.ts:164  P3: item->next := fl
       await ret # BUSY;
       next[cl] := ret;
       fault := fault \/ ~mapped[cl];
       goto P4;
     };
-  P4:  \* spec/BucketPool.ts:93  CAS(buckets[b].free_list, fl, item); on failure fl := current value; goto P2
-    either { \* P4_ok  spec/BucketPool.ts:164
+  P4:  \* spec/BucketPool.ts:94  CAS(buckets[b].free_list, fl, item); on failure fl := current value; goto P2
+    either { \* P4_ok  spec/BucketPool.ts:165
       await fl[bk] = ret;
       fl[bk] := cl;
       lhead[bk] := cl;
@@ -233,34 +232,34 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       ret := NULL;
       tries := 0;
       goto idle;
-    } or { \* P4_fail  spec/BucketPool.ts:168  fl := current value; goto P2
+    } or { \* P4_fail  spec/BucketPool.ts:169  fl := current value; goto P2
       await fl[bk] # ret;
       ret := fl[bk];
       goto P2;
     };
-  Q1:  \* spec/BucketPool.ts:94  n := buckets[b].free_list
-    \* Q1  spec/BucketPool.ts:171
+  Q1:  \* spec/BucketPool.ts:95  n := buckets[b].free_list
+    \* Q1  spec/BucketPool.ts:172
     ret := fl[fb];
     goto Q2;
-  Q2:  \* spec/BucketPool.ts:95  while n = BUSY: n := load; if n = NULL: next bucket; n := XCHG(free_list, BUSY)
-    either { \* Q2_spin  spec/BucketPool.ts:172
+  Q2:  \* spec/BucketPool.ts:96  while n = BUSY: n := load; if n = NULL: next bucket; n := XCHG(free_list, BUSY)
+    either { \* Q2_spin  spec/BucketPool.ts:173
       await ret = BUSY;
       ret := fl[fb];
       goto Q2;
-    } or { \* Q2_empty  spec/BucketPool.ts:173
+    } or { \* Q2_empty  spec/BucketPool.ts:174
       await ret = NULL;
       goto Q7;
-    } or { \* Q2_xchg  spec/BucketPool.ts:174  Q4: n := XCHG(free_list, BUSY)
+    } or { \* Q2_xchg  spec/BucketPool.ts:175  Q4: n := XCHG(free_list, BUSY)
       await ret # NULL /\ ret # BUSY;
       ret := fl[fb];
       fl[fb] := BUSY;
       goto Q5;
     };
-  Q5:  \* spec/BucketPool.ts:96  if n = BUSY goto Q2; store(free_list, NULL) (unconditional: releases the lock)
-    either { \* Q5_busy  spec/BucketPool.ts:175  the XCHG returned BUSY: retry
+  Q5:  \* spec/BucketPool.ts:97  if n = BUSY goto Q2; store(free_list, NULL) (unconditional: releases the lock)
+    either { \* Q5_busy  spec/BucketPool.ts:176  the XCHG returned BUSY: retry
       await ret = BUSY;
       goto Q2;
-    } or { \* Q5_detach  spec/BucketPool.ts:176  store NULL releases the lock; the detached clusters are walked and freed
+    } or { \* Q5_detach  spec/BucketPool.ts:177  store NULL releases the lock; the detached clusters are walked and freed
       await ret # BUSY;
       fl[fb] := NULL;
       fw := ret;
@@ -269,49 +268,48 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       lhead[fb] := NULL;
       goto W1;
     };
-  Q7:  \* spec/BucketPool.ts:97  next bucket, or done
-    either { \* Q7_nextBucket  spec/BucketPool.ts:181
+  Q7:  \* spec/BucketPool.ts:98  next bucket, or done
+    either { \* Q7_nextBucket  spec/BucketPool.ts:182
       await fb < B;
       fb := fb + 1;
       goto Q1;
-    } or { \* Q7_done  spec/BucketPool.ts:182
+    } or { \* Q7_done  spec/BucketPool.ts:183
       await fb = B;
       fb := 0;
       goto idle;
     };
-  W1:  \* spec/BucketPool.ts:98  walk the detached clusters (next)
-    either { \* W1_cluster  spec/BucketPool.ts:183  c := n; n := c->next
+  W1:  \* spec/BucketPool.ts:99  walk the detached clusters (next)
+    either { \* W1_cluster  spec/BucketPool.ts:184  c := n; n := c->next
       await fw # NULL /\ fw # BUSY;
       fc := fw;
       fault := fault \/ ~mapped[fw];
       fw := next[fw];
       goto W2;
-    } or { \* W1_done  spec/BucketPool.ts:184
+    } or { \* W1_done  spec/BucketPool.ts:185
       await fw = NULL;
       goto Q7;
     };
-  W2:  \* spec/BucketPool.ts:99  walk a cluster's blocks (down), each to the OS
-    either { \* W2_free  spec/BucketPool.ts:185  d := c->down; free(c) (free() poisons both link words at once)
+  W2:  \* spec/BucketPool.ts:100  walk a cluster's blocks (down), each to the OS
+    either { \* W2_free  spec/BucketPool.ts:186  d := c->down; free(c)
       await fc # NULL /\ fc # BUSY;
       fault := fault \/ ~mapped[fc];
-      next[fc] := NULL;
       where[fc] := "os";
       mapped[fc] := FALSE;
       fc := down[fc] || down[fc] := NULL;
       goto W2;
-    } or { \* W2_done  spec/BucketPool.ts:186
+    } or { \* W2_done  spec/BucketPool.ts:187
       await fc = NULL;
       goto W1;
     };
-  os:  \* spec/BucketPool.ts:100  pool_alloc_nocache: nothing to take from the shared buckets
-    either { \* os_get  spec/BucketPool.ts:140  malloc() may return any address the OS holds, including one freed before
+  os:  \* spec/BucketPool.ts:101  pool_alloc_nocache: nothing to take from the shared buckets
+    either { \* os_get  spec/BucketPool.ts:141  malloc() may return any address the OS holds, including one freed before
       with (b \in {b \in Blocks : ~mapped[b]}) {
         mapped[b] := TRUE;
         where[b] := "thread";
         held := held \cup {b};
         goto idle;
       }
-    } or { \* os_none  spec/BucketPool.ts:144  every block is in use: the allocation fails
+    } or { \* os_none  spec/BucketPool.ts:145  every block is in use: the allocation fails
       await Cardinality({b \in Blocks : ~mapped[b]}) = 0;
       goto idle;
     };
@@ -474,7 +472,6 @@ R8(self) == /\ pc[self] = "R8"
 
 E1(self) == /\ pc[self] = "E1"
             /\ \/ /\ OsFree
-                  /\ next' = [next EXCEPT ![blk[self]] = NULL]
                   /\ down' = [down EXCEPT ![blk[self]] = NULL]
                   /\ where' = [where EXCEPT ![blk[self]] = "os"]
                   /\ mapped' = [mapped EXCEPT ![blk[self]] = FALSE]
@@ -487,9 +484,9 @@ E1(self) == /\ pc[self] = "E1"
                   /\ cn' = [cn EXCEPT ![self] = 1]
                   /\ blk' = [blk EXCEPT ![self] = NULL]
                   /\ pc' = [pc EXCEPT ![self] = "G"]
-                  /\ UNCHANGED <<next, where, mapped>>
-            /\ UNCHANGED << fl, lhead, held, cache, bk, ret, nx, tries, fb, fw, 
-                            fc >>
+                  /\ UNCHANGED <<where, mapped>>
+            /\ UNCHANGED << fl, next, lhead, held, cache, bk, ret, nx, tries, 
+                            fb, fw, fc >>
 
 G(self) == /\ pc[self] = "G"
            /\ \/ /\ \E b \in cache[self]:
@@ -605,7 +602,6 @@ W1(self) == /\ pc[self] = "W1"
 W2(self) == /\ pc[self] = "W2"
             /\ \/ /\ fc[self] # NULL /\ fc[self] # BUSY
                   /\ fault' = (fault \/ ~mapped[fc[self]])
-                  /\ next' = [next EXCEPT ![fc[self]] = NULL]
                   /\ where' = [where EXCEPT ![fc[self]] = "os"]
                   /\ mapped' = [mapped EXCEPT ![fc[self]] = FALSE]
                   /\ /\ down' = [down EXCEPT ![fc[self]] = NULL]
@@ -613,9 +609,9 @@ W2(self) == /\ pc[self] = "W2"
                   /\ pc' = [pc EXCEPT ![self] = "W2"]
                \/ /\ fc[self] = NULL
                   /\ pc' = [pc EXCEPT ![self] = "W1"]
-                  /\ UNCHANGED <<next, down, where, mapped, fault, fc>>
-            /\ UNCHANGED << fl, lhead, held, cache, blk, bk, ret, nx, tries, 
-                            cl, cn, fb, fw >>
+                  /\ UNCHANGED <<down, where, mapped, fault, fc>>
+            /\ UNCHANGED << fl, next, lhead, held, cache, blk, bk, ret, nx, 
+                            tries, cl, cn, fb, fw >>
 
 os(self) == /\ pc[self] = "os"
             /\ \/ /\ \E b \in {b \in Blocks : ~mapped[b]}:
@@ -652,7 +648,7 @@ Termination == <>(\A self \in ProcSet: pc[self] = "Done")
 \* These read process-local variables, which the translation declares after the define block:
 \* they follow the translation.
 
-\* spec/BucketPool.ts:202  per bucket, the cluster list and every cluster are acyclic; the blocks in the buckets' clusters are exactly the listed ones, each in one bucket and one cluster; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
+\* spec/BucketPool.ts:203  per bucket, the cluster list and every cluster are acyclic; the blocks in the buckets' clusters are exactly the listed ones, each in one bucket and one cluster; every other mapped block is with exactly one thread or flush walk: none lost, none duplicated
 FreeListIntact ==
   /\ (\A k \in 1..B : (ListAcyclic(lhead[k], next, Blocks) /\ (\A ch \in ListNodes(lhead[k], next, Blocks) : ListAcyclic(ch, down, Blocks))))
   /\ (\A b \in Blocks : ((where[b] = "list") = (\E k \in 1..B : (b \in {b2 \in Blocks : (\E ch \in ListNodes(lhead[k], next, Blocks) : (b2 \in ListNodes(ch, down, Blocks)))}))))
@@ -662,13 +658,13 @@ FreeListIntact ==
   /\ (\A th \in Threads : (\A b \in (((held[th] \cup cache[th]) \cup {b \in {blk[th]} : ((b # NULL) /\ (b # BUSY))}) \cup ListNodes(cl[th], down, Blocks)) : (where[b] = "thread")))
   /\ (\A b \in Blocks : (mapped[b] = (where[b] # "os")))
 
-\* spec/BucketPool.ts:217  no block is in the hands (or local cache) of two threads at once
+\* spec/BucketPool.ts:218  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
-\* spec/BucketPool.ts:229  each bucket's BUSY word: whenever it is taken exactly one thread holds it (between the XCHG that took it and the store that releases it), and none holds it otherwise
+\* spec/BucketPool.ts:230  each bucket's BUSY word: whenever it is taken exactly one thread holds it (between the XCHG that took it and the store that releases it), and none holds it otherwise
 BusyOwned == (\A k \in 1..B : (Cardinality({th \in Threads : (((((pc[th] = "R6") \/ (pc[th] = "R6s")) /\ (bk[th] = k)) \/ (((pc[th] = "R5") /\ (bk[th] = k)) /\ (ret[th] # BUSY))) \/ (((pc[th] = "Q5") /\ (fb[th] = k)) /\ (ret[th] # BUSY)))}) = (IF (fl[k] = BUSY) THEN 1 ELSE 0)))
 
-\* spec/BucketPool.ts:234  a thread holding a bucket's BUSY word eventually releases it (with BusyOwned: every BUSY bucket is eventually released)
+\* spec/BucketPool.ts:235  a thread holding a bucket's BUSY word eventually releases it (with BusyOwned: every BUSY bucket is eventually released)
 BusyReleased == \A p_BusyReleased \in Threads : ((\E k \in 1..B : (((((pc[p_BusyReleased] = "R6") \/ (pc[p_BusyReleased] = "R6s")) /\ (bk[p_BusyReleased] = k)) \/ (((pc[p_BusyReleased] = "R5") /\ (bk[p_BusyReleased] = k)) /\ (ret[p_BusyReleased] # BUSY))) \/ (((pc[p_BusyReleased] = "Q5") /\ (fb[p_BusyReleased] = k)) /\ (ret[p_BusyReleased] # BUSY)))) ~> ~(\E k \in 1..B : (((((pc[p_BusyReleased] = "R6") \/ (pc[p_BusyReleased] = "R6s")) /\ (bk[p_BusyReleased] = k)) \/ (((pc[p_BusyReleased] = "R5") /\ (bk[p_BusyReleased] = k)) /\ (ret[p_BusyReleased] # BUSY))) \/ (((pc[p_BusyReleased] = "Q5") /\ (fb[p_BusyReleased] = k)) /\ (ret[p_BusyReleased] # BUSY)))))
 
 ============================================================

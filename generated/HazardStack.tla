@@ -53,7 +53,7 @@ FreeListIntact ==
 Init ==
   /\ head = NULL
   /\ next = [b \in Nodes |-> NULL]
-  /\ hp = [th \in Threads |-> NULL]
+  /\ hp = [th \in 1..T |-> NULL]
   /\ where = [b \in Nodes |-> "os"]
   /\ mapped = [b \in Nodes |-> FALSE]
   /\ fault = FALSE

@@ -29,7 +29,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
   variables
     head = NULL;  \* shared: the top of the stack
     next = [b \in Nodes |-> NULL];  \* shared, in block memory: the link word inside each node
-    hp = [th \in Threads |-> NULL];  \* shared: each thread's hazard pointer (single-writer, read by every scan)
+    hp = [th \in 1..T |-> NULL];  \* shared: each thread's hazard pointer (single-writer, read by every scan)
     where = [b \in Nodes |-> "os"];  \* ghost: where each node is: at the OS (unmapped), in the stack, being pushed by a thread, or retired
     mapped = [b \in Nodes |-> FALSE];  \* ghost: the node belongs to the process
     fault = FALSE;  \* ghost: some thread read or wrote the link word of an unmapped node
@@ -175,7 +175,7 @@ ProcSet == (Threads)
 Init == (* Global variables *)
         /\ head = NULL
         /\ next = [b \in Nodes |-> NULL]
-        /\ hp = [th \in Threads |-> NULL]
+        /\ hp = [th \in 1..T |-> NULL]
         /\ where = [b \in Nodes |-> "os"]
         /\ mapped = [b \in Nodes |-> FALSE]
         /\ fault = FALSE

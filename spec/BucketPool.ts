@@ -55,7 +55,8 @@ export default protocol('BucketPool', (p) => {
 
   const isBlock = (x: E) => and(x.ne(NULL), x.ne(BUSY));
   const deref = (x: Val) => fault.set(fault.or(not(mapped.at(x))));
-  const toOs = (x: E) => [next.at(x).set(NULL), down.at(x).set(NULL), where.at(x).set('os'), mapped.at(x).set(false)];
+  // free() poisons one link word (down, which every block has); one shared word per step, as the runtime needs.
+  const toOs = (x: E) => [down.at(x).set(NULL), where.at(x).set('os'), mapped.at(x).set(false)];
   /** The blocks of the cluster whose head is `x` (x itself, then down). */
   const cluster = (x: Val) => listNodes(x, down, Blocks);
   /** Every block of every cluster of the list starting at `x`. */
@@ -145,8 +146,8 @@ export default protocol('BucketPool', (p) => {
 
     // ---------------------------------------------------------------- eviction and push of a cluster
     t.step('E1', {
-      branch: 'crowded', to: 'idle', when: OsFree, do: [...toOs(blk), blk.set(NULL)], atomic: true,
-      doc: 'pool_is_crowded(): free(ptr) returns the block to the OS (unmapped; free() poisons both link words at once)',
+      branch: 'crowded', to: 'idle', when: OsFree, do: [...toOs(blk), blk.set(NULL)],
+      doc: 'pool_is_crowded(): free(ptr) returns the block to the OS (unmapped, its down word poisoned)',
     });
     t.step('E1', {
       branch: 'notCrowded', to: 'G', do: [down.at(blk).set(NULL), deref(blk), cl.set(blk), cn.set(1), blk.set(NULL)],
@@ -182,7 +183,7 @@ export default protocol('BucketPool', (p) => {
     t.step('Q7', { branch: 'done', to: 'idle', when: fb.eq(B), do: [fb.set(0)] });
     t.step('W1', { branch: 'cluster', to: 'W2', when: isBlock(fw), do: [fc.set(fw), fw.set(next.at(fw)), deref(fw)], doc: 'c := n; n := c->next' });
     t.step('W1', { branch: 'done', to: 'Q7', when: fw.eq(NULL) });
-    t.step('W2', { branch: 'free', to: 'W2', when: isBlock(fc), do: [fc.set(down.at(fc)), deref(fc), ...toOs(fc)], atomic: true, doc: 'd := c->down; free(c) (free() poisons both link words at once)' });
+    t.step('W2', { branch: 'free', to: 'W2', when: isBlock(fc), do: [fc.set(down.at(fc)), deref(fc), ...toOs(fc)], doc: 'd := c->down; free(c)' });
     t.step('W2', { branch: 'done', to: 'W1', when: fc.eq(NULL) });
   });
 

@@ -14,7 +14,7 @@
  * an unmapped node sets the ghost `fault`. A popped node is retired at once (its use is not modelled).
  */
 import {
-  BUSY, DomainRef, NULL, and, arrayOf, bool, enumOf, filter, forall, holds, int, ite, listAcyclic, listNodes, mapOver,
+  BUSY, NULL, and, arrayOf, bool, enumOf, filter, forall, holds, int, ite, listAcyclic, listNodes, mapOver,
   not, or, ptr, protocol, self, setOf, setType, violates, type E, type LocalRef,
 } from '../src/dsl/index.ts';
 
@@ -23,7 +23,7 @@ export default protocol('HazardStack', (p) => {
   const N = p.constant('N', 'int', 'number of nodes (addresses)');
   const Revalidate = p.constant('Revalidate', 'bool', 'whether pop re-reads the head after publishing its hazard pointer');
   const Nodes = p.blocks('Nodes', N);
-  const Ids = new DomainRef({ kind: 'procs', procType: 'Thread' });
+  const Ids = p.range(1, T); // the thread ids (a range, so that the runtime can lay hp out)
   const head = p.shared('head', ptr(Nodes), NULL, { doc: 'the top of the stack' });
   const next = p.shared('next', arrayOf(Nodes, ptr(Nodes)), mapOver(Nodes, () => NULL, 'b'), { inBlock: true, doc: 'the link word inside each node' });
   const hp = p.shared('hp', arrayOf(Ids, ptr(Nodes)), mapOver(Ids, () => NULL, 'th'), { doc: 'each thread\'s hazard pointer (single-writer, read by every scan)' });
