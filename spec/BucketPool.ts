@@ -240,7 +240,7 @@ export default protocol('BucketPool', (p) => {
     'every operation a thread starts completes (per thread, under weak fairness)');
 
   // ---------------------------------------------------------------- configurations
-  // Only `small` (safety) is in the default run: its 60,585 states take TLC about 40 s on 2 busy cores,
+  // Only `small` (safety) is in the default run: its 67,663 states take TLC 33-75 s on 2 busy cores,
   // and liveness on them minutes; the others are checked by name (`check BucketPool --config NAME`).
   const base = { T: 2, N: 2, B: 2, C: 2, OsFree: true, Flush: false, Warm: false };
   const progress = ['BusyReleased', 'Progress'];
