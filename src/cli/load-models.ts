@@ -4,7 +4,8 @@ import type { Model } from '../dsl/ir.ts';
 import { loadSpec, resolveSpecs } from '../dsl/load.ts';
 import { formatWarning, warningsOf } from '../dsl/warnings.ts';
 
-export async function loadModels(names: string[]): Promise<Model[] | null> {
+/** `warnings`: print the validation warnings (check, gen) on stderr; `gen --check` stays quiet. */
+export async function loadModels(names: string[], opts: { warnings?: boolean } = {}): Promise<Model[] | null> {
   const files = resolveSpecs(names);
   if (!files.ok) {
     for (const e of files.errors) console.error(`poolspec: ${formatError(e)}`);
@@ -16,7 +17,7 @@ export async function loadModels(names: string[]): Promise<Model[] | null> {
     const r = await loadSpec(f);
     if (r.ok) {
       models.push(r.value);
-      for (const w of warningsOf(r.value)) console.error(formatWarning(w));
+      if (opts.warnings) for (const w of warningsOf(r.value)) console.error(formatWarning(w));
     }
     else {
       failed = true;

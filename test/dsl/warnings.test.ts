@@ -11,9 +11,9 @@ const warnings = async (file: string) => {
 
 describe('validation warnings', () => {
   it('names an unreachable label and a transition dead in every configuration, with file:line', async () => {
-    expect(await warnings('test/fixtures/specs/warn-dead.ts')).toEqual([
-      'test/fixtures/specs/warn-dead.ts:10:7: WARN_UNREACHABLE_LABEL: label orphan of P is not reached by any transition from a',
-      'test/fixtures/specs/warn-dead.ts:12:7: WARN_DEAD_TRANSITION: transition P.a_fast can never be taken: its guard is false in every configuration (one)',
+    expect(await warnings('test/fixtures/warnings/warn-dead.ts')).toEqual([
+      'test/fixtures/warnings/warn-dead.ts:10:7: WARN_UNREACHABLE_LABEL: label orphan of P is not reached by any transition from a',
+      'test/fixtures/warnings/warn-dead.ts:12:7: WARN_DEAD_TRANSITION: transition P.a_fast can never be taken: its guard is false in every configuration (one)',
     ]);
   });
   it('flags NoCachePool\'s flush walk, which its flush never enters, and nothing in the other specs', async () => {

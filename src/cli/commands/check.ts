@@ -49,7 +49,7 @@ const command: Command = {
     if (typeof workers === 'string') return usageError(workers);
     if (typeof timeout === 'string') return usageError(timeout);
 
-    const models = await loadModels(args.positionals);
+    const models = await loadModels(args.positionals, { warnings: !values.json });
     if (!models) return EXIT.ERROR;
     if (values.config && !models.some((m) => m.configs.some((c) => c.name === values.config))) {
       return usageError(`no spec has a configuration named ${values.config}`);

@@ -17,7 +17,7 @@ const command: Command = {
   async run(argv) {
     const args = parseCommand('gen', usage, argv, { check: { type: 'boolean' }, out: { type: 'string' } });
     if (typeof args === 'number') return args;
-    const models = await loadModels(args.positionals);
+    const models = await loadModels(args.positionals, { warnings: !args.values.check });
     if (!models) return EXIT.ERROR;
     const jar = await locateJar();
     if (!jar.ok) {
