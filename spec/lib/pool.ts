@@ -170,19 +170,19 @@ function progressOf(p: ProtocolBuilder): string[] {
 /** Shared across variants: the crowded branch of a push ends here (free to the OS). */
 export function crowdedFree(ctx: PoolCtx, from: string, when: Val = true): void {
   ctx.t.step(from, {
-    branch: 'crowded', to: 'idle', when: ctx.OsFree.and(when),
+    branch: 'crowded', to: 'idle', when: (ctx.Crowded ? ctx.OsFree.and(ctx.Crowded) : ctx.OsFree).and(when),
     do: [...ctx.toOs(ctx.blk), ctx.blk.set(NULL)],
     doc: 'pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)',
   });
 }
 
-export function poolProtocol<V>(p: ProtocolBuilder, variant: Variant<V>): void {
+export function poolProtocol<V>(p: ProtocolBuilder, variant: Variant<V>, switches: PoolSwitches = {}): PoolHandles<V> {
   const T = p.constant('T', 'int', 'number of threads');
   const N = p.constant('N', 'int', 'number of blocks (addresses)');
   const OsFree = p.constant('OsFree', 'bool', 'whether blocks can go back to the OS (crowded frees, flushes)');
   const Flush = p.constant('Flush', 'bool', 'whether threads call pool_flush (needs OsFree)');
   const Warm = p.constant('Warm', 'bool', 'whether the pool starts warm: every block already in the shared list b1 -> ... -> bN');
-  const Blocks = p.blocks('Blocks', N);
+  const Blocks = p.blocks('Blocks', N); const Crowded = crowdedSwitch(p, switches); // on one line: keeps the lines (and generated comments) of the existing specs
   const headInit = ite(Warm, 1, NULL);
   const head = p.shared('head', ptr(Blocks), headInit, { doc: 'pool->free_list' });
   const next = p.shared('next', arrayOf(Blocks, ptr(Blocks)), mapOver(Blocks, (b) => ite(and(Warm, b.lt(N)), b.add(1), NULL), 'b'), {
@@ -198,14 +198,14 @@ export function poolProtocol<V>(p: ProtocolBuilder, variant: Variant<V>): void {
   p.blockMemory(Blocks, (b) => mapped.at(b));
 
   const isBlock = (x: E) => and(x.ne(NULL), x.ne(BUSY));
-  let ctx!: PoolCtx & V;
+  let ctx!: PoolCtx & V; let entries!: { pop: string; push: string; flush: string };
   const threads = p.process('Thread', T, { fairness: 'weak' }, (t) => {
     const held = t.local('held', setType(ptr(Blocks)), setOf([], ptr(Blocks)), 'blocks allocated to the caller');
     const cache = t.local('cache', setType(ptr(Blocks)), setOf([], ptr(Blocks)), 'the thread-local cache');
     const blk = t.local('blk', ptr(Blocks), NULL, 'the block being freed');
     const fw = t.local('fw', ptr(Blocks), NULL, 'flush walk cursor over the detached list');
     const base: PoolCtx = {
-      p, t, Blocks, T, N, OsFree, Flush, Warm, headInit, head, next, where, mapped, fault, held, cache, blk, fw, isBlock,
+      p, t, Blocks, T, N, OsFree, Flush, Warm, ...(Crowded ? { Crowded } : {}), headInit, head, next, where, mapped, fault, held, cache, blk, fw, isBlock,
       at: (th, ...labels) => or(...labels.map((l) => new E({ op: 'pc', proc: e(th).expr, procType: 'Thread' }).eq(l))),
       deref: (x) => fault.set(fault.or(not(mapped.at(x)))),
       toOs: (x) => [next.at(x).set(NULL), where.at(x).set('os'), mapped.at(x).set(false)],
@@ -216,7 +216,7 @@ export function poolProtocol<V>(p: ProtocolBuilder, variant: Variant<V>): void {
     ctx = { ...base, ...variant.declare(base) };
     const popEntry = variant.pop(ctx);
     const pushEntry = variant.push(ctx);
-    const flushEntry = variant.flush(ctx);
+    const flushEntry = variant.flush(ctx); entries = { pop: popEntry, push: pushEntry, flush: flushEntry };
     t.label('os', 'pool_alloc_nocache: the shared list was empty');
     t.label('walk', 'pool_flush: walk the detached list and free every block to the OS');
 
@@ -296,6 +296,7 @@ export function poolProtocol<V>(p: ProtocolBuilder, variant: Variant<V>): void {
   p.leadsTo('StarvationFree', threads, (th) => pc(th).ne('idle'), (th) => pc(th).eq('idle'),
     'every operation a thread starts completes (per thread, under weak fairness)');
   progress.set(p, [...locks.map((l) => l.released), ...(storesBusy(threads.transitions, 'head') && !locks.some((l) => l.released === 'BusyReleased') ? ['BusyReleased'] : []), 'Progress']);
+  return { ...ctx, threads, labels: { idle: 'idle', os: 'os', walk: 'walk', ...entries } };
 }
 
 /** Whether some transition stores the BUSY pointer into the shared variable `name`. */
@@ -303,3 +304,27 @@ function storesBusy(transitions: readonly Transition[], name: string): boolean {
   return transitions.some((t) => t.effects.some((a) =>
     a.target.kind === 'var' && a.target.name === name && !a.target.index && a.value.op === 'lit' && a.value.value === BUSY_PTR));
 }
+
+// ---------------------------------------------------------------- reuse (kept at the end of the file: the
+// generated TLA+ of the existing specs cites lines of this file)
+
+/** Build-time switches of poolProtocol (each declares one more constant; all off by default). */
+export interface PoolSwitches {
+  /** Declare `Crowded`: a free finds the pool crowded (and goes to the OS) only when it is true, independently of flushes. */
+  crowded?: boolean;
+}
+
+export interface PoolCtx {
+  /** With the `crowded` switch: whether a free may find the pool crowded (else OsFree alone decides). */
+  Crowded?: E;
+}
+
+function crowdedSwitch(p: ProtocolBuilder, switches: PoolSwitches): E | undefined {
+  return switches.crowded ? p.constant('Crowded', 'bool', 'whether a free may find the pool crowded (a free to the OS); flushes are not affected') : undefined;
+}
+
+/** What poolProtocol hands back: the thread type, the entry labels, and every variable of the context. */
+export type PoolHandles<V> = PoolCtx & V & {
+  threads: ProcHandle;
+  labels: { idle: 'idle'; os: 'os'; walk: 'walk'; pop: string; push: string; flush: string };
+};

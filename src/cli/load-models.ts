@@ -6,6 +6,7 @@ import { listSpecFiles, resolveSpecs, SPEC_DIR } from '../dsl/load.ts';
 import { relativeToRoot } from '../dsl/source.ts';
 import { report } from './report.ts';
 import { runTask } from './tasks.ts';
+import { formatWarning, warningsOf } from '../dsl/warnings.ts';
 
 /** Default bound on loading one spec module; a command's --timeout replaces it. */
 let loadTimeoutSeconds = 120;
@@ -35,7 +36,7 @@ async function loadSpec(file: string): Promise<Result<Model>> {
  * among the specs loaded and, when `againstProject` (the command writes generated/), with every spec
  * of spec/ too. Names are compared ignoring case, as a case-insensitive file system would.
  */
-export async function loadModels(names: string[], opts: { againstProject?: boolean } = {}): Promise<Model[] | null> {
+export async function loadModels(names: string[], opts: { againstProject?: boolean; warnings?: boolean } = {}): Promise<Model[] | null> {
   const files = resolveSpecs(names);
   if (!files.ok) {
     report(...files.errors);
@@ -45,7 +46,10 @@ export async function loadModels(names: string[], opts: { againstProject?: boole
   const errors: PoolspecError[] = [];
   for (const f of files.value) {
     const r = await loadSpec(f);
-    if (r.ok) models.push(r.value);
+    if (r.ok) {
+      models.push(r.value);
+      if (opts.warnings) for (const w of warningsOf(r.value)) console.error(formatWarning(w));
+    }
     else errors.push(...r.errors);
   }
   if (errors.length) {

@@ -311,6 +311,7 @@ function emitLabel(e: Emit, pt: ProcType, label: string, doc: string | undefined
     const t = ts[0];
     lines.push(`    ${branchComment(model, pt, t)}`);
     lines.push(...branchBody(e, pt, t, '    '));
+    if (t.params.length) lines[lines.length - 1] += ';'; // a lone `with` is a statement: `};` before the next label
     return;
   }
   ts.forEach((t, i) => {

@@ -196,6 +196,8 @@ export interface Config {
   doc?: string;
   /** Also (or only) checks the `Refines` property of the model's refinement mapping (see Refinement). */
   refines?: boolean;
+  /** Checked only when asked for by name (`check --config NAME`): too heavy for the default run. */
+  onlyOnRequest?: boolean;
 }
 
 /**

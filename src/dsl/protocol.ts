@@ -76,6 +76,8 @@ export interface ConfigOpts {
   constraint?: Val;
   expect: Expectation;
   doc?: string;
+  /** Checked only by `check --config NAME`, not in the default run (a heavy configuration). */
+  onlyOnRequest?: boolean;
 }
 
 export const holds = (): Expectation => ({ verdict: 'holds' });
@@ -92,6 +94,7 @@ const configSchema = z.object({
     z.object({ verdict: z.literal('violated'), oneOf: z.array(z.string()).min(1) }),
   ]),
   doc: z.string().optional(),
+  onlyOnRequest: z.boolean().optional(),
 }).strict();
 
 const stepSchema = z.object({
@@ -337,6 +340,7 @@ function makeProtocolBuilder(b: Builder) {
         constraint: opts.constraint === undefined ? undefined : lift(opts.constraint),
         expect: opts.expect,
         doc: opts.doc,
+        ...(opts.onlyOnRequest ? { onlyOnRequest: true } : {}),
       };
       m.configs.push(cfg);
       m.sources[sourceKey.config(name)] = at;

@@ -365,8 +365,10 @@ function checkAtomicity(model: Model, t: Transition, where: string, at: SourcePo
   });
   visit(t.guard);
   for (const p of t.params) visit(p.over);
+  const ghost = new Set(model.vars.filter((v) => v.role === 'ghost').map((v) => v.name));
   for (const a of t.effects) {
-    visit(a.value);
+    // What a ghost assignment reads is bookkeeping of the spec, not a memory operation of the step.
+    if (!(a.target.kind === 'var' && ghost.has(a.target.name))) visit(a.value);
     if (a.target.index) visit(a.target.index);
     if (a.target.kind === 'var' && shared.has(a.target.name)) {
       words.add(a.target.index ? `${a.target.name}[${showExpr(a.target.index)}]` : a.target.name);

@@ -77,7 +77,7 @@ const command: Command = {
       const typeErrors = files.ok ? await typecheckSpecs(files.value) : [];
       if (typeErrors.length) return report(...typeErrors);
     }
-    const models = await loadModels(args.positionals, { againstProject: !values['no-gen'] });
+    const models = await loadModels(args.positionals, { againstProject: !values['no-gen'], warnings: !values.json });
     if (!models) return EXIT.ERROR;
     if (values.config && !models.some((m) => m.configs.some((c) => c.name === values.config))) {
       return usageError(`no spec has a configuration named ${values.config}`);
@@ -122,6 +122,7 @@ const command: Command = {
       const files = { value: generated.get(model)! };
       for (const config of model.configs) {
         if (values.config && config.name !== values.config) continue;
+        if (!values.config && config.onlyOnRequest) continue; // heavy: only by name
         for (const backend of backends) {
           if (!values.json) process.stderr.write(`checking ${model.name} ${config.name} (${backend})...\n`);
           progress.start({ spec: model.name, config: config.name, backend });

@@ -27,7 +27,7 @@ const command: Command = {
     if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) return report({ code: 'OUTPUT_ERROR', message: `${args.values.out ?? dir} is not a folder` });
     setLoadTimeout(timeout);
     setToolTimeout(timeout);
-    const models = await loadModels(args.positionals, { againstProject: !args.values.out });
+    const models = await loadModels(args.positionals, { againstProject: !args.values.out, warnings: !args.values.check });
     if (!models) return EXIT.ERROR;
     const jar = await locateJar();
     if (!jar.ok) return report(...jar.errors);
