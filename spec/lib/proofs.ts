@@ -88,5 +88,7 @@ export function refinesAtomicPool(p: ProtocolBuilder, configs: Record<string, Ex
       pc: mapOver(Threads, () => 'idle', 'th'),
     },
     configs,
+    // 3 threads: TLC's refinement check of standard takes longer than the rest of a spec's main job.
+    onlyOnRequest: ['standard'],
   });
 }

@@ -296,7 +296,8 @@ function makeProtocolBuilder(b: Builder) {
      * default to this protocol's constants of the same name. For each named base configuration a
      * configuration `refines_<name>` checks the `Refines` property with TLC, with the given expectation.
      */
-    refines(target: Protocol, opts: { vars: Record<string, Val>; constants?: Record<string, Val>; configs: Record<string, Expectation> }): void {
+    /** `onlyOnRequest`: the refinement configurations checked only by name (`check --config refines_<base>`). */
+    refines(target: Protocol, opts: { vars: Record<string, Val>; constants?: Record<string, Val>; configs: Record<string, Expectation>; onlyOnRequest?: string[] }): void {
       const at = callerPos();
       const abs = target.model;
       const constants: Record<string, Expr> = {};
@@ -319,7 +320,11 @@ function makeProtocolBuilder(b: Builder) {
           continue;
         }
         const name = `refines_${base}`;
-        m.configs.push({ ...c, name, invariants: [], properties: [], checkDeadlock: false, expect, refines: true, doc: `${base}: refines ${abs.name} (safety: Init and every step, stuttering allowed)` });
+        m.configs.push({
+          ...c, name, invariants: [], properties: [], checkDeadlock: false, expect, refines: true,
+          onlyOnRequest: c.onlyOnRequest || opts.onlyOnRequest?.includes(base) || undefined,
+          doc: `${base}: refines ${abs.name} (safety: Init and every step, stuttering allowed)`,
+        });
         m.sources[sourceKey.config(name)] = at;
       }
     },
