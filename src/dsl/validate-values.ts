@@ -8,6 +8,7 @@
 import type { PoolspecError, SourcePos } from '../errors.ts';
 import type { Bound, Config, Domain, Expr, Model, Type } from './ir.ts';
 import { sourceKey } from './ir.ts';
+import { showExpr } from './print.ts';
 import { evaluate, procIds } from '../engine/eval.ts';
 import { isSet, type Value } from '../engine/value.ts';
 
@@ -16,6 +17,9 @@ export const INT32_MAX = 2 ** 31 - 1;
 const fits = (n: number) => Number.isInteger(n) && n >= INT32_MIN && n <= INT32_MAX;
 
 type Consts = Record<string, number | boolean>;
+/** A bound as the spec wrote it: a literal, a constant, or a constant expression. */
+const showBound = (b: Bound): string => (typeof b === 'object' ? showExpr(b) : String(b));
+
 /** A bound's value in a configuration: a literal, a constant, or a constant expression (`K - 1`). */
 const resolve = (b: Bound, consts: Consts): number | undefined => {
   if (typeof b === 'number') return b;
@@ -108,8 +112,8 @@ function checkType(t: Type, consts: Consts, c: Config, say: (m: string) => void)
     const lo = resolve(t.lo, consts);
     const hi = resolve(t.hi, consts);
     if (lo === undefined || hi === undefined) return;
-    if (!fits(lo) || !fits(hi)) say(`int(${t.lo}, ${t.hi}) is ${lo}..${hi} in configuration ${c.name}, beyond the 32-bit integers of TLC and the runtime (${INT32_MIN}..${INT32_MAX})`);
-    else if (lo > hi) say(`int(${t.lo}, ${t.hi}) is the empty range ${lo}..${hi} in configuration ${c.name}`);
+    if (!fits(lo) || !fits(hi)) say(`int(${showBound(t.lo)}, ${showBound(t.hi)}) is ${lo}..${hi} in configuration ${c.name}, beyond the 32-bit integers of TLC and the runtime (${INT32_MIN}..${INT32_MAX})`);
+    else if (lo > hi) say(`int(${showBound(t.lo)}, ${showBound(t.hi)}) is the empty range ${lo}..${hi} in configuration ${c.name}`);
   } else if (t.kind === 'set') checkType(t.of, consts, c, say);
   else if (t.kind === 'array') {
     checkDomain(t.index, consts, c, say);
@@ -126,7 +130,7 @@ function outside(model: Model, consts: Consts, t: Type, v: Value): string | null
     case 'int': {
       const lo = resolve(t.lo, consts) ?? -Infinity;
       const hi = resolve(t.hi, consts) ?? Infinity;
-      return typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? null : `${show(v)} is outside int(${t.lo}, ${t.hi}) = ${lo}..${hi}`;
+      return typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? null : `${show(v)} is outside int(${showBound(t.lo)}, ${showBound(t.hi)}) = ${lo}..${hi}`;
     }
     case 'ptr': {
       const size = resolve(model.blockSets.find((b) => b.name === t.blocks)?.size ?? 0, consts) ?? 0;

@@ -66,15 +66,19 @@ describe('poolspec check --html / view --html', () => {
     fs.writeFileSync(bad, '{"hello": 1}');
     const errors: string[] = [];
     const orig = console.error;
+    const origWrite = process.stderr.write.bind(process.stderr);
     console.error = (s: string) => errors.push(s);
+    // Errors are printed through console.error or straight to stderr: catch both.
+    process.stderr.write = ((s: string | Uint8Array) => { errors.push(String(s).replace(/\n$/, '')); return true; }) as typeof process.stderr.write;
     try {
       expect(await view.run([bad, '--html', path.join(OUT, 'x.html')])).toBe(2);
       expect(await view.run([path.join(OUT, 'missing.json')])).toBe(2);
     } finally {
       console.error = orig;
+      process.stderr.write = origWrite;
     }
     expect(errors[0]).toBe(`poolspec view: ${bad}: USAGE: neither an ITF trace (no "states") nor a \`check --json\` document (no "results")`);
-    expect(errors[1]).toMatch(/^poolspec view: cannot read .*missing\.json: no such file/);
+    expect(errors[1]).toMatch(/^poolspec view: USAGE: cannot read .*missing\.json: no such file/);
   });
 });
 
@@ -91,12 +95,12 @@ describe('the counterexample view', () => {
     const last = v.steps[22];
     expect(last).toMatchObject({ index: 23, thread: 'thread2', transition: 'A4_deref', breaks: ['NoUseAfterFree'] });
     expect(last.source).toEqual({
-      file: 'spec/DwcasPool.ts', line: 36,
+      file: 'spec/DwcasPool.ts', line: 39,
       text: "t.step('A4', { branch: 'deref', to: 'A5', when: isBlock(ch), do: [nh.set(next.at(ch)), deref(ch)] });",
       statement: "t.step('A4', { branch: 'deref', to: 'A5', when: isBlock(ch), do: [nh.set(next.at(ch)), deref(ch)] });",
     });
     // a declaration over several lines is shown whole
-    expect(v.steps[18].source).toMatchObject({ line: 37, text: "t.step('A5', {", statement: expect.stringMatching(/^t\.step\('A5', \{ branch: 'ok', to: 'idle', .* doc: 'the caller owns ch' \}\);$/) });
+    expect(v.steps[18].source).toMatchObject({ line: 40, text: "t.step('A5', {", statement: expect.stringMatching(/^t\.step\('A5', \{ branch: 'ok', to: 'idle', .* doc: 'the caller owns ch' \}\);$/) });
     expect(last.accesses).toEqual([{ proc: 2, block: 1, write: false, fault: true }]);
     expect(last.memory!.blocks[0]).toMatchObject({ b: 1, mapped: false, place: { kind: 'os' }, refs: [{ proc: 2, local: 'ch' }] });
     expect(last.props.find((p) => p.name === 'NoUseAfterFree')!.holds).toBe(false);
