@@ -69,7 +69,7 @@ describe.concurrent('any protocol', () => {
     const r = await cli(['run', 'test/fixtures/models/out-of-range.ts', '--seed', '1']);
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toContain('fault at step 2: thread1 idle would write x = 2, outside int(1..1); the runtime refused the step (test/fixtures/models/out-of-range.ts:8)');
-  }, 60_000);
+  }, 180_000);
 
   it('run judges: a run that breaks the invariant reports the step and property and exits 1', async () => {
     const r = await cli(['run', 'Mutex', '--config', 'broken', '--seed', '4', '--json']);
@@ -82,7 +82,7 @@ describe.concurrent('any protocol', () => {
     const ok = await cli(['run', 'Mutex', '--config', 'correct', '--seed', '4']);
     expect(ok.exitCode).toBe(0);
     expect(ok.stdout).toContain('stopped: finished');
-  }, 60_000);
+  }, 180_000);
 
   it('two process types: run, replay and simulate name processes and locals of both types', async () => {
     const run = await cli(['run', 'spec/examples/ReadersWriter.ts', '--config', 'correct', '--seed', '2']);
