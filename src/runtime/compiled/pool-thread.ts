@@ -136,7 +136,8 @@ export class CompiledPoolThread {
       if (chaos > 0 && this.rng.unit() < chaos) this.pause(this.rng.below(50) / 1000);
       if (perturb > 0 && this.touches[p.pc] && this.rng.unit() < perturb) this.spin(this.rng.below(this.perturb.spinMax + 1));
       const r = proc.stepWith(this.pol);
-      if (r < 0) {
+      // A refused step (a write outside its type) counts as a step here, as in PoolThread: its fault is recorded.
+      if (r < 0 && r !== proc.mod.REFUSED) {
         if (first) throw new Error(`operation ${op} cannot start in ${proc.model.name} (no enabled entry transition)`);
         spins += 1;
         if (spins % 64 === 0) this.pause(0.01);
