@@ -717,10 +717,10 @@ export function bind(rt: Bind) {
       switch (p.ct[k]) {
         case 7: { // D6 -> D7  spec/BusyPool.ts:37
           const tx = 7;
-          const c0 = rdb(p, -1, W_next, "next", L.r);
+          const c0 = rdb(p, tx, W_next, "next", L.r);
           if (!(c0 === NULL || c0 === BUSY || (c0 >= 1 && c0 <= K_N))) return refuse(p, tx, "nx", undefined, c0, "ptr(Blocks)");
           const g0 = ((ld(p, W_fault) !== 0) || !(ld(p, ix(W_mapped, L.r, K_N)) !== 0));
-          const l0 = rdb(p, tx, W_next, "next", L.r);
+          const l0 = c0;
           const gw0 = W_fault;
           gset(p, gw0, (g0 ? 1 : 0));
           L.nx = l0;

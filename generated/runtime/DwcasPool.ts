@@ -655,10 +655,10 @@ export function bind(rt: Bind) {
         }
         case 3: { // A4_deref -> A5  spec/DwcasPool.ts:38
           const tx = 3;
-          const c0 = rdb(p, -1, W_next, "next", L.ch);
+          const c0 = rdb(p, tx, W_next, "next", L.ch);
           if (!(c0 === NULL || c0 === BUSY || (c0 >= 1 && c0 <= K_N))) return refuse(p, tx, "nh", undefined, c0, "ptr(Blocks)");
           const g0 = ((ld(p, W_fault) !== 0) || !(ld(p, ix(W_mapped, L.ch, K_N)) !== 0));
-          const l0 = rdb(p, tx, W_next, "next", L.ch);
+          const l0 = c0;
           const gw0 = W_fault;
           gset(p, gw0, (g0 ? 1 : 0));
           L.nh = l0;

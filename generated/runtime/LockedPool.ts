@@ -662,10 +662,10 @@ export function bind(rt: Bind) {
       switch (p.ct[k]) {
         case 2: { // L3_deref -> L4  spec/LockedPool.ts:28
           const tx = 2;
-          const c0 = rdb(p, -1, W_next, "next", L.pp);
+          const c0 = rdb(p, tx, W_next, "next", L.pp);
           if (!(c0 === NULL || c0 === BUSY || (c0 >= 1 && c0 <= K_N))) return refuse(p, tx, "nn", undefined, c0, "ptr(Blocks)");
           const g0 = ((ld(p, W_fault) !== 0) || !(ld(p, ix(W_mapped, L.pp, K_N)) !== 0));
-          const l0 = rdb(p, tx, W_next, "next", L.pp);
+          const l0 = c0;
           const gw0 = W_fault;
           gset(p, gw0, (g0 ? 1 : 0));
           L.nn = l0;

@@ -584,10 +584,10 @@ export function bind(rt: Bind) {
         }
         case 2: { // T3_deref -> T4  spec/TreiberPool.ts:24
           const tx = 2;
-          const c0 = rdb(p, -1, W_next, "next", L.h);
+          const c0 = rdb(p, tx, W_next, "next", L.h);
           if (!(c0 === NULL || c0 === BUSY || (c0 >= 1 && c0 <= K_N))) return refuse(p, tx, "n", undefined, c0, "ptr(Blocks)");
           const g0 = ((ld(p, W_fault) !== 0) || !(ld(p, ix(W_mapped, L.h, K_N)) !== 0));
-          const l0 = rdb(p, tx, W_next, "next", L.h);
+          const l0 = c0;
           const gw0 = W_fault;
           gset(p, gw0, (g0 ? 1 : 0));
           L.n = l0;

@@ -111,10 +111,13 @@ function commitCode(c: Ctx, t: Transition, tix: number, decided: Set<string>): s
   const xchgLater = sw.length > 0 && first.w.kind !== 'pair' && !wordDecided && !valueReadsWord && effectsReadWord;
   const early = new Map<Assign, { val: string; idx?: string }>();
   const choices = new Map(t.params.map((prm) => [prm.name, prm.over]));
-  // Values tested early record no fault (as the interpreter's test); one that reads an in-block word is
-  // evaluated again where it is written, so the mapped check reports its fault in the interpreter's order.
-  const quiet: Scope = { ...scope, tx: '-1' };
+  // A value tested early is used where it is written, and its reads report their faults now, unless an
+  // XCHG changes what it reads, or another fault (an in-block shared write, another effect's in-block
+  // read) could come first: then it is tested quietly and an in-block read is evaluated again where it
+  // is written, so the faults keep the interpreter's order.
   const inBlockRead = (e: Expr | undefined) => !!e && [...readsOf(e)].some((n) => m.vars.find((v) => v.name === n)?.inBlock);
+  const inBlockEffects = t.effects.filter((a) => inBlockRead(a.value) || inBlockRead(a.target.index)).length;
+  const quiet: Scope = xchgLater || sw.some((x) => x.w.kind === 'block') || inBlockEffects > 1 ? { ...scope, tx: '-1' } : scope;
   t.effects.forEach((a, j) => {
     const decl = a.target.kind === 'var' ? varOf(m, a.target.name) : c.pt.locals.find((l) => l.name === a.target.name);
     if (!decl) return;
@@ -135,7 +138,7 @@ function commitCode(c: Ctx, t: Transition, tix: number, decided: Set<string>): s
       if (a.target.index) { out.push(`const ci${j} = ${js(a.target.index, quiet)};`); idx = `ci${j}`; }
       out.push(`const c${j} = ${js(a.value, quiet)};`);
       val = `c${j}`;
-      if (!xchgLater && !inBlockRead(a.value) && !inBlockRead(a.target.index)) early.set(a, { val, idx });
+      if (!xchgLater && (quiet === scope || (!inBlockRead(a.value) && !inBlockRead(a.target.index)))) early.set(a, { val, idx });
     }
     for (const f of flags) c.flags.add(f);
     const when = flags.map((f) => `${checkFlagId(f)} && `).join('');
