@@ -13,7 +13,7 @@
  * flag set when the module is bound (`CHK_<name>`).
  */
 import type { Bound, Expr, Model, Type } from '../../dsl/ir.ts';
-import { showType, walkExpr } from '../../dsl/print.ts';
+import { walkExpr } from '../../dsl/print.ts';
 import { Refusal, constId, ident, js, type Scope } from './expr.ts';
 
 export const checkFlagId = (c: string) => `CHK_${ident(c)}`;
@@ -142,5 +142,3 @@ export function typeTest(m: Model, t: Type, v: string, scope: Scope): string {
 export function resetNames(): void {
   nested = 0;
 }
-
-export { showType };
