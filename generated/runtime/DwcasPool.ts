@@ -13,6 +13,10 @@ export interface Bind {
   blockSize: number;
   /** Records an access to an unmapped block (the runtime keeps one report per block and variable). */
   fault(p: Proc, transition: number, variable: string, block: number, access: 'read' | 'write'): void;
+  /** Records a refused step: a write outside its variable's declared type (`detail`: what, e.g. `x = 2, outside int(1..1)`). */
+  refuse(p: Proc, transition: number, variable: string, detail: string): void;
+  /** Constants the configuration's state constraint reads: a range bounded by one is not enforced. */
+  constraintConsts: string[];
   /** Replaces the payload fill at the OS boundary (a benchmark's model of the OS cost). */
   fill?(block: number, byte: number): void;
 }
@@ -41,11 +45,12 @@ export interface Proc {
 /** Picks candidate 0..n-1 of p.ct/p.ca, or -1 to decline them all. */
 export type Policy = (p: Proc, n: number) => number;
 
-/** A label's step: the index of the transition taken, BLOCKED, or RETRY (a CAS lost a race). */
+/** A label's step: the index of the transition taken, BLOCKED, RETRY (a CAS lost a race) or REFUSED (a type fault, nothing written). */
 export type Step = (p: Proc, pol: Policy) => number;
 
 export const BLOCKED = -1;
 export const RETRY = -2;
+export const REFUSED = -3;
 const NULL = 0;
 const BUSY = -1;
 type Set_ = { set: any[] };
@@ -394,6 +399,8 @@ export function bind(rt: Bind) {
     const K_OsFree = rt.consts["OsFree"] as boolean;
     const K_Flush = rt.consts["Flush"] as boolean;
     const K_Warm = rt.consts["Warm"] as boolean;
+    /** Whether a range bounded by the constant is enforced: not when the configuration's state constraint reads it (it bounds model checking only). */
+    const CHK_MaxSeq = !rt.constraintConsts.includes("MaxSeq");
     /** head: half 0 (low) of the 64-bit pair 0 (DWCAS) */
     const W_head = 0;
     /** next[b]: word 0 of block b in the arena */
@@ -490,6 +497,12 @@ export function bind(rt: Bind) {
         if (Atomics.compareExchange(i64, k, r, half === 0 ? withLo(r, n) : withHi(r, n)) === r) return;
       }
     }
+    /** A write outside its declared type: the step is refused before anything is written (a type fault). */
+    function refuse(p: Proc, tx: number, name: string, index: unknown, v: unknown, type: string): number {
+      const what = index === undefined ? name : `${name}[${JSON.stringify(index)}]`;
+      rt.refuse(p, tx, name, `${what} = ${JSON.stringify(v)}, outside ${type}`);
+      return REFUSED;
+    }
     /** Payload fill after the in-block words: poison when a block goes to the OS, zero when it comes back. */
     function fill(b: number, byte: number): void {
       if (rt.fill) return rt.fill(b, byte);
@@ -585,7 +598,9 @@ export function bind(rt: Bind) {
       switch (p.ct[k]) {
         case 0: { // A1 -> A2  spec/DwcasPool.ts:36
           const tx = 0;
-          const l0 = hi(ldp(p, 0));
+          const c0 = hi(ldp(p, 0));
+          if (CHK_MaxSeq && !(c0 >= 0 && c0 <= K_MaxSeq)) return refuse(p, tx, "cs", undefined, c0, "int(0..MaxSeq)");
+          const l0 = c0;
           L.cs = l0;
           p.pc = 2; // A2
           return tx;
@@ -631,15 +646,19 @@ export function bind(rt: Bind) {
       switch (p.ct[k]) {
         case 2: { // A4_empty -> os  spec/DwcasPool.ts:38
           const tx = 2;
-          const l0 = 0;
+          const c0 = 0;
+          if (CHK_MaxSeq && !(c0 >= 0 && c0 <= K_MaxSeq)) return refuse(p, tx, "cs", undefined, c0, "int(0..MaxSeq)");
+          const l0 = c0;
           L.cs = l0;
           p.pc = 14; // os
           return tx;
         }
         case 3: { // A4_deref -> A5  spec/DwcasPool.ts:39
           const tx = 3;
+          const c0 = rdb(p, tx, W_next, "next", L.ch);
+          if (!(c0 === NULL || c0 === BUSY || (c0 >= 1 && c0 <= K_N))) return refuse(p, tx, "nh", undefined, c0, "ptr(Blocks)");
           const g0 = ((ld(p, W_fault) !== 0) || !(ld(p, ix(W_mapped, L.ch, K_N)) !== 0));
-          const l0 = rdb(p, tx, W_next, "next", L.ch);
+          const l0 = c0;
           const gw0 = W_fault;
           gset(p, gw0, (g0 ? 1 : 0));
           L.nh = l0;
@@ -667,13 +686,16 @@ export function bind(rt: Bind) {
           const tx = 4;
           const s0 = L.nh;
           const s1 = (L.cs + 1);
+          if (CHK_MaxSeq && !(s1 >= 0 && s1 <= (K_MaxSeq + 1))) return refuse(p, tx, "seq", undefined, s1, "int(0..(MaxSeq + 1))");
+          const c4 = 0;
+          if (CHK_MaxSeq && !(c4 >= 0 && c4 <= K_MaxSeq)) return refuse(p, tx, "cs", undefined, c4, "int(0..MaxSeq)");
           // linearization point: DWCAS on <head, seq> against the pair this step read
           const base = ldp(p, 0);
           if (Atomics.compareExchange(i64, 0, base, withHi(withLo(base, s0), s1)) !== base) return RETRY;
           const g0 = "thread";
           const gi0 = L.ch;
           const l0 = sAdd(L.held, L.ch);
-          const l1 = 0;
+          const l1 = c4;
           const l2 = NULL;
           const l3 = NULL;
           const gw0 = ix(W_where, gi0, K_N);
@@ -688,8 +710,10 @@ export function bind(rt: Bind) {
         }
         case 5: { // A5_fail -> A4  spec/DwcasPool.ts:45
           const tx = 5;
+          const c1 = hi(ldp(p, 0));
+          if (CHK_MaxSeq && !(c1 >= 0 && c1 <= K_MaxSeq)) return refuse(p, tx, "cs", undefined, c1, "int(0..MaxSeq)");
           const l0 = lo(ldp(p, 0));
-          const l1 = hi(ldp(p, 0));
+          const l1 = c1;
           const l2 = NULL;
           L.ch = l0;
           L.cs = l1;
@@ -896,7 +920,9 @@ export function bind(rt: Bind) {
       switch (p.ct[k]) {
         case 14: { // C3 -> C4  spec/DwcasPool.ts:65
           const tx = 14;
-          const l0 = hi(ldp(p, 0));
+          const c0 = hi(ldp(p, 0));
+          if (CHK_MaxSeq && !(c0 >= 0 && c0 <= K_MaxSeq)) return refuse(p, tx, "cs", undefined, c0, "int(0..MaxSeq)");
+          const l0 = c0;
           L.cs = l0;
           p.pc = 12; // C4
           return tx;
@@ -922,13 +948,16 @@ export function bind(rt: Bind) {
           const tx = 15;
           const s0 = NULL;
           const s1 = (L.cs + 1);
+          if (CHK_MaxSeq && !(s1 >= 0 && s1 <= (K_MaxSeq + 1))) return refuse(p, tx, "seq", undefined, s1, "int(0..(MaxSeq + 1))");
+          const c4 = 0;
+          if (CHK_MaxSeq && !(c4 >= 0 && c4 <= K_MaxSeq)) return refuse(p, tx, "cs", undefined, c4, "int(0..MaxSeq)");
           // linearization point: DWCAS on <head, seq> against the pair this step read
           const base = ldp(p, 0);
           if (Atomics.compareExchange(i64, 0, base, withHi(withLo(base, s0), s1)) !== base) return RETRY;
           const g0 = mapR(1, K_N, (x_b) => ((E_where[ld(p, ix(W_where, x_b, K_N))] === "list") ? "flush" : E_where[ld(p, ix(W_where, x_b, K_N))]));
           const l0 = L.ch;
           const l1 = NULL;
-          const l2 = 0;
+          const l2 = c4;
           for (let i = 1; i <= K_N; i += 1) gset(p, W_where + i - 1, enc(E_where, g0[i - 1]));
           L.fw = l0;
           L.ch = l1;
@@ -1030,6 +1059,8 @@ export function bind(rt: Bind) {
           const tx = 25;
           const s0 = NULL;
           const si0 = L.fw;
+          const c0 = rdb(p, -1, W_next, "next", L.fw);
+          if (!(c0 === NULL || c0 === BUSY || (c0 >= 1 && c0 <= K_N))) return refuse(p, tx, "fw", undefined, c0, "ptr(Blocks)");
           if (!mapped(p, si0)) rt.fault(p, tx, "next", si0, 'write');
           // linearization point: XCHG on next; the step reads the value it replaced
           xchgb(p, si0, W_next, s0);

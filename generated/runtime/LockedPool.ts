@@ -13,6 +13,10 @@ export interface Bind {
   blockSize: number;
   /** Records an access to an unmapped block (the runtime keeps one report per block and variable). */
   fault(p: Proc, transition: number, variable: string, block: number, access: 'read' | 'write'): void;
+  /** Records a refused step: a write outside its variable's declared type (`detail`: what, e.g. `x = 2, outside int(1..1)`). */
+  refuse(p: Proc, transition: number, variable: string, detail: string): void;
+  /** Constants the configuration's state constraint reads: a range bounded by one is not enforced. */
+  constraintConsts: string[];
   /** Replaces the payload fill at the OS boundary (a benchmark's model of the OS cost). */
   fill?(block: number, byte: number): void;
 }
@@ -41,11 +45,12 @@ export interface Proc {
 /** Picks candidate 0..n-1 of p.ct/p.ca, or -1 to decline them all. */
 export type Policy = (p: Proc, n: number) => number;
 
-/** A label's step: the index of the transition taken, BLOCKED, or RETRY (a CAS lost a race). */
+/** A label's step: the index of the transition taken, BLOCKED, RETRY (a CAS lost a race) or REFUSED (a type fault, nothing written). */
 export type Step = (p: Proc, pol: Policy) => number;
 
 export const BLOCKED = -1;
 export const RETRY = -2;
+export const REFUSED = -3;
 const NULL = 0;
 const BUSY = -1;
 type Set_ = { set: any[] };
@@ -412,6 +417,8 @@ export function bind(rt: Bind) {
     const K_OsFree = rt.consts["OsFree"] as boolean;
     const K_Flush = rt.consts["Flush"] as boolean;
     const K_Warm = rt.consts["Warm"] as boolean;
+    /** Whether a range bounded by the constant is enforced: not when the configuration's state constraint reads it (it bounds model checking only). */
+    const CHK_T = !rt.constraintConsts.includes("T");
     /** head: shared 32-bit word */
     const W_head = 0;
     /** next[b]: word 0 of block b in the arena */
@@ -505,6 +512,12 @@ export function bind(rt: Bind) {
         const r = Atomics.load(i64, k);
         if (Atomics.compareExchange(i64, k, r, half === 0 ? withLo(r, n) : withHi(r, n)) === r) return;
       }
+    }
+    /** A write outside its declared type: the step is refused before anything is written (a type fault). */
+    function refuse(p: Proc, tx: number, name: string, index: unknown, v: unknown, type: string): number {
+      const what = index === undefined ? name : `${name}[${JSON.stringify(index)}]`;
+      rt.refuse(p, tx, name, `${what} = ${JSON.stringify(v)}, outside ${type}`);
+      return REFUSED;
     }
     /** Payload fill after the in-block words: poison when a block goes to the OS, zero when it comes back. */
     function fill(b: number, byte: number): void {
@@ -602,6 +615,7 @@ export function bind(rt: Bind) {
         case 0: { // L1 -> L2  spec/LockedPool.ts:27
           const tx = 0;
           const s0 = p.id;
+          if (CHK_T && !(s0 >= 0 && s0 <= K_T)) return refuse(p, tx, "lock", undefined, s0, "int(0..T)");
           // linearization point: CAS on lock against the value this step read
           if (!casw(p, W_lock, s0)) return RETRY;
           p.pc = 2; // L2
@@ -648,8 +662,10 @@ export function bind(rt: Bind) {
       switch (p.ct[k]) {
         case 2: { // L3_deref -> L4  spec/LockedPool.ts:29
           const tx = 2;
+          const c0 = rdb(p, tx, W_next, "next", L.pp);
+          if (!(c0 === NULL || c0 === BUSY || (c0 >= 1 && c0 <= K_N))) return refuse(p, tx, "nn", undefined, c0, "ptr(Blocks)");
           const g0 = ((ld(p, W_fault) !== 0) || !(ld(p, ix(W_mapped, L.pp, K_N)) !== 0));
-          const l0 = rdb(p, tx, W_next, "next", L.pp);
+          const l0 = c0;
           const gw0 = W_fault;
           gset(p, gw0, (g0 ? 1 : 0));
           L.nn = l0;
@@ -712,6 +728,7 @@ export function bind(rt: Bind) {
         case 5: { // L5_got -> idle  spec/LockedPool.ts:32
           const tx = 5;
           const s0 = 0;
+          if (CHK_T && !(s0 >= 0 && s0 <= K_T)) return refuse(p, tx, "lock", undefined, s0, "int(0..T)");
           // linearization point: a store to lock
           Atomics.store(i32, W_lock, s0);
           const l0 = NULL;
@@ -723,6 +740,7 @@ export function bind(rt: Bind) {
         case 6: { // L5_empty -> os  spec/LockedPool.ts:33
           const tx = 6;
           const s0 = 0;
+          if (CHK_T && !(s0 >= 0 && s0 <= K_T)) return refuse(p, tx, "lock", undefined, s0, "int(0..T)");
           // linearization point: a store to lock
           Atomics.store(i32, W_lock, s0);
           p.pc = 17; // os
@@ -746,6 +764,7 @@ export function bind(rt: Bind) {
         case 7: { // M2 -> M3  spec/LockedPool.ts:45
           const tx = 7;
           const s0 = p.id;
+          if (CHK_T && !(s0 >= 0 && s0 <= K_T)) return refuse(p, tx, "lock", undefined, s0, "int(0..T)");
           // linearization point: CAS on lock against the value this step read
           if (!casw(p, W_lock, s0)) return RETRY;
           p.pc = 7; // M3
@@ -877,6 +896,7 @@ export function bind(rt: Bind) {
         case 13: { // M6 -> M7  spec/LockedPool.ts:51
           const tx = 13;
           const s0 = 0;
+          if (CHK_T && !(s0 >= 0 && s0 <= K_T)) return refuse(p, tx, "lock", undefined, s0, "int(0..T)");
           // linearization point: a store to lock
           Atomics.store(i32, W_lock, s0);
           p.pc = 12; // M7
@@ -946,6 +966,7 @@ export function bind(rt: Bind) {
         case 16: { // K1 -> K2  spec/LockedPool.ts:61
           const tx = 16;
           const s0 = p.id;
+          if (CHK_T && !(s0 >= 0 && s0 <= K_T)) return refuse(p, tx, "lock", undefined, s0, "int(0..T)");
           // linearization point: CAS on lock against the value this step read
           if (!casw(p, W_lock, s0)) return RETRY;
           p.pc = 14; // K2
@@ -1020,6 +1041,7 @@ export function bind(rt: Bind) {
         case 19: { // K4 -> walk  spec/LockedPool.ts:64
           const tx = 19;
           const s0 = 0;
+          if (CHK_T && !(s0 >= 0 && s0 <= K_T)) return refuse(p, tx, "lock", undefined, s0, "int(0..T)");
           // linearization point: a store to lock
           Atomics.store(i32, W_lock, s0);
           p.pc = 18; // walk
@@ -1091,6 +1113,8 @@ export function bind(rt: Bind) {
           const tx = 27;
           const s0 = NULL;
           const si0 = L.fw;
+          const c0 = rdb(p, -1, W_next, "next", L.fw);
+          if (!(c0 === NULL || c0 === BUSY || (c0 >= 1 && c0 <= K_N))) return refuse(p, tx, "fw", undefined, c0, "ptr(Blocks)");
           if (!mapped(p, si0)) rt.fault(p, tx, "next", si0, 'write');
           // linearization point: XCHG on next; the step reads the value it replaced
           xchgb(p, si0, W_next, s0);

@@ -13,6 +13,10 @@ export interface Bind {
   blockSize: number;
   /** Records an access to an unmapped block (the runtime keeps one report per block and variable). */
   fault(p: Proc, transition: number, variable: string, block: number, access: 'read' | 'write'): void;
+  /** Records a refused step: a write outside its variable's declared type (`detail`: what, e.g. `x = 2, outside int(1..1)`). */
+  refuse(p: Proc, transition: number, variable: string, detail: string): void;
+  /** Constants the configuration's state constraint reads: a range bounded by one is not enforced. */
+  constraintConsts: string[];
   /** Replaces the payload fill at the OS boundary (a benchmark's model of the OS cost). */
   fill?(block: number, byte: number): void;
 }
@@ -41,11 +45,12 @@ export interface Proc {
 /** Picks candidate 0..n-1 of p.ct/p.ca, or -1 to decline them all. */
 export type Policy = (p: Proc, n: number) => number;
 
-/** A label's step: the index of the transition taken, BLOCKED, or RETRY (a CAS lost a race). */
+/** A label's step: the index of the transition taken, BLOCKED, RETRY (a CAS lost a race) or REFUSED (a type fault, nothing written). */
 export type Step = (p: Proc, pol: Policy) => number;
 
 export const BLOCKED = -1;
 export const RETRY = -2;
+export const REFUSED = -3;
 const NULL = 0;
 const BUSY = -1;
 type Set_ = { set: any[] };
@@ -355,6 +360,12 @@ export function bind(rt: Bind) {
         if (Atomics.compareExchange(i64, k, r, half === 0 ? withLo(r, n) : withHi(r, n)) === r) return;
       }
     }
+    /** A write outside its declared type: the step is refused before anything is written (a type fault). */
+    function refuse(p: Proc, tx: number, name: string, index: unknown, v: unknown, type: string): number {
+      const what = index === undefined ? name : `${name}[${JSON.stringify(index)}]`;
+      rt.refuse(p, tx, name, `${what} = ${JSON.stringify(v)}, outside ${type}`);
+      return REFUSED;
+    }
     /** Payload fill after the in-block words: poison when a block goes to the OS, zero when it comes back. */
     function fill(b: number, byte: number): void {
       if (rt.fill) return rt.fill(b, byte);
@@ -578,6 +589,8 @@ export function bind(rt: Bind) {
           const tx = 10;
           const s0 = NULL;
           const si0 = L.fw;
+          const c0 = rdb(p, -1, W_next, "next", L.fw);
+          if (!(c0 === NULL || c0 === BUSY || (c0 >= 1 && c0 <= K_N))) return refuse(p, tx, "fw", undefined, c0, "ptr(Blocks)");
           if (!mapped(p, si0)) rt.fault(p, tx, "next", si0, 'write');
           // linearization point: XCHG on next; the step reads the value it replaced
           xchgb(p, si0, W_next, s0);

@@ -430,7 +430,7 @@ export class RuntimeProcess {
 
 
 /** The constants an expression (or a range bound) reads. */
-function readsConstants(e: Expr | string): string[] {
+export function readsConstants(e: Expr | string): string[] {
   if (typeof e === 'string') return [e];
   const out: string[] = [];
   walkExpr(e, (x) => { if (x.op === 'const') out.push(x.name); });

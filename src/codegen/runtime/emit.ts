@@ -15,6 +15,8 @@ import {
   Refusal, boundId, constId, elemType, encodeJs, enumId, ident, js, kindOfType, lengthOf, pairOf, wordId, type Scope,
 } from './expr.ts';
 import { MEMORY_HELPERS, MODULE_TYPES, VALUE_HELPERS } from './prelude.ts';
+import { checkFlagId, provable, rangeFlags, resetNames, typeTest } from './typecheck.ts';
+import { showType } from '../../dsl/print.ts';
 
 export type CompileResult = { ok: true; text: string } | { ok: false; reason: string };
 
@@ -48,6 +50,8 @@ interface Ctx {
   labelIx: Map<string, number>;
   /** Variables the block-mapping predicate reads. */
   mappingDeps: Set<string>;
+  /** Constants whose state-constraint flag a range check uses (bound with the module). */
+  flags: Set<string>;
 }
 
 const isShared = (m: Model, name: string) => m.vars.find((v) => v.name === name)?.role === 'shared';
@@ -96,17 +100,56 @@ function commitCode(c: Ctx, t: Transition, tix: number, decided: Set<string>): s
     if (v.type.kind === 'array' && !a.target.index) throw new Refusal(`a whole-array write of the shared variable ${v.name}`);
     return { a, v, w: targetWord(c, a, idx), val: `s${i}`, idx };
   });
+  // 1b. Types are properties: every written value is tested before anything is written (the interpreter's typeFault).
+  const names = new Set(sw.map((x) => x.v.name));
+  const first = sw[0];
+  const pair = first?.w.kind === 'pair' ? m.pairs[Number(first.w.addr)] : undefined;
+  const wordDecided = pair ? pair.some((n) => decided.has(n)) : [...names].some((n) => decided.has(n));
+  const valueReadsWord = [...readsOf(...sharedEffects.map((a) => a.value))].some((n) => names.has(n));
+  const effectsReadWord = [...readsOf(...t.effects.flatMap((a) => [a.value, a.target.index]))].some((n) => names.has(n));
+  // After an XCHG the step's later values read the word's old value, so those are evaluated again there.
+  const xchgLater = sw.length > 0 && first.w.kind !== 'pair' && !wordDecided && !valueReadsWord && effectsReadWord;
+  const early = new Map<Assign, { val: string; idx?: string }>();
+  const choices = new Map(t.params.map((prm) => [prm.name, prm.over]));
+  // A value tested early is used where it is written, and its reads report their faults now, unless an
+  // XCHG changes what it reads, or another fault (an in-block shared write, another effect's in-block
+  // read) could come first: then it is tested quietly and an in-block read is evaluated again where it
+  // is written, so the faults keep the interpreter's order.
+  const inBlockRead = (e: Expr | undefined) => !!e && [...readsOf(e)].some((n) => m.vars.find((v) => v.name === n)?.inBlock);
+  const inBlockEffects = t.effects.filter((a) => inBlockRead(a.value) || inBlockRead(a.target.index)).length;
+  const quiet: Scope = xchgLater || sw.some((x) => x.w.kind === 'block') || inBlockEffects > 1 ? { ...scope, tx: '-1' } : scope;
+  t.effects.forEach((a, j) => {
+    const decl = a.target.kind === 'var' ? varOf(m, a.target.name) : c.pt.locals.find((l) => l.name === a.target.name);
+    if (!decl) return;
+    let type = decl.type;
+    if (a.target.index) {
+      if (type.kind !== 'array') return;
+      type = type.of;
+    }
+    const flags = a.target.index ? [] : rangeFlags(type);
+    if (provable(m, c.pt.name, type, a.value, !a.target.index, choices)) return;
+    let val: string;
+    let idx: string | undefined;
+    const s = sharedEffects.indexOf(a);
+    if (s >= 0) {
+      val = `s${s}`;
+      idx = a.target.index ? `si${s}` : undefined;
+    } else {
+      if (a.target.index) { out.push(`const ci${j} = ${js(a.target.index, quiet)};`); idx = `ci${j}`; }
+      out.push(`const c${j} = ${js(a.value, quiet)};`);
+      val = `c${j}`;
+      if (!xchgLater && (quiet === scope || (!inBlockRead(a.value) && !inBlockRead(a.target.index)))) early.set(a, { val, idx });
+    }
+    for (const f of flags) c.flags.add(f);
+    const when = flags.map((f) => `${checkFlagId(f)} && `).join('');
+    out.push(`if (${when}!(${typeTest(m, type, val, scope)})) return refuse(p, tx, ${JSON.stringify(a.target.name)}, ${idx ?? 'undefined'}, ${val}, ${JSON.stringify(showType(type))});`);
+  });
+
   const sharedWordKinds = new Set(sw.map((x) => (x.w.kind === 'pair' ? `p${x.w.addr}` : x.w.kind === 'block' ? `b${x.w.name}:${x.w.addr}` : `w${x.w.addr}`)));
   if (sharedWordKinds.size > 1) throw new Refusal(`transition ${t.name} writes ${sharedWordKinds.size} shared words in one step`);
 
   // 2. The linearization point: the one shared word, with the interpreter's choice of operation.
   if (sw.length > 0) {
-    const names = new Set(sw.map((x) => x.v.name));
-    const first = sw[0];
-    const pair = first.w.kind === 'pair' ? m.pairs[Number(first.w.addr)] : undefined;
-    const wordDecided = pair ? pair.some((n) => decided.has(n)) : [...names].some((n) => decided.has(n));
-    const valueReadsWord = [...readsOf(...sharedEffects.map((a) => a.value))].some((n) => names.has(n));
-    const effectsReadWord = [...readsOf(...t.effects.flatMap((a) => [a.value, a.target.index]))].some((n) => names.has(n));
     for (const x of sw) {
       if (x.w.kind === 'block') out.push(`if (!mapped(p, ${x.idx})) rt.fault(p, tx, ${JSON.stringify(x.v.name)}, ${x.idx}, 'write');`);
     }
@@ -144,9 +187,10 @@ function commitCode(c: Ctx, t: Transition, tix: number, decided: Set<string>): s
   const gw = ghostEffects.map((a, i) => {
     const v = varOf(m, a.target.name);
     if (v.inBlock || pairOf(m, v.name)) throw new Refusal(`a ghost variable ${v.name} in a block or a pair`);
-    out.push(`const g${i} = ${E(a.value)};`);
+    const pre = early.get(a);
+    out.push(`const g${i} = ${pre ? pre.val : E(a.value)};`);
     let idx: string | undefined;
-    if (a.target.index) { out.push(`const gi${i} = ${E(a.target.index)};`); idx = `gi${i}`; }
+    if (a.target.index) { out.push(`const gi${i} = ${pre?.idx ?? E(a.target.index)};`); idx = `gi${i}`; }
     const whole = v.type.kind === 'array' && !a.target.index;
     return { a, v, i, idx, whole };
   });
@@ -157,7 +201,7 @@ function commitCode(c: Ctx, t: Transition, tix: number, decided: Set<string>): s
   }
   const lw = localEffects.map((a, i) => {
     if (a.target.index) throw new Refusal(`an indexed write of the local ${a.target.name}`);
-    out.push(`const l${i} = ${E(a.value)};`);
+    out.push(`const l${i} = ${early.get(a)?.val ?? E(a.value)};`);
     return { name: a.target.name, val: `l${i}` };
   });
 
@@ -283,6 +327,8 @@ function emit(m: Model): string {
   const project = new Project({ useInMemoryFileSystem: true });
   const sf = project.createSourceFile(`${m.name}.ts`, '', { overwrite: true });
   const mappingDeps = m.memory ? readsOf(m.memory.mapped) : new Set<string>();
+  const flags = new Set<string>();
+  resetNames();
   const lay = layoutLines(m);
 
   const meta = {
@@ -314,6 +360,7 @@ function emit(m: Model): string {
   const statements: (string | StatementStructures)[] = [];
   statements.push('const { i32, i64, arena } = rt;');
   for (const k of m.constants) statements.push(`const ${constId(k.name)} = rt.consts[${JSON.stringify(k.name)}] as ${k.type.kind === 'bool' ? 'boolean' : 'number'};`);
+  const flagsAt = statements.length;
   statements.push(...lay.lines);
   statements.push(`/** 32-bit shared and ghost words; in-block variables; blocks; 32-bit words per block. */`);
   statements.push(`const WORDS = ${lay.words};`, `const BK = ${lay.blockVars};`, `const NB = ${lay.nb};`, 'const BW = rt.blockSize >> 2;');
@@ -333,7 +380,7 @@ function emit(m: Model): string {
   const steps: string[] = [];
   for (const pt of m.procTypes) {
     if (pt.locals.some((l) => !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(l.name))) throw new Refusal('a local whose name is not a JavaScript identifier');
-    const c: Ctx = { m, pt, labelIx: new Map(pt.labels.map((l, i) => [l.name, i])), mappingDeps };
+    const c: Ctx = { m, pt, labelIx: new Map(pt.labels.map((l, i) => [l.name, i])), mappingDeps, flags };
     for (const t of pt.transitions) {
       if (!c.labelIx.has(t.from) || !c.labelIx.has(t.to)) throw new Refusal(`transition ${t.name} names an unknown label`);
     }
@@ -344,6 +391,10 @@ function emit(m: Model): string {
       fns.push(f.name);
     }
     steps.push(`[${fns.join(', ')}]`);
+  }
+  if (flags.size > 0) {
+    statements.splice(flagsAt, 0, '/** Whether a range bounded by the constant is enforced: not when the configuration\'s state constraint reads it (it bounds model checking only). */',
+      ...[...flags].map((f) => `const ${checkFlagId(f)} = !rt.constraintConsts.includes(${JSON.stringify(f)});`));
   }
   statements.push(`return {\n  /** Step functions by process type, then label. */\n  steps: [${steps.join(', ')}] as Step[][],\n  words: WORDS, pairs: ${lay.pairs}, blockVars: BK, blocks: NB,\n  /** Where each variable lives, checked against the runtime's layout when bound. */\n  layout: { ${lay.check.join(', ')} } as Record<string, [string, number]>,\n  mapped: mappedFresh,\n};`);
 

@@ -29,6 +29,8 @@ export interface BindArgs {
   consts: Record<string, number | boolean>;
   blockSize: number;
   fault(p: ProcState, transition: number, variable: string, block: number, access: 'read' | 'write'): void;
+  refuse(p: ProcState, transition: number, variable: string, detail: string): void;
+  constraintConsts: string[];
   fill?(block: number, byte: number): void;
 }
 
@@ -56,6 +58,8 @@ export interface CompiledModule {
   META: CompiledMeta;
   BLOCKED: number;
   RETRY: number;
+  /** A step refused before writing anything: a write outside its variable's declared type. */
+  REFUSED: number;
   bind(rt: BindArgs): Bound;
   /** The JavaScript the module was instantiated from (worker threads instantiate it again). */
   js: string;

@@ -50,10 +50,12 @@ export class CompiledPoolThread {
   private entryOp: string | null = null;
   private entryBlock = -1;
   private readonly pick: number[] = [];
+  private readonly refused: number;
 
   constructor(shared: Shared | SharedDesc, id: number, seed: Seed, mod: CompiledModule, readonly policy: Policy, readonly perturb: Perturbation = { p: 0, spinMax: 0 }, readonly maxFaults = 100) {
     const s = shared instanceof Shared ? shared : new Shared(shared);
     this.proc = new CompiledProcess(s, id, mod);
+    this.refused = mod.REFUSED;
     this.rng = new Rng(seed);
     const ts = this.proc.pt.transitions;
     this.weight = ts.map((t) => policy.weights[t.name.slice(t.from.length + 1)] ?? 1);
@@ -136,7 +138,8 @@ export class CompiledPoolThread {
       if (chaos > 0 && this.rng.unit() < chaos) this.pause(this.rng.below(50) / 1000);
       if (perturb > 0 && this.touches[p.pc] && this.rng.unit() < perturb) this.spin(this.rng.below(this.perturb.spinMax + 1));
       const r = proc.stepWith(this.pol);
-      if (r < 0) {
+      // A refused step (a write outside its type) counts as a step here, as in PoolThread: its fault is recorded.
+      if (r < 0 && r !== this.refused) {
         if (first) throw new Error(`operation ${op} cannot start in ${proc.model.name} (no enabled entry transition)`);
         spins += 1;
         if (spins % 64 === 0) this.pause(0.01);

@@ -10,6 +10,7 @@ import type { Value } from '../../engine/value.ts';
 import { layout as layoutOf } from '../layout.ts';
 import type { Candidate, Chooser, Fault, StepResult } from '../process.ts';
 import type { Shared } from '../shared.ts';
+import { readsConstants } from '../process.ts';
 import type { Bound, CompiledModule, PolicyFn, ProcState, StepFn } from './instantiate.ts';
 
 /** What the scheduler, the replay and the pool threads need of a process, interpreted or compiled. */
@@ -37,6 +38,8 @@ function bindTo(shared: Shared, mod: CompiledModule): { bound: Bound; owners: Ma
     const bound = mod.bind({
       i32: mem.i32, i64: mem.i64, arena: mem.arena, consts: shared.consts, blockSize: shared.layout.blockSize,
       fault: (p, tx, variable, block, access) => owners.get(p)!.fault(tx, variable, block, access),
+      refuse: (p, tx, variable, detail) => owners.get(p)!.refuse(tx, variable, detail),
+      constraintConsts: constraintConsts(shared),
       // The runtime's payload fill (Memory.fillPayload), so both runtimes share one OS-boundary cost.
       fill: (b, byte) => mem.fillPayload(b, byte),
     });
@@ -45,6 +48,12 @@ function bindTo(shared: Shared, mod: CompiledModule): { bound: Bound; owners: Ma
     perShared.set(mod, b);
   }
   return b;
+}
+
+/** As the interpreter: a range bounded by a constant the configuration's state constraint reads is not enforced. */
+function constraintConsts(shared: Shared): string[] {
+  const c = shared.model.configs.find((x) => x.name === shared.desc.config)?.constraint;
+  return c ? readsConstants(c) : [];
 }
 
 /** The module's layout must be the runtime's (both derive it from the Model; this proves they agree). */
@@ -122,7 +131,14 @@ export class CompiledProcess implements StepProcess {
     else this.faults.push(f);
   }
 
-  /** One step with a fast policy: the index of the transition taken, or -1 when none is (or the policy declines). */
+  /** A refused step's only fault: the write outside its type, as the interpreter reports it. */
+  refuse(tx: number, variable: string, detail: string): void {
+    this.faults = NO_FAULTS;
+    this.fault(tx, variable, 0, 'write');
+    this.faults[0] = { ...this.faults[0], kind: 'type', detail };
+  }
+
+  /** One step with a fast policy: the index of the transition taken, or -1 when none is (or the policy declines), or REFUSED (-3). */
   stepWith(pol: PolicyFn): number {
     const p = this.p;
     const fn = this.steps[p.pc];
@@ -157,6 +173,7 @@ export class CompiledProcess implements StepProcess {
       chosen = choose(cands);
       return chosen ? cands.indexOf(chosen) : -1;
     });
+    if (tx === this.mod.REFUSED && chosen) return { transition: chosen.t, args: chosen.args, faults: this.faults, retries: this.retries - retries0, refused: true };
     if (tx < 0) return null;
     return { transition: ts[tx], args: chosen ? chosen.args : {}, faults: this.faults === NO_FAULTS ? [] : this.faults, retries: this.retries - retries0 };
   }
