@@ -13,6 +13,10 @@ export interface Bind {
   blockSize: number;
   /** Records an access to an unmapped block (the runtime keeps one report per block and variable). */
   fault(p: Proc, transition: number, variable: string, block: number, access: 'read' | 'write'): void;
+  /** Records a refused step: a write outside its variable's declared type (`detail`: what, e.g. `x = 2, outside int(1..1)`). */
+  refuse(p: Proc, transition: number, variable: string, detail: string): void;
+  /** Constants the configuration's state constraint reads: a range bounded by one is not enforced. */
+  constraintConsts: string[];
   /** Replaces the payload fill at the OS boundary (a benchmark's model of the OS cost). */
   fill?(block: number, byte: number): void;
 }
@@ -41,11 +45,12 @@ export interface Proc {
 /** Picks candidate 0..n-1 of p.ct/p.ca, or -1 to decline them all. */
 export type Policy = (p: Proc, n: number) => number;
 
-/** A label's step: the index of the transition taken, BLOCKED, or RETRY (a CAS lost a race). */
+/** A label's step: the index of the transition taken, BLOCKED, RETRY (a CAS lost a race) or REFUSED (a type fault, nothing written). */
 export type Step = (p: Proc, pol: Policy) => number;
 
 export const BLOCKED = -1;
 export const RETRY = -2;
+export const REFUSED = -3;
 const NULL = 0;
 const BUSY = -1;
 type Set_ = { set: any[] };
@@ -331,6 +336,8 @@ export function bind(rt: Bind) {
     const K_T = rt.consts["T"] as number;
     const K_N = rt.consts["N"] as number;
     const K_Revalidate = rt.consts["Revalidate"] as boolean;
+    /** Whether a range bounded by the constant is enforced: not when the configuration's state constraint reads it (it bounds model checking only). */
+    const CHK_T = !rt.constraintConsts.includes("T");
     /** head: shared 32-bit word */
     const W_head = 0;
     /** next[b]: word 0 of block b in the arena */
@@ -425,6 +432,12 @@ export function bind(rt: Bind) {
         if (Atomics.compareExchange(i64, k, r, half === 0 ? withLo(r, n) : withHi(r, n)) === r) return;
       }
     }
+    /** A write outside its declared type: the step is refused before anything is written (a type fault). */
+    function refuse(p: Proc, tx: number, name: string, index: unknown, v: unknown, type: string): number {
+      const what = index === undefined ? name : `${name}[${JSON.stringify(index)}]`;
+      rt.refuse(p, tx, name, `${what} = ${JSON.stringify(v)}, outside ${type}`);
+      return REFUSED;
+    }
     /** Payload fill after the in-block words: poison when a block goes to the OS, zero when it comes back. */
     function fill(b: number, byte: number): void {
       if (rt.fill) return rt.fill(b, byte);
@@ -485,7 +498,9 @@ export function bind(rt: Bind) {
         }
         case 2: { // idle_scan -> S2  spec/HazardStack.ts:69
           const tx = 2;
-          const l0 = 1;
+          const c0 = 1;
+          if (CHK_T && !(c0 >= 0 && c0 <= K_T)) return refuse(p, tx, "j", undefined, c0, "int(0..T)");
+          const l0 = c0;
           L.j = l0;
           p.pc = 10; // S2
           return tx;
@@ -680,8 +695,10 @@ export function bind(rt: Bind) {
       switch (p.ct[k]) {
         case 12: { // O5 -> O6  spec/HazardStack.ts:81
           const tx = 12;
+          const c0 = rdb(p, tx, W_next, "next", L.h);
+          if (!(c0 === NULL || c0 === BUSY || (c0 >= 1 && c0 <= K_N))) return refuse(p, tx, "n", undefined, c0, "ptr(Nodes)");
           const g0 = ((ld(p, W_fault) !== 0) || !(ld(p, ix(W_mapped, L.h, K_N)) !== 0));
-          const l0 = rdb(p, tx, W_next, "next", L.h);
+          const l0 = c0;
           const gw0 = W_fault;
           gset(p, gw0, (g0 ? 1 : 0));
           L.n = l0;
@@ -776,8 +793,10 @@ export function bind(rt: Bind) {
       switch (p.ct[k]) {
         case 16: { // S2_read -> S2  spec/HazardStack.ts:90
           const tx = 16;
+          const c1 = ((L.j < K_T) ? (L.j + 1) : 0);
+          if (CHK_T && !(c1 >= 0 && c1 <= K_T)) return refuse(p, tx, "j", undefined, c1, "int(0..T)");
           const l0 = (((ld(p, ix(W_hp, L.j, K_T)) !== NULL) && (ld(p, ix(W_hp, L.j, K_T)) !== BUSY)) ? sAdd(L.plist, ld(p, ix(W_hp, L.j, K_T))) : L.plist);
-          const l1 = ((L.j < K_T) ? (L.j + 1) : 0);
+          const l1 = c1;
           L.plist = l0;
           L.j = l1;
           p.pc = 10; // S2
