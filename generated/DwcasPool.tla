@@ -414,6 +414,8 @@ IndInv ==
   /\ (\A th \in Threads : ((((pc[th] = "A2") \/ (pc[th] = "A4")) \/ (pc[th] = "A5")) => (cs[th] <= seq)))  \* SeqNotBehind
   /\ (\A th \in Threads : (((((pc[th] = "A4") /\ (seq = cs[th])) /\ ((ch[th] # NULL) /\ (ch[th] # BUSY))) => (where[ch[th]] = "list")) /\ (((pc[th] = "A5") /\ (seq = cs[th])) => ((((ch[th] # NULL) /\ (ch[th] # BUSY)) /\ (where[ch[th]] = "list")) /\ (nh[th] = next[ch[th]])))))  \* FreshHeadListed
   /\ (\A th \in Threads : (((((((pc[th] = "B1") \/ (pc[th] = "B3")) \/ (pc[th] = "B6")) \/ (pc[th] = "B7")) => ((blk[th] # NULL) /\ (blk[th] # BUSY))) /\ ((((pc[th] = "B3") \/ (pc[th] = "B6")) \/ (pc[th] = "B7")) => (fl[th] # BUSY))) /\ ((pc[th] = "B7") => (next[blk[th]] = fl[th]))))  \* PushLinked
+  /\ (lock = (\E th \in Threads : ((((pc[th] = "C2") \/ (pc[th] = "C3")) \/ (pc[th] = "C4")) \/ (pc[th] = "C5"))))  \* FlushLockHeld
+  /\ (\A th \in Threads : (\A u \in Threads : ((th # u) => ~(((((pc[th] = "C2") \/ (pc[th] = "C3")) \/ (pc[th] = "C4")) \/ (pc[th] = "C5")) /\ ((((pc[u] = "C2") \/ (pc[u] = "C3")) \/ (pc[u] = "C4")) \/ (pc[u] = "C5"))))))  \* OneFlusher
 
 \* spec/lib/proofs.ts:84  refinement mapping to AtomicPool (spec/AtomicPool.ts)
 Abstract == INSTANCE AtomicPool WITH

@@ -4,10 +4,10 @@
  * but not the dereference of a block another thread has meanwhile popped and given back to the OS
  * (GH #1275). Steps A*, B*, C* of ALGORITHMS.md section A.
  */
-import { BUSY, NULL, and, bool, holds, int, ptr, protocol, violates, type E } from '../src/dsl/index.ts';
+import { BUSY, NULL, and, bool, exists, forall, holds, int, not, ptr, protocol, violates, type E } from '../src/dsl/index.ts';
 import { casPush } from './lib/cas-push.ts';
 import { poolConfigs, poolProtocol } from './lib/pool.ts';
-import { at, forallThreads, isBlock, local, poolInductive, refinesAtomicPool, v } from './lib/proofs.ts';
+import { Threads, at, forallThreads, isBlock, local, poolInductive, refinesAtomicPool, v } from './lib/proofs.ts';
 
 export default protocol('DwcasPool', (p) => {
   const MaxSeq = p.constant('MaxSeq', 'int', 'bound on seq for model checking (a state constraint)');
@@ -96,6 +96,7 @@ export default protocol('DwcasPool', (p) => {
   const { cs, ch, nh, fl, blk } = { cs: local('cs'), ch: local('ch'), nh: local('nh'), fl: local('fl'), blk: local('blk') };
   const seq = v('seq');
   const fresh = (th: E) => seq.eq(cs.of(th));
+  const flusher = (th: E) => at(th, 'C2', 'C3', 'C4', 'C5');
   poolInductive(p, { pushLabels: ['B1', 'B3', 'B6', 'B7'], walkLabels: ['C5', 'walk'], flushLabels: ['C1', 'C2', 'C3', 'C4', 'C5'] }, {
     ReadHeadMapped: forallThreads((th) => at(th, 'A4', 'A5').implies(isBlock(ch.of(th)).implies(v('mapped').at(ch.of(th))))),
     SeqNotBehind: forallThreads((th) => at(th, 'A2', 'A4', 'A5').implies(cs.of(th).le(seq))),
@@ -106,6 +107,9 @@ export default protocol('DwcasPool', (p) => {
     PushLinked: forallThreads((th) => and(at(th, 'B1', 'B3', 'B6', 'B7').implies(isBlock(blk.of(th))),
       at(th, 'B3', 'B6', 'B7').implies(fl.of(th).ne(BUSY)),
       at(th, 'B7').implies(v('next').at(blk.of(th)).eq(fl.of(th))))),
+    // pool_flush's spinlock: taken exactly while one thread is between C1 and C5.
+    FlushLockHeld: v('lock').eq(exists(Threads, flusher, 'th')),
+    OneFlusher: forallThreads((t1) => forall(Threads, (t2) => t1.ne(t2).implies(not(and(flusher(t1), flusher(t2)))), 'u')),
   }, { configs: ['noOsFree'] });
   // Only noOsFree is claimed. (With OsFree the mapping, which abstracts from `fault`, still holds:
   // the race is a read of unmapped memory, caught by NoUseAfterFree, not a wrong abstract step.)
