@@ -14,7 +14,7 @@ export default defineConfig({
       'test/check/any-protocol.test.ts', 'test/check/failures.test.ts', 'test/check/verdicts.test.ts',
       'test/check/progress.test.ts', 'test/codegen/generated-fresh.test.ts', 'test/codegen/pluscal-tlc.test.ts',
       'test/codegen/pluscal.test.ts', 'test/engine/differential.test.ts', 'test/engine/liveness.test.ts',
-      'test/engine/bench.test.ts', 'test/runtime/replay.test.ts', 'test/runtime/stall.test.ts',
+      'test/engine/bench.test.ts', 'test/engine/simulate-cli.test.ts', 'test/runtime/replay.test.ts', 'test/runtime/stall.test.ts',
       'test/runtime/stress.test.ts', 'test/tlc/run-tlc.test.ts', 'test/tlc/sany-pcal.test.ts', 'test/tlc/timeout.test.ts',
     ],
     testTimeout: 180_000,

@@ -1,6 +1,10 @@
 /** matches(): a result matches its configuration's expectation exactly, never by accident. */
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeExpectation, matches } from '../../src/check/result.ts';
+import { describeExpectation, jsonTrace, matches, noCounterexample } from '../../src/check/result.ts';
+import { simulate } from '../../src/engine/simulate.ts';
+import { machine } from '../../src/engine/step.ts';
+import { fixtureSpec } from '../helpers.ts';
 
 const holds = { verdict: 'holds' as const };
 const violates = (...oneOf: string[]) => ({ verdict: 'violated' as const, oneOf });
@@ -22,6 +26,8 @@ describe('matches', () => {
     expect(matches(violates('NoUseAfterFree'), 'violated', null)).toBe(false);
     expect(matches(violates('NoUseAfterFree'), 'holds', null)).toBe(false);
     expect(matches(violates('NoUseAfterFree'), 'error', 'NoUseAfterFree')).toBe(false);
+    // The verdict decides, not the presence of a property name.
+    expect(matches(violates('NoUseAfterFree'), 'holds', 'NoUseAfterFree')).toBe(false);
   });
 
   it('any one of several listed properties matches, and nothing else', () => {
@@ -43,5 +49,30 @@ describe('describeExpectation', () => {
     expect(describeExpectation(holds)).toBe('holds');
     expect(describeExpectation(violates('A'))).toBe('violates A');
     expect(describeExpectation(violates('A', 'B'))).toBe('violates A|B');
+  });
+});
+
+describe('noCounterexample', () => {
+  it('is a result without trace, lasso, conjuncts or stops', () => {
+    expect(noCounterexample()).toEqual({ trace: null, loopStart: null, stuttering: false, failedConjuncts: [], stops: null });
+  });
+});
+
+describe('jsonTrace', () => {
+  it('gives each step its thread, transition, spec line and the changes from the state before', async () => {
+    const model = await fixtureSpec(path.join('..', 'engine', 'fixtures', 'Transient.ts'));
+    const r = simulate(machine(model, 'small'), { runs: 1, depth: 5, seed: 1 });
+    const steps = jsonTrace(model, r.trace!);
+    expect(steps.map((s) => [s.index, s.thread, s.proc, s.transition, s.source])).toEqual([
+      [1, null, null, null, null],
+      [2, 't1', 1, 'a', 'test/engine/fixtures/Transient.ts:15'],
+      [3, 't1', 1, 'b', 'test/engine/fixtures/Transient.ts:16'],
+    ]);
+    expect(steps.map((s) => s.changes)).toEqual([
+      [],
+      [{ name: 'x', from: '0', to: '1' }, { name: 't1.pc', from: 'a', to: 'b' }],
+      [{ name: 'x', from: '1', to: '2' }, { name: 't1.pc', from: 'b', to: 'c' }],
+    ]);
+    expect(steps[2].state).toEqual({ x: 2, pc: ['c'] });
   });
 });
