@@ -65,8 +65,8 @@ describe('jsonTrace', () => {
     const steps = jsonTrace(model, r.trace!);
     expect(steps.map((s) => [s.index, s.thread, s.proc, s.transition, s.source])).toEqual([
       [1, null, null, null, null],
-      [2, 't1', 1, 'a', 'test/engine/fixtures/Transient.ts:15'],
-      [3, 't1', 1, 'b', 'test/engine/fixtures/Transient.ts:16'],
+      [2, 't1', 1, 'a', expect.stringMatching(/(^|\/)test\/engine\/fixtures\/Transient\.ts:15$/)],
+      [3, 't1', 1, 'b', expect.stringMatching(/(^|\/)test\/engine\/fixtures\/Transient\.ts:16$/)],
     ]);
     expect(steps.map((s) => s.changes)).toEqual([
       [],
