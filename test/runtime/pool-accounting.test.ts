@@ -4,8 +4,11 @@
  * BUSY head's logical head, and blocks at the OS.
  */
 import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { initialState, machine } from '../../src/engine/step.ts';
 import { mkSet, type State } from '../../src/engine/value.ts';
-import { accountPool } from '../../src/runtime/pool-accounting.ts';
+import { accountPool, isPoolModel, mappedIn } from '../../src/runtime/pool-accounting.ts';
+import { fixtureSpec, spec } from '../helpers.ts';
 
 const NULL = 0;
 const BUSY = -1;
@@ -77,5 +80,49 @@ describe('accountPool', () => {
     // Without the ghost, a BUSY head starts no list.
     expect(accountPool(pool({ head: BUSY, next: [NULL, 3, 4, NULL], held: [[1], []] }), allMapped))
       .toMatchObject({ inList: 0, lost: 3 });
+  });
+
+  it('finds a block duplicated between the list and a local cache, a free in transit, or a flush walk', () => {
+    expect(accountPool(pool({ head: 1, next: [2, NULL, NULL, NULL], cache: [[2], [3, 4]] }), allMapped))
+      .toMatchObject({ lost: 0, duplicated: 1, inList: 2, inLocalCaches: 3 });
+    expect(accountPool(pool({ head: 2, next: [NULL, 1, NULL, NULL], blk: [1, NULL], cache: [[3], [4]] }), allMapped))
+      .toMatchObject({ lost: 0, duplicated: 1, inList: 2, inTransit: 1 });
+    expect(accountPool(pool({ head: NULL, next: [2, NULL, NULL, NULL], fw: [1, NULL], held: [[2], []], cache: [[3], [4]] }), allMapped))
+      .toMatchObject({ lost: 0, duplicated: 1, inList: 0, inTransit: 2, inHands: 1 });
+  });
+
+  it('counts block 1 being freed as in transit', () => {
+    expect(accountPool(pool({ head: 2, next: [NULL, 3, 4, NULL], blk: [1, NULL] }), allMapped))
+      .toMatchObject({ inList: 3, inTransit: 1, lost: 0, duplicated: 0 });
+  });
+
+  it('walks from the head, not from a stale logical head, while the head is not BUSY', () => {
+    expect(accountPool(pool({ head: 1, lhead: 3, next: [2, NULL, 4, NULL] }), allMapped))
+      .toMatchObject({ inList: 2, lost: 2 });
+  });
+
+  it('a pointer beyond the blocks ends the walk', () => {
+    expect(accountPool(pool({ head: 5, next: [NULL, NULL, NULL, NULL], cache: [[1, 2], [3, 4]] }), allMapped))
+      .toMatchObject({ inList: 0, lost: 0, duplicated: 0 });
+    expect(accountPool(pool({ head: 1, next: [7, NULL, NULL, NULL], cache: [[2], [3, 4]] }), allMapped))
+      .toMatchObject({ inList: 1, lost: 0, duplicated: 0 });
+  });
+});
+
+describe('isPoolModel and mappedIn', () => {
+  it('a pool spec has the variables accounting reads; a fixture without them has not', async () => {
+    expect(isPoolModel(await spec('DwcasPool'))).toBe(true);
+    expect(isPoolModel(await spec('NoCachePool'))).toBe(true);
+    expect(isPoolModel(await fixtureSpec(path.join('..', 'engine', 'fixtures', 'Transient.ts')))).toBe(false);
+  });
+
+  it('reads the model\'s mapping predicate on the state; without block memory every block is mapped', async () => {
+    const m = machine(await spec('DwcasPool'), 'small');
+    const s = { ...initialState(m), mapped: [true, false] };
+    const mapped = mappedIn(m.model, m.consts, s);
+    expect([mapped(1), mapped(2)]).toEqual([true, false]);
+    const t = machine(await fixtureSpec(path.join('..', 'engine', 'fixtures', 'Transient.ts')), 'small');
+    const none = mappedIn(t.model, t.consts, initialState(t));
+    expect([none(1), none(2)]).toEqual([true, true]);
   });
 });
