@@ -3,7 +3,8 @@
  * initial state and takes up to `depth` steps, each chosen uniformly among the enabled steps whose
  * successor satisfies the state constraint; invariants are checked on every state visited. A state
  * with no enabled step is a deadlock when the configuration checks deadlock, and otherwise ends the
- * run, as does a state whose every successor leaves the constraint.
+ * run, as does a state whose every successor leaves the constraint. Successors outside the constraint
+ * are not walked into but are checked against the invariants, as TLC checks every generated state.
  *
  * Temporal properties are not checked: a finite run cannot violate `~>` or `[]<>`, so simulation
  * leaves them to `check` (TLC or the engine's exhaustive liveness check).
@@ -90,7 +91,17 @@ function runOnce(m: Machine, rng: Rng, depth: number, visit: (t: TraceStep) => v
   for (let d = 1; d <= depth; d += 1) {
     const steps = successors(m, state);
     if (steps.length === 0) return { violated: m.config.checkDeadlock && !allFinished(m, state) ? 'Deadlock' : null, trace };
-    const allowed = steps.filter((s) => inConstraint(m, s.next));
+    // A successor outside the state constraint is never walked into, but TLC checks invariants on every
+    // generated successor, constraint or not; so does simulation, or it would say "holds" where TLC does not.
+    const allowed: typeof steps = [];
+    for (const s of steps) {
+      if (inConstraint(m, s.next)) { allowed.push(s); continue; }
+      const outside = violatedInvariants(m, s.next);
+      if (outside.length) {
+        visit({ index: d + 1, via: { proc: s.proc, procType: s.procType, transition: s.transition.name, args: s.args }, state: s.next });
+        return { violated: outside[0], trace };
+      }
+    }
     if (allowed.length === 0) return { violated: null, trace };
     const s = rng.pick(allowed);
     state = s.next;

@@ -25,7 +25,10 @@ describe('runtime commands', () => {
     expect(da.conforms).toBe(true);
     expect(da.steps).toBe(80);
     expect(JSON.parse(b.stdout).trace).toEqual(da.trace);
-    expect(a.exitCode).toBe(da.faults.length ? 1 : 0);
+    // Seed 3 is deterministic: 80 steps without a fault, so the verdict and exit code are pinned.
+    expect(da).toMatchObject({ faults: [], verdict: 'holds', violated: null, violatedAtStep: null, stopped: 'steps' });
+    expect(da.trace).toHaveLength(81);
+    expect([a.exitCode, b.exitCode]).toEqual([0, 0]);
   });
 
   it('replay --json: DwcasPool faults at the step where TLC finds NoUseAfterFree violated', async () => {

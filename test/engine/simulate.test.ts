@@ -67,10 +67,23 @@ describe('simulate', () => {
     expect(ok.verdict).toBe('holds');
   });
 
-  it('never steps outside the state constraint', async () => {
+  it('never steps outside the state constraint, but checks the invariants of the successors there, as TLC', async () => {
+    // BeyondConstraint: x counts up under the constraint x <= 2; x = 3 violates Small. TLC (and the
+    // configuration's expectation) report the violation in that successor outside the constraint.
     const r = simulate(machine(await fixture('BeyondConstraint.ts'), 'small'), { runs: 3, depth: 10, seed: 5 });
-    expect(r.verdict).toBe('holds');
+    expect([r.verdict, r.violated, r.run]).toEqual(['violated', 'Small', 1]);
+    expect(r.trace!.map((s) => s.state.x)).toEqual([0, 1, 2, 3]);
+    expect(r.statesVisited).toBe(4);
+  });
+
+  it('stops at the first violating state, even when a later state satisfies the invariant again', async () => {
+    const m = machine(await fixture('Transient.ts'), 'small');
+    const r = simulate(m, { runs: 5, depth: 10, seed: 7 });
+    expect([r.verdict, r.violated, r.run, r.runsDone]).toEqual(['violated', 'BelowTwo', 1, 1]);
+    // Initial state, x = 1, x = 2: the run stops at step 2 and never takes the step back to x = 0.
     expect(r.trace!.map((s) => s.state.x)).toEqual([0, 1, 2]);
+    expect(r.trace!.map((s) => s.index)).toEqual([1, 2, 3]);
+    expect(r.statesVisited).toBe(3);
   });
 
   it('returns evaluation errors as values, with the run that met them', async () => {

@@ -130,6 +130,11 @@ if (!browserPath) {
   console.warn('test/report/html.test.ts: no Chromium found (looked for CHROME_PATH, /usr/bin/chromium, /usr/bin/chromium-browser, /usr/bin/google-chrome); the browser test is skipped. Install it with `apt-get install chromium` (.ci/run does).');
 }
 
+// CI (.ci/run sets POOLSPEC_REQUIRE_TOOLS=1) installs Chromium: there a missing browser fails, never skips.
+it.runIf(!browserPath && process.env.POOLSPEC_REQUIRE_TOOLS === '1')('Chromium is installed (POOLSPEC_REQUIRE_TOOLS=1)', () => {
+  expect.fail('no Chromium found: the browser test cannot run (apt-get install chromium, or set CHROME_PATH)');
+});
+
 describe.skipIf(!browserPath)('the report in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {

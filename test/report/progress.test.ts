@@ -90,6 +90,11 @@ const hasScript = (() => {
 })();
 if (!hasScript) console.warn('test/report/progress.test.ts: `script` (util-linux) is missing: the pseudo-terminal test is skipped');
 
+// CI (.ci/run sets POOLSPEC_REQUIRE_TOOLS=1): a missing `script` fails, never skips.
+it.runIf(!hasScript && process.env.POOLSPEC_REQUIRE_TOOLS === '1')('`script` (util-linux) is installed (POOLSPEC_REQUIRE_TOOLS=1)', () => {
+  expect.fail('`script` (util-linux) is missing: the pseudo-terminal test cannot run');
+});
+
 describe.skipIf(!hasScript)('check on a terminal', () => {
   it('shows the live line on stderr, then erases it before the results', async () => {
     // `script` gives the command a pseudo-terminal for stdout and stderr.

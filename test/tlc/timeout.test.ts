@@ -11,6 +11,8 @@ const dir = fileURLToPath(new URL('../fixtures/tla/', import.meta.url));
 /** Command lines of running TLC processes that check the Huge fixture with our scratch metadir. */
 async function hugeTlcProcesses(): Promise<string[]> {
   const ps = await execa('ps', ['-eo', 'args'], { reject: false });
+  // Without ps this list would be empty and the test would pass without looking.
+  if (ps.exitCode !== 0 || !ps.stdout.includes('node')) throw new Error(`ps is needed to check for leftover TLC processes: ${ps.stderr || ps.shortMessage}`);
   return ps.stdout.split('\n').filter((l) => l.includes('tlc2.TLC') && l.includes('poolspec-tlc-') && / Huge$/.test(l.trim()));
 }
 

@@ -75,11 +75,14 @@ describe('parseTlaValue', () => {
   it('rejects malformed input with a position', () => {
     const bad = ['', '<<1, 2', '{1 2}', '[a = 1]', '"open', '(1 :> 2', '1 2', '[1 |-> 2]', '#', '"a"..3'];
     for (const text of bad) expect(() => parseTlaValue(text), text).toThrow(TlaValueSyntaxError);
+    let thrown: unknown;
     try {
       parseTlaValue('{1, 2]');
     } catch (e) {
-      expect((e as TlaValueSyntaxError).offset).toBe(5);
+      thrown = e;
     }
+    expect(thrown).toBeInstanceOf(TlaValueSyntaxError);
+    expect((thrown as TlaValueSyntaxError).offset).toBe(5);
   });
 
   it('round-trips through formatTlaValue', () => {

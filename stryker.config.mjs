@@ -1,0 +1,34 @@
+// Mutation testing (`npm run mutation`, not part of CI): the modules where a wrong line changes a
+// verdict. One module: `npm run mutation -- --mutate src/check/result.ts --concurrency 1`.
+// Report: reports/mutation/index.html and mutation.json (gitignored).
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: 'npm',
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts', related: true },
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  coverageAnalysis: 'perTest',
+  mutate: [
+    'src/engine/{eval,explore,liveness,step,simulate,judge,value,random}.ts',
+    'src/check/result.ts',
+    'src/tlc/tool-output.ts',
+    'src/tlc/run-tlc.ts',
+    'src/tlc/tla-value.ts',
+    'src/dsl/validate.ts',
+    'src/runtime/pool-accounting.ts',
+    'src/codegen/tla-expr.ts',
+  ],
+  // Sized for 2 idle cores; on a busy machine pass --concurrency 1.
+  concurrency: 2,
+  // Static mutants (module-level constants) would rerun every test each; they are few and left out.
+  ignoreStatic: true,
+  timeoutMS: 60_000,
+  thresholds: { high: 90, low: 80, break: null },
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+};
