@@ -99,8 +99,9 @@ function mapToSpec(model: Model, moduleText: string, e: PoolspecError): Poolspec
 function fromTlcRun(model: Model, config: Config, backend: Backend, run: TlcRun, moduleText: string): CheckResult {
   const errors = run.errors.map((e) => mapToSpec(model, moduleText, e));
   const verdict = run.outcome === 'holds' ? 'holds' : run.outcome === 'error' || run.outcome === 'timeout' ? 'error' : 'violated';
-  // TLC does not name a violated temporal property; a refinement configuration checks only Refines.
-  const refinesOnly = config.refines && !config.invariants.length && !config.properties.length;
+  // TLC does not name a violated temporal property. It names violated invariants, so in a
+  // refinement configuration with no temporal property of its own the unnamed one is Refines.
+  const refinesOnly = config.refines && !config.properties.length;
   const violated = run.outcome === 'deadlock' ? 'Deadlock' : verdict === 'violated' ? run.violated ?? (refinesOnly ? 'Refines' : null) : null;
   const m = machine(model, config.name);
   let counterexample = noCounterexample();
