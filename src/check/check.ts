@@ -141,10 +141,8 @@ function fromTlcRun(model: Model, config: Config, backend: Backend, run: TlcRun,
  * finds violated on the lasso.
  */
 function nameViolatedProperty(m: Machine, lasso: LabelledTrace): string | null {
-  const states = lasso.trace.map((s) => s.state);
-  // The closing step repeats the loop's first state; the engine's check takes the loop without it.
-  const cycle = lasso.stuttering ? states : states.slice(0, -1);
+  // The closing step repeats the loop's first state; propertiesViolatedByLasso takes it either way.
   const start = lasso.trace.findIndex((s) => s.index === lasso.loopStart);
   if (start < 0) return null;
-  return propertiesViolatedByLasso(m, cycle, start, lasso.stuttering)[0] ?? null;
+  return propertiesViolatedByLasso(m, lasso.trace.map((s) => s.state), start, lasso.stuttering)[0] ?? null;
 }

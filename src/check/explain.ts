@@ -3,7 +3,6 @@
  * in the violating state (each with the spec line that wrote it), and, for a deadlock or a behaviour
  * that ends stuttering forever, where each thread stops and why.
  */
-import type { Model } from '../dsl/ir.ts';
 import { sourceKey } from '../dsl/ir.ts';
 import { exprOrigin } from '../dsl/expr.ts';
 import { conjuncts, tlaExpr } from '../codegen/tla-expr.ts';
@@ -92,10 +91,4 @@ export function explainCounterexample(m: Machine, violated: string | null, trace
     failedConjuncts: failedConjuncts(m, violated, last.state),
     stops: violated === 'Deadlock' || stuttering ? threadStops(m, last.state) : null,
   };
-}
-
-/** The invariant's own spec line, for messages. */
-export function invariantSource(model: Model, name: string): string | null {
-  const at = model.sources[sourceKey.invariant(name)];
-  return at ? formatPos({ file: at.file, line: at.line }) : null;
 }

@@ -3,8 +3,8 @@
  * configuration's invariants, and its end against deadlock. The first violation is reported with
  * its step, its property and the conjuncts of the property that are false there.
  */
-import type { Expr } from '../dsl/ir.ts';
 import { showExpr } from '../dsl/print.ts';
+import { conjuncts } from '../codegen/tla-expr.ts';
 import { evaluate } from './eval.ts';
 import { allFinished, inConstraint, violatedInvariants, type Machine } from './step.ts';
 import type { TraceStep } from './trace.ts';
@@ -18,8 +18,6 @@ export interface Judgement {
   /** The top-level conjuncts of the invariant that are false in that state, as DSL text. */
   failed: string[];
 }
-
-const conjuncts = (e: Expr): Expr[] => (e.op === 'bin' && e.fn === 'and' ? [...conjuncts(e.a), ...conjuncts(e.b)] : [e]);
 
 export function failedConjuncts(m: Machine, invariant: string, s: State): string[] {
   const inv = m.model.invariants.find((i) => i.name === invariant);
