@@ -24,6 +24,7 @@ import { loadSpec, resolveSpecs } from '../src/dsl/load.ts';
 import type { Model } from '../src/dsl/ir.ts';
 import { MUTANTS } from './mutants/catalog.ts';
 import { applyMutant, type Mutant } from './mutants/patch.ts';
+import { typecheckMutants } from './mutants/typecheck.ts';
 import { hasValidation, runOnce, type Backend, type RunResult } from './mutants/run.ts';
 
 type Detector = 'fault' | 'accounting' | 'stall' | 'trace';
@@ -127,6 +128,15 @@ async function main(): Promise<number> {
       writeFileSync(f, a.text);
       files.set(m.id, f);
     }
+
+    // Then a type check of every mutated function (a patch naming what the emitter no longer has).
+    const diags = typecheckMutants(mutants.filter((m) => files.has(m.id)), (spec) => readFileSync(path.join(ROOT, 'generated/runtime', `${spec}.ts`), 'utf8'));
+    if (diags.length) {
+      for (const d of diags) log(`TYPE ERROR in a mutated function: ${d}`);
+      log('the patch set does not type-check against the generated runtime: fix bench/mutants/catalog.ts first');
+      return 1;
+    }
+    log(`patches: ${files.size} of ${mutants.length} apply and type-check`);
 
     const run = (spec: string, config: string, tag: string, runtimeFile?: string) => runOnce({
       spec, config, runtimeFile, seconds, seed, threads, backend,

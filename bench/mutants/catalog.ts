@@ -120,7 +120,10 @@ export const MUTANTS: Mutant[] = [
     id: 'dwcas-push-seq-bump', spec: 'DwcasPool', config: 'noOsFree',
     what: 'the push DWCAS also increments seq (the spec\'s push leaves seq unchanged)',
     equivalent: 'a push that bumps seq only makes more pops retry: every pop still succeeds on an unchanged <head, seq>, so no fault, no lost block and no stall can follow; only a recorded trace can show it',
-    patches: [{ fn: 'Thread_B7', tx: 'B7_ok', find: 'withLo(base, s0)', replace: 'withHi(withLo(base, s0), hi(base) + 1)' }],
+    patches: [{
+      fn: 'Thread_B7', tx: 'B7_ok', find: 'if (Atomics.compareExchange(i64, 0, base, withLo(base, s0)) !== base) return RETRY;',
+      replace: 'if (Atomics.compareExchange(i64, 0, base, withHi(withLo(base, s0), hi(base) + 1)) !== base) return RETRY;',
+    }],
   },
   {
     id: 'dwcas-flush-unlock-wrong', spec: 'DwcasPool', config: 'standard',
@@ -150,7 +153,7 @@ export const MUTANTS: Mutant[] = [
   {
     id: 'nocache-malloc-split', spec: 'NoCachePool', config: 'standard',
     what: 'taking a block from the OS is not atomic: a plain store where the runtime CASes mapped (two threads can get one block)',
-    patches: [{ fn: 'Thread_os', tx: 'os_get', find: 'if (p.st[gw0] === p.g) { if (!gcas(p, gw0, 1)) return RETRY; lin = gw0; }', replace: 'mutWindow();' }],
+    patches: [{ fn: 'Thread_os', tx: 'os_get', find: 'if (!gcas(p, gw0, 1)) return RETRY;', replace: 'mutWindow(); Atomics.store(i32, gw0, 1);' }],
   },
   {
     id: 'nocache-free-leak', spec: 'NoCachePool', config: 'standard',

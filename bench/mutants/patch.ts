@@ -89,6 +89,12 @@ function region(text: string, p: Patch): Region | string {
   return { start: f, end: fEnd, what: p.fn };
 }
 
+/** The text of a function of the module (`function NAME(` to its closing brace), or undefined. */
+export function functionText(text: string, fn: string): string | undefined {
+  const r = region(text, { fn, find: '', replace: '' });
+  return typeof r === 'string' ? undefined : text.slice(r.start, r.end + '\n    }'.length);
+}
+
 /** The module with the mutant's patches applied (and the prelude), or the first patch that does not apply. */
 export function applyMutant(text: string, m: Mutant): Applied {
   let out = text;
