@@ -62,14 +62,15 @@ function tlaValue(v: Value): string {
 /** The action of transition t for process `self` with its choice bound to the operator's parameter. */
 function traceAction(model: Model, t: Transition): string[] {
   const ctx: PrintCtx = { model, self: 'self' };
-  const param = t.params[0]?.name ?? 'arg_';
   const body = [
-    `pc[self] = ${JSON.stringify(t.from)}`,
-    ...t.params.map((p) => `${p.name} \\in ${tlaExpr(p.over, ctx)}`),
     ...conjuncts(t.guard).map((g) => tlaExpr(g, ctx)),
     ...effectConjuncts(model, t, ctx, t.from === t.to ? null : t.to),
   ];
-  return [`TA_${t.name}(self, ${param}) ==`, ...body.map((b) => `  /\\ ${b}`), ''];
+  const L = [`TA_${t.name}(self, arg_) ==`, `  /\\ pc[self] = ${JSON.stringify(t.from)}`];
+  if (!t.params.length) return [...L, ...body.map((b) => `  /\\ ${b}`), ''];
+  // The choice is bound as the spec's action binds it (its name may be rebound inside the choice set).
+  const p = t.params[0];
+  return [...L, `  /\\ arg_ \\in ${tlaExpr(p.over, ctx)}`, `  /\\ \\E ${p.name} \\in {arg_} :`, ...body.map((b) => `       /\\ ${b}`), ''];
 }
 
 /** The trace-validation module and its configuration. */
@@ -131,13 +132,16 @@ export function traceModule(trace: Trace, limit: number, anyStart: boolean): { n
   L.push('VARIABLE pos \\* events taken, per thread');
   L.push('VARIABLE free \\* TRUE until the first event: a cut trace starts from any reachable state', '');
   L.push(`WordVal(w) == CASE ${valueCases.join('\n                [] ')}`, '');
+  // Primed by hand: priming WordVal(e[3]) would prime the event's expression (pos) too.
+  const primed = valueCases.map((c) => c.replace(/-> (\w+)/, "-> $1'").replace(/-> <<(.*)>>$/, (_, xs: string) => `-> <<${xs.split(', ').map((x) => `${x}'`).join(', ')}>>`));
+  L.push(`WordValNext(w) == CASE ${primed.join('\n                [] ')}`, '');
   L.push(`Others(w) == ${unchanged.length ? unchanged.join(' /\\ ') : 'TRUE'}`, '');
   for (const t of transitions) L.push(...traceAction(m, t));
   L.push('Act(th, e) ==');
   L.push(...transitions.map((t) => `  \\/ e[1] = ${JSON.stringify(t.name)} /\\ TA_${t.name}(th, e[2])`), '');
   L.push('Match(e) ==');
   L.push('  /\\ (Len(e[4]) = 1 => WordVal(e[3]) = e[4][1])');
-  L.push('  /\\ (Len(e[5]) = 1 => WordVal(e[3])\' = e[5][1])');
+  L.push('  /\\ (Len(e[5]) = 1 => WordValNext(e[3]) = e[5][1])');
   L.push('  /\\ Others(IF Len(e[5]) = 1 THEN e[3] ELSE <<"", 0>>)', '');
   L.push('\\* Thread th may take its next event: no pending event of another thread ended before it began.');
   L.push('Allowed(th) ==');
