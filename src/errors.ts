@@ -48,6 +48,13 @@ export type ErrorCode =
   | 'INTERRUPTED'
   | 'INTERNAL_ERROR'
   | 'GEN_STALE'
+  // trace validation (src/conformance/validate): a recorded trace that cannot be read or belongs elsewhere
+  | 'TRACE_FILE'
+  | 'TRACE_FORMAT'
+  | 'TRACE_SPEC'
+  | 'TRACE_CONFIG'
+  /** The engine and TLC disagree on a trace (validate --backend both). */
+  | 'TRACE_BACKENDS'
   // proofs (src/prove)
   | 'Z3_MISSING'
   | 'Z3_ERROR'

@@ -40,6 +40,10 @@ export interface Proc {
   /** Enabled candidates of the step: transition index and choice value. */
   ct: number[];
   ca: number[];
+  /** Recording (poolspec stress --record): the read-cache slot of the word the step's atomic write touched (a pair: -2 - k), -1 when none, and the value written. */
+  lw: number;
+  lv: number;
+  lvp: bigint;
 }
 
 /** Picks candidate 0..n-1 of p.ct/p.ca, or -1 to decline them all. */
@@ -658,6 +662,7 @@ export function bind(rt: Bind) {
           const s0 = BUSY;
           // linearization point: XCHG on head; the step reads the value it replaced
           xchg(p, W_head, s0);
+          p.lw = W_head; p.lv = s0;
           const l0 = ld(p, W_head);
           L.r = l0;
           p.pc = 3; // D5
@@ -692,6 +697,7 @@ export function bind(rt: Bind) {
           const s0 = NULL;
           // linearization point: a store to head
           Atomics.store(i32, W_head, s0);
+          p.lw = W_head; p.lv = s0;
           p.pc = 12; // os
           return tx;
         }
@@ -747,6 +753,7 @@ export function bind(rt: Bind) {
           const s0 = L.nx;
           // linearization point: a store to head
           Atomics.store(i32, W_head, s0);
+          p.lw = W_head; p.lv = s0;
           const g0 = L.nx;
           const g1 = "thread";
           const gi1 = L.r;
@@ -788,6 +795,7 @@ export function bind(rt: Bind) {
           if (!mapped(p, si0)) rt.fault(p, tx, "next", si0, 'write');
           // linearization point: a store to next
           Atomics.store(arena, bix(si0, W_next), s0);
+          p.lw = WORDS + (si0 - 1) * BK + W_next; p.lv = s0;
           const g0 = "os";
           const gi0 = L.blk;
           const g1 = false;
@@ -842,6 +850,7 @@ export function bind(rt: Bind) {
           if (!mapped(p, si0)) rt.fault(p, tx, "next", si0, 'write');
           // linearization point: a store to next
           Atomics.store(arena, bix(si0, W_next), s0);
+          p.lw = WORDS + (si0 - 1) * BK + W_next; p.lv = s0;
           const g0 = ((ld(p, W_fault) !== 0) || !(ld(p, ix(W_mapped, L.blk, K_N)) !== 0));
           const gw0 = W_fault;
           gset(p, gw0, (g0 ? 1 : 0));
@@ -870,6 +879,7 @@ export function bind(rt: Bind) {
           const s0 = L.blk;
           // linearization point: CAS on head against the value this step read
           if (!casw(p, W_head, s0)) return RETRY;
+          p.lw = W_head; p.lv = s0;
           const g0 = L.blk;
           const g1 = "list";
           const gi1 = L.blk;
@@ -951,6 +961,7 @@ export function bind(rt: Bind) {
           const s0 = BUSY;
           // linearization point: XCHG on head; the step reads the value it replaced
           xchg(p, W_head, s0);
+          p.lw = W_head; p.lv = s0;
           const l0 = ld(p, W_head);
           L.r = l0;
           p.pc = 11; // H5
@@ -983,6 +994,7 @@ export function bind(rt: Bind) {
           const s0 = NULL;
           // linearization point: a store to head
           Atomics.store(i32, W_head, s0);
+          p.lw = W_head; p.lv = s0;
           const g0 = NULL;
           const g1 = mapR(1, K_N, (x_b) => ((E_where[ld(p, ix(W_where, x_b, K_N))] === "list") ? "flush" : E_where[ld(p, ix(W_where, x_b, K_N))]));
           const l0 = L.r;
@@ -1025,7 +1037,7 @@ export function bind(rt: Bind) {
           const gw1 = ix(W_where, gi1, K_N);
           // linearization point: the first ghost word the guard read (taking a block from the OS), by CAS
           let lin = -1;
-          if (p.st[gw0] === p.g) { if (!gcas(p, gw0, 1)) return RETRY; lin = gw0; }
+          if (p.st[gw0] === p.g) { if (!gcas(p, gw0, 1)) return RETRY; lin = gw0; p.lw = lin; p.lv = 1; }
           if (lin !== gw0) gset(p, gw0, 1);
           gset(p, gw1, 2 /* thread */);
           { const now = mappedFresh(gi0); if (m0 && !now) fill(gi0, 0xde); else if (!m0 && now) fill(gi0, 0); }
@@ -1066,6 +1078,7 @@ export function bind(rt: Bind) {
           if (!mapped(p, si0)) rt.fault(p, tx, "next", si0, 'write');
           // linearization point: XCHG on next; the step reads the value it replaced
           xchgb(p, si0, W_next, s0);
+          p.lw = WORDS + (si0 - 1) * BK + W_next; p.lv = s0;
           const g0 = ((ld(p, W_fault) !== 0) || !(ld(p, ix(W_mapped, L.fw, K_N)) !== 0));
           const g1 = "os";
           const gi1 = L.fw;

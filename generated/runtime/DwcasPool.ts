@@ -40,6 +40,10 @@ export interface Proc {
   /** Enabled candidates of the step: transition index and choice value. */
   ct: number[];
   ca: number[];
+  /** Recording (poolspec stress --record): the read-cache slot of the word the step's atomic write touched (a pair: -2 - k), -1 when none, and the value written. */
+  lw: number;
+  lv: number;
+  lvp: bigint;
 }
 
 /** Picks candidate 0..n-1 of p.ct/p.ca, or -1 to decline them all. */
@@ -692,6 +696,7 @@ export function bind(rt: Bind) {
           // linearization point: DWCAS on <head, seq> against the pair this step read
           const base = ldp(p, 0);
           if (Atomics.compareExchange(i64, 0, base, withHi(withLo(base, s0), s1)) !== base) return RETRY;
+          p.lw = -2 - 0; p.lvp = withHi(withLo(base, s0), s1);
           const g0 = "thread";
           const gi0 = L.ch;
           const l0 = sAdd(L.held, L.ch);
@@ -767,6 +772,7 @@ export function bind(rt: Bind) {
           if (!mapped(p, si0)) rt.fault(p, tx, "next", si0, 'write');
           // linearization point: a store to next
           Atomics.store(arena, bix(si0, W_next), s0);
+          p.lw = WORDS + (si0 - 1) * BK + W_next; p.lv = s0;
           const g0 = "os";
           const gi0 = L.blk;
           const g1 = false;
@@ -810,6 +816,7 @@ export function bind(rt: Bind) {
           if (!mapped(p, si0)) rt.fault(p, tx, "next", si0, 'write');
           // linearization point: a store to next
           Atomics.store(arena, bix(si0, W_next), s0);
+          p.lw = WORDS + (si0 - 1) * BK + W_next; p.lv = s0;
           const g0 = ((ld(p, W_fault) !== 0) || !(ld(p, ix(W_mapped, L.blk, K_N)) !== 0));
           const gw0 = W_fault;
           gset(p, gw0, (g0 ? 1 : 0));
@@ -839,6 +846,7 @@ export function bind(rt: Bind) {
           // linearization point: DWCAS on <head, seq> against the pair this step read
           const base = ldp(p, 0);
           if (Atomics.compareExchange(i64, 0, base, withLo(base, s0)) !== base) return RETRY;
+          p.lw = -2 - 0; p.lvp = withLo(base, s0);
           const g0 = "list";
           const gi0 = L.blk;
           const l0 = NULL;
@@ -878,6 +886,7 @@ export function bind(rt: Bind) {
           const s0 = true;
           // linearization point: CAS on lock against the value this step read
           if (!casw(p, W_lock, 1)) return RETRY;
+          p.lw = W_lock; p.lv = 1;
           p.pc = 10; // C2
           return tx;
         }
@@ -954,6 +963,7 @@ export function bind(rt: Bind) {
           // linearization point: DWCAS on <head, seq> against the pair this step read
           const base = ldp(p, 0);
           if (Atomics.compareExchange(i64, 0, base, withHi(withLo(base, s0), s1)) !== base) return RETRY;
+          p.lw = -2 - 0; p.lvp = withHi(withLo(base, s0), s1);
           const g0 = mapR(1, K_N, (x_b) => ((E_where[ld(p, ix(W_where, x_b, K_N))] === "list") ? "flush" : E_where[ld(p, ix(W_where, x_b, K_N))]));
           const l0 = L.ch;
           const l1 = NULL;
@@ -990,6 +1000,7 @@ export function bind(rt: Bind) {
           const s0 = false;
           // linearization point: a store to lock
           Atomics.store(i32, W_lock, 0);
+          p.lw = W_lock; p.lv = 0;
           p.pc = 15; // walk
           return tx;
         }
@@ -1023,7 +1034,7 @@ export function bind(rt: Bind) {
           const gw1 = ix(W_where, gi1, K_N);
           // linearization point: the first ghost word the guard read (taking a block from the OS), by CAS
           let lin = -1;
-          if (p.st[gw0] === p.g) { if (!gcas(p, gw0, 1)) return RETRY; lin = gw0; }
+          if (p.st[gw0] === p.g) { if (!gcas(p, gw0, 1)) return RETRY; lin = gw0; p.lw = lin; p.lv = 1; }
           if (lin !== gw0) gset(p, gw0, 1);
           gset(p, gw1, 2 /* thread */);
           { const now = mappedFresh(gi0); if (m0 && !now) fill(gi0, 0xde); else if (!m0 && now) fill(gi0, 0); }
@@ -1064,6 +1075,7 @@ export function bind(rt: Bind) {
           if (!mapped(p, si0)) rt.fault(p, tx, "next", si0, 'write');
           // linearization point: XCHG on next; the step reads the value it replaced
           xchgb(p, si0, W_next, s0);
+          p.lw = WORDS + (si0 - 1) * BK + W_next; p.lv = s0;
           const g0 = ((ld(p, W_fault) !== 0) || !(ld(p, ix(W_mapped, L.fw, K_N)) !== 0));
           const g1 = "os";
           const gi1 = L.fw;

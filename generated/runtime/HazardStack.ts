@@ -40,6 +40,10 @@ export interface Proc {
   /** Enabled candidates of the step: transition index and choice value. */
   ct: number[];
   ca: number[];
+  /** Recording (poolspec stress --record): the read-cache slot of the word the step's atomic write touched (a pair: -2 - k), -1 when none, and the value written. */
+  lw: number;
+  lv: number;
+  lvp: bigint;
 }
 
 /** Picks candidate 0..n-1 of p.ct/p.ca, or -1 to decline them all. */
@@ -483,7 +487,7 @@ export function bind(rt: Bind) {
           const gw1 = ix(W_where, gi1, K_N);
           // linearization point: the first ghost word the guard read (taking a block from the OS), by CAS
           let lin = -1;
-          if (p.st[gw0] === p.g) { if (!gcas(p, gw0, 1)) return RETRY; lin = gw0; }
+          if (p.st[gw0] === p.g) { if (!gcas(p, gw0, 1)) return RETRY; lin = gw0; p.lw = lin; p.lv = 1; }
           if (lin !== gw0) gset(p, gw0, 1);
           gset(p, gw1, 2 /* thread */);
           { const now = mappedFresh(gi0); if (m0 && !now) fill(gi0, 0xde); else if (!m0 && now) fill(gi0, 0); }
@@ -549,6 +553,7 @@ export function bind(rt: Bind) {
           if (!mapped(p, si0)) rt.fault(p, tx, "next", si0, 'write');
           // linearization point: a store to next
           Atomics.store(arena, bix(si0, W_next), s0);
+          p.lw = WORDS + (si0 - 1) * BK + W_next; p.lv = s0;
           const g0 = ((ld(p, W_fault) !== 0) || !(ld(p, ix(W_mapped, L.nd, K_N)) !== 0));
           const gw0 = W_fault;
           gset(p, gw0, (g0 ? 1 : 0));
@@ -577,6 +582,7 @@ export function bind(rt: Bind) {
           const s0 = L.nd;
           // linearization point: CAS on head against the value this step read
           if (!casw(p, W_head, s0)) return RETRY;
+          p.lw = W_head; p.lv = s0;
           const g0 = "stack";
           const gi0 = L.nd;
           const l0 = NULL;
@@ -646,6 +652,7 @@ export function bind(rt: Bind) {
           const si0 = p.id;
           // linearization point: a store to hp
           Atomics.store(i32, ix(W_hp, si0, K_T), s0);
+          p.lw = ix(W_hp, si0, K_T); p.lv = s0;
           p.pc = 6; // O4
           return tx;
         }
@@ -727,6 +734,7 @@ export function bind(rt: Bind) {
           const s0 = L.n;
           // linearization point: CAS on head against the value this step read
           if (!casw(p, W_head, s0)) return RETRY;
+          p.lw = W_head; p.lv = s0;
           const g0 = "retired";
           const gi0 = L.h;
           const l0 = sAdd(L.rl, L.h);
@@ -770,6 +778,7 @@ export function bind(rt: Bind) {
           const si0 = p.id;
           // linearization point: a store to hp
           Atomics.store(i32, ix(W_hp, si0, K_T), s0);
+          p.lw = ix(W_hp, si0, K_T); p.lv = s0;
           p.pc = 0; // idle
           p.opCount += 1;
           return tx;
@@ -832,6 +841,7 @@ export function bind(rt: Bind) {
           if (!mapped(p, si0)) rt.fault(p, tx, "next", si0, 'write');
           // linearization point: a store to next
           Atomics.store(arena, bix(si0, W_next), s0);
+          p.lw = WORDS + (si0 - 1) * BK + W_next; p.lv = s0;
           const g0 = "os";
           const gi0 = x_b;
           const g1 = false;

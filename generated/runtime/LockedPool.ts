@@ -40,6 +40,10 @@ export interface Proc {
   /** Enabled candidates of the step: transition index and choice value. */
   ct: number[];
   ca: number[];
+  /** Recording (poolspec stress --record): the read-cache slot of the word the step's atomic write touched (a pair: -2 - k), -1 when none, and the value written. */
+  lw: number;
+  lv: number;
+  lvp: bigint;
 }
 
 /** Picks candidate 0..n-1 of p.ct/p.ca, or -1 to decline them all. */
@@ -618,6 +622,7 @@ export function bind(rt: Bind) {
           if (CHK_T && !(s0 >= 0 && s0 <= K_T)) return refuse(p, tx, "lock", undefined, s0, "int(0..T)");
           // linearization point: CAS on lock against the value this step read
           if (!casw(p, W_lock, s0)) return RETRY;
+          p.lw = W_lock; p.lv = s0;
           p.pc = 2; // L2
           return tx;
         }
@@ -697,6 +702,7 @@ export function bind(rt: Bind) {
           const s0 = L.nn;
           // linearization point: a store to head
           Atomics.store(i32, W_head, s0);
+          p.lw = W_head; p.lv = s0;
           const g0 = "thread";
           const gi0 = L.pp;
           const l0 = sAdd(L.held, L.pp);
@@ -731,6 +737,7 @@ export function bind(rt: Bind) {
           if (CHK_T && !(s0 >= 0 && s0 <= K_T)) return refuse(p, tx, "lock", undefined, s0, "int(0..T)");
           // linearization point: a store to lock
           Atomics.store(i32, W_lock, s0);
+          p.lw = W_lock; p.lv = s0;
           const l0 = NULL;
           L.pp = l0;
           p.pc = 0; // idle
@@ -743,6 +750,7 @@ export function bind(rt: Bind) {
           if (CHK_T && !(s0 >= 0 && s0 <= K_T)) return refuse(p, tx, "lock", undefined, s0, "int(0..T)");
           // linearization point: a store to lock
           Atomics.store(i32, W_lock, s0);
+          p.lw = W_lock; p.lv = s0;
           p.pc = 17; // os
           return tx;
         }
@@ -767,6 +775,7 @@ export function bind(rt: Bind) {
           if (CHK_T && !(s0 >= 0 && s0 <= K_T)) return refuse(p, tx, "lock", undefined, s0, "int(0..T)");
           // linearization point: CAS on lock against the value this step read
           if (!casw(p, W_lock, s0)) return RETRY;
+          p.lw = W_lock; p.lv = s0;
           p.pc = 7; // M3
           return tx;
         }
@@ -841,6 +850,7 @@ export function bind(rt: Bind) {
           if (!mapped(p, si0)) rt.fault(p, tx, "next", si0, 'write');
           // linearization point: a store to next
           Atomics.store(arena, bix(si0, W_next), s0);
+          p.lw = WORDS + (si0 - 1) * BK + W_next; p.lv = s0;
           const g0 = ((ld(p, W_fault) !== 0) || !(ld(p, ix(W_mapped, L.blk, K_N)) !== 0));
           const l0 = NULL;
           const gw0 = W_fault;
@@ -869,6 +879,7 @@ export function bind(rt: Bind) {
           const s0 = L.blk;
           // linearization point: a store to head
           Atomics.store(i32, W_head, s0);
+          p.lw = W_head; p.lv = s0;
           const g0 = "list";
           const gi0 = L.blk;
           const l0 = NULL;
@@ -899,6 +910,7 @@ export function bind(rt: Bind) {
           if (CHK_T && !(s0 >= 0 && s0 <= K_T)) return refuse(p, tx, "lock", undefined, s0, "int(0..T)");
           // linearization point: a store to lock
           Atomics.store(i32, W_lock, s0);
+          p.lw = W_lock; p.lv = s0;
           p.pc = 12; // M7
           return tx;
         }
@@ -926,6 +938,7 @@ export function bind(rt: Bind) {
           if (!mapped(p, si0)) rt.fault(p, tx, "next", si0, 'write');
           // linearization point: a store to next
           Atomics.store(arena, bix(si0, W_next), s0);
+          p.lw = WORDS + (si0 - 1) * BK + W_next; p.lv = s0;
           const g0 = "os";
           const gi0 = L.blk;
           const g1 = false;
@@ -969,6 +982,7 @@ export function bind(rt: Bind) {
           if (CHK_T && !(s0 >= 0 && s0 <= K_T)) return refuse(p, tx, "lock", undefined, s0, "int(0..T)");
           // linearization point: CAS on lock against the value this step read
           if (!casw(p, W_lock, s0)) return RETRY;
+          p.lw = W_lock; p.lv = s0;
           p.pc = 14; // K2
           return tx;
         }
@@ -1014,6 +1028,7 @@ export function bind(rt: Bind) {
           const s0 = NULL;
           // linearization point: a store to head
           Atomics.store(i32, W_head, s0);
+          p.lw = W_head; p.lv = s0;
           const g0 = mapR(1, K_N, (x_b) => ((E_where[ld(p, ix(W_where, x_b, K_N))] === "list") ? "flush" : E_where[ld(p, ix(W_where, x_b, K_N))]));
           const l0 = L.pp;
           const l1 = NULL;
@@ -1044,6 +1059,7 @@ export function bind(rt: Bind) {
           if (CHK_T && !(s0 >= 0 && s0 <= K_T)) return refuse(p, tx, "lock", undefined, s0, "int(0..T)");
           // linearization point: a store to lock
           Atomics.store(i32, W_lock, s0);
+          p.lw = W_lock; p.lv = s0;
           p.pc = 18; // walk
           return tx;
         }
@@ -1077,7 +1093,7 @@ export function bind(rt: Bind) {
           const gw1 = ix(W_where, gi1, K_N);
           // linearization point: the first ghost word the guard read (taking a block from the OS), by CAS
           let lin = -1;
-          if (p.st[gw0] === p.g) { if (!gcas(p, gw0, 1)) return RETRY; lin = gw0; }
+          if (p.st[gw0] === p.g) { if (!gcas(p, gw0, 1)) return RETRY; lin = gw0; p.lw = lin; p.lv = 1; }
           if (lin !== gw0) gset(p, gw0, 1);
           gset(p, gw1, 2 /* thread */);
           { const now = mappedFresh(gi0); if (m0 && !now) fill(gi0, 0xde); else if (!m0 && now) fill(gi0, 0); }
@@ -1118,6 +1134,7 @@ export function bind(rt: Bind) {
           if (!mapped(p, si0)) rt.fault(p, tx, "next", si0, 'write');
           // linearization point: XCHG on next; the step reads the value it replaced
           xchgb(p, si0, W_next, s0);
+          p.lw = WORDS + (si0 - 1) * BK + W_next; p.lv = s0;
           const g0 = ((ld(p, W_fault) !== 0) || !(ld(p, ix(W_mapped, L.fw, K_N)) !== 0));
           const g1 = "os";
           const gi1 = L.fw;

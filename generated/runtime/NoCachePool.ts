@@ -40,6 +40,10 @@ export interface Proc {
   /** Enabled candidates of the step: transition index and choice value. */
   ct: number[];
   ca: number[];
+  /** Recording (poolspec stress --record): the read-cache slot of the word the step's atomic write touched (a pair: -2 - k), -1 when none, and the value written. */
+  lw: number;
+  lv: number;
+  lvp: bigint;
 }
 
 /** Picks candidate 0..n-1 of p.ct/p.ca, or -1 to decline them all. */
@@ -486,6 +490,7 @@ export function bind(rt: Bind) {
           if (!mapped(p, si0)) rt.fault(p, tx, "next", si0, 'write');
           // linearization point: a store to next
           Atomics.store(arena, bix(si0, W_next), s0);
+          p.lw = WORDS + (si0 - 1) * BK + W_next; p.lv = s0;
           const g0 = "os";
           const gi0 = L.blk;
           const g1 = false;
@@ -553,7 +558,7 @@ export function bind(rt: Bind) {
           const gw1 = ix(W_where, gi1, K_N);
           // linearization point: the first ghost word the guard read (taking a block from the OS), by CAS
           let lin = -1;
-          if (p.st[gw0] === p.g) { if (!gcas(p, gw0, 1)) return RETRY; lin = gw0; }
+          if (p.st[gw0] === p.g) { if (!gcas(p, gw0, 1)) return RETRY; lin = gw0; p.lw = lin; p.lv = 1; }
           if (lin !== gw0) gset(p, gw0, 1);
           gset(p, gw1, 2 /* thread */);
           { const now = mappedFresh(gi0); if (m0 && !now) fill(gi0, 0xde); else if (!m0 && now) fill(gi0, 0); }
@@ -594,6 +599,7 @@ export function bind(rt: Bind) {
           if (!mapped(p, si0)) rt.fault(p, tx, "next", si0, 'write');
           // linearization point: XCHG on next; the step reads the value it replaced
           xchgb(p, si0, W_next, s0);
+          p.lw = WORDS + (si0 - 1) * BK + W_next; p.lv = s0;
           const g0 = ((ld(p, W_fault) !== 0) || !(ld(p, ix(W_mapped, L.fw, K_N)) !== 0));
           const g1 = "os";
           const gi1 = L.fw;

@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   stress: async () => (await import('./commands/stress.ts')).default,
   view: async () => (await import('./commands/view.ts')).default,
   prove: async () => (await import('./commands/prove.ts')).default,
+  validate: async () => (await import('./commands/validate.ts')).default,
 };
 
 async function help(): Promise<string> {

@@ -155,6 +155,10 @@ export class RuntimeProcess {
   /** Variables the block-mapping predicate reads: writes to them may map or unmap a block. */
   private readonly mappingDeps: Set<string>;
   writeHook?: WriteHook;
+  /** Set by a recorded run (src/conformance/record/recorder.ts): called after every step taken, with the step's reads. */
+  onStep?: (pick: Candidate, reads: Map<string, { word: Word; raw: Raw }>) => void;
+  /** The word the last step's atomic write touched and the raw value written (recording). */
+  lastWrite: { word: Word; raw: Raw } | null = null;
 
   constructor(readonly shared: Shared, readonly id: number) {
     const model = shared.model;
@@ -232,6 +236,7 @@ export class RuntimeProcess {
       const done = this.commit(pick, reader, decided);
       if (done) {
         this.stepCount += 1;
+        this.onStep?.(pick, reader.cache);
         return { transition: pick.t, args: pick.args, faults: done.faults, retries };
       }
     }
@@ -301,6 +306,7 @@ export class RuntimeProcess {
       throw new EvalError(`transition ${t.name} writes ${sharedKeys.size} shared words in one step; the runtime executes only single-word steps`);
     }
     let linear: string | undefined;
+    this.lastWrite = null;
     if (sharedWrites.length > 0) {
       const word = mem.wordOf(sharedWrites[0].v, sharedWrites[0].index);
       const k = wordKey(word);
@@ -314,12 +320,15 @@ export class RuntimeProcess {
         // CAS (DWCAS on a pair) against the value the decision or the new value was based on.
         const base = reader.word(sharedWrites[0].v, sharedWrites[0].index).raw;
         if (!mem.compareExchange(word, base, this.rawAfter(sharedWrites, base))) return null;
+        this.lastWrite = { word, raw: this.rawAfter(sharedWrites, base) };
       } else if (effectsReadWord && word.kind !== 'pair') {
         // XCHG: swap in the new value, then evaluate the effects with the value it replaced.
         const old = mem.exchange(word, this.rawAfter(sharedWrites, 0));
         reader.cache.set(k, { word, raw: old });
+        this.lastWrite = { word, raw: this.rawAfter(sharedWrites, 0) };
       } else {
         this.storeWord(word, sharedWrites);
+        if (word.kind !== 'pair') this.lastWrite = { word, raw: this.rawAfter(sharedWrites, 0) };
       }
     }
 
@@ -347,11 +356,16 @@ export class RuntimeProcess {
         const [k, g] = rmw;
         if (!mem.compareExchange(g.word, reader.cache.get(k)!.raw, this.rawAfter(g.ws, reader.cache.get(k)!.raw))) return null;
         linear = k;
+        this.lastWrite = { word: g.word, raw: this.rawAfter(g.ws, reader.cache.get(k)!.raw) };
       }
     }
     if (this.writeHook) {
       // A test corrupted the writes: apply the shared ones as given, so a conformance check sees them.
-      for (const w of writes) if (w.v.decl.role === 'shared') this.storeWord(mem.wordOf(w.v, w.index), [w]);
+      for (const w of writes) {
+        if (w.v.decl.role !== 'shared') continue;
+        this.storeWord(mem.wordOf(w.v, w.index), [w]);
+        if (w.v.where !== 'pair') this.lastWrite = { word: mem.wordOf(w.v, w.index), raw: this.rawAfter([w], 0) };
+      }
     }
 
     // Ghost writes after the linearization point; the block mapping may change with them. A ghost

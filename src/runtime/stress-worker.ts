@@ -14,6 +14,7 @@ import type { SharedDesc } from './shared.ts';
 import { CTL } from './stress-control.ts';
 import { CompiledPoolThread, type Perturbation } from './compiled/pool-thread.ts';
 import { instantiate } from './compiled/instantiate.ts';
+import { recordCompiled, recordInterpreted, StepLog, type ThreadLog } from '../conformance/record/recorder.ts';
 
 export interface StressWorkerInput {
   entry: string;
@@ -30,6 +31,8 @@ export interface StressWorkerInput {
   /** The compiled module's JavaScript (absent: the interpreter runs). */
   compiledJs?: string;
   perturb?: Perturbation;
+  /** Record every step (stress --record); lastK keeps only the thread's last K. */
+  record?: { lastK?: number };
 }
 
 export interface StressWorkerOutput {
@@ -43,6 +46,8 @@ export interface StressWorkerOutput {
   interrupted: boolean;
   locals: ReturnType<PoolThread['locals']>;
   error?: string;
+  /** The recorded steps (stress --record). */
+  record?: ThreadLog;
 }
 
 const input = workerData as StressWorkerInput;
@@ -51,10 +56,16 @@ const thread = input.compiledJs
   ? new CompiledPoolThread(input.desc, input.id, input.seed, instantiate(input.compiledJs), input.policy, input.perturb)
   : new PoolThread(input.desc, input.id, input.seed, input.policy);
 thread.interrupt = () => Atomics.load(ctl, CTL.STOP) !== 0;
+const log = input.record ? new StepLog(input.record.lastK) : undefined;
+if (log) {
+  if (thread instanceof CompiledPoolThread) recordCompiled(thread.proc, log);
+  else recordInterpreted(thread.proc, log);
+}
 Atomics.add(ctl, CTL.READY, 1);
 Atomics.notify(ctl, CTL.READY);
 Atomics.wait(ctl, CTL.START, 0);
 const deadline = performance.now() + input.seconds * 1000;
+log?.start();
 const slot = CTL.OPS + input.slot;
 let ops = 0;
 let error: string | undefined;
@@ -77,6 +88,6 @@ try {
 }
 const out: StressWorkerOutput = {
   id: input.id, ops, faultCount: thread.faultCount, faults: thread.faults, pc: thread.proc.pc, steps: thread.proc.stepCount,
-  interrupted, locals: thread.locals(), error,
+  interrupted, locals: thread.locals(), error, record: log?.finish(),
 };
-parentPort!.postMessage(out);
+parentPort!.postMessage(out, out.record ? [out.record.ints.buffer as ArrayBuffer, out.record.times.buffer as ArrayBuffer] : []);

@@ -18,6 +18,7 @@ import { renderValue } from '../report/render.ts';
 import type { Impl } from './instance.ts';
 import { loadCompiled } from './compiled/module.ts';
 import { DEFAULT_PERTURBATION, type Perturbation } from './compiled/pool-thread.ts';
+import { writeRecording, type Recording } from '../conformance/record/write.ts';
 
 export interface StressOptions {
   threads: number;
@@ -36,6 +37,8 @@ export interface StressOptions {
   impl?: Impl;
   /** Schedule perturbation of the compiled runtime (default DEFAULT_PERTURBATION). */
   perturb?: Perturbation;
+  /** Record every step into an NDJSON trace (stress --record FILE [--record-last K]). */
+  record?: { file: string; lastK?: number };
 }
 
 /** A run in which no operation completed for the stall threshold: where every thread was, and the shared words. */
@@ -70,6 +73,8 @@ export interface StressResult {
   fallback?: string;
   /** Spin probability before a shared-memory step (compiled runtime only). */
   perturb: number;
+  /** The trace written (stress --record). */
+  record?: Recording;
 }
 
 const ENTRY = new URL('./worker-entry.js', import.meta.url);
@@ -116,6 +121,7 @@ export async function stress(model: Model, opts: StressOptions): Promise<StressR
     const input: StressWorkerInput = {
       entry: WORKER, desc: shared.desc, id, slot, seed: s, seconds: opts.seconds, policy, flush, ctl: ctl.buffer as SharedArrayBuffer,
       compiledJs: compiled?.ok ? compiled.module.js : undefined, perturb,
+      record: opts.record ? { lastK: opts.record.lastK } : undefined,
     };
     return new Worker(ENTRY, { workerData: input });
   });
@@ -135,12 +141,14 @@ export async function stress(model: Model, opts: StressOptions): Promise<StressR
   let stalled: Stall | null = null;
   let t0 = performance.now();
   let tEnd = t0;
+  let origin = 0n;
   try {
     // Every worker loads before the clock starts, so each gets the whole run.
     const loadBy = performance.now() + LOAD_TIMEOUT_MS;
     while (Atomics.load(ctl, CTL.READY) + finished < ids.length && performance.now() < loadBy) await sleep(10);
     if (Atomics.load(ctl, CTL.READY) + finished < ids.length) errors.push(`the workers did not load within ${LOAD_TIMEOUT_MS / 1000} s`);
     t0 = performance.now();
+    origin = process.hrtime.bigint();
     Atomics.store(ctl, CTL.START, 1);
     Atomics.notify(ctl, CTL.START);
 
@@ -179,6 +187,10 @@ export async function stress(model: Model, opts: StressOptions): Promise<StressR
   const got = outs.filter((o): o is StressWorkerOutput => o !== undefined);
   const faults = got.flatMap((o) => o.faults.map((f) => ({ ...f, thread: o.id }))).sort((a, b) => a.at - b.at);
   const ops = got.reduce((a, o) => a + o.ops, 0);
+  const record = opts.record ? writeRecording(opts.record, {
+    model, m, shared, impl, seed, threads: opts.threads, blocks: opts.blocks, weights: opts.weights ?? {}, base, origin,
+    logs: got.filter((o) => o.record).map((o) => ({ id: o.id, log: o.record! })),
+  }) : undefined;
   return {
     spec: model.name, threads: opts.threads, seconds: round3(seconds), seed, chaos: opts.chaos, blocks: opts.blocks,
     ops, opsPerSecond: Math.round(ops / Math.max(seconds, 1e-3)),
@@ -187,6 +199,7 @@ export async function stress(model: Model, opts: StressOptions): Promise<StressR
     stalled,
     errors: [...errors, ...got.filter((o) => o.error).map((o) => `thread ${o.id}: ${o.error}`)],
     impl, ...(compiled && !compiled.ok ? { fallback: compiled.reason } : {}), perturb: perturb?.p ?? 0,
+    ...(record ? { record } : {}),
   };
 }
 

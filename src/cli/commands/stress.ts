@@ -17,7 +17,8 @@ import { DEFAULT_PERTURBATION } from '../../runtime/compiled/pool-thread.ts';
 
 const usage = `usage: poolspec stress SPEC [--threads N] [--seconds S] [--seed S] [--chaos P] [--blocks N]
                        [--block-size BYTES] [--crowded P] [--config NAME] [--repeat N] [--stall SECONDS] [--json]
-                       [--impl compiled|interpreted] [--perturb P]
+                       [--impl compiled|interpreted] [--perturb P] [--record FILE [--record-last K]]
+  --record: write every step as an NDJSON trace (poolspec validate checks it against the spec); --record-last K keeps the last K events
   --perturb: probability of a random spin before a shared-memory step (compiled runtime; default ${DEFAULT_PERTURBATION.p})`;
 
 const usageError = (message: string) => usageErr('stress', usage, message);
@@ -40,6 +41,7 @@ const command: Command = {
           threads: { type: 'string' }, seconds: { type: 'string' }, seed: { type: 'string' }, chaos: { type: 'string' },
           blocks: { type: 'string' }, 'block-size': { type: 'string' }, crowded: { type: 'string' }, config: { type: 'string' },
           repeat: { type: 'string' }, stall: { type: 'string' }, json: { type: 'boolean' }, impl: { type: 'string' }, perturb: { type: 'string' },
+          record: { type: 'string' }, 'record-last': { type: 'string' },
     });
     if (typeof args === 'number') return args;
     const { values, positionals } = args;
@@ -54,7 +56,10 @@ const command: Command = {
     const stall = seconds(values.stall, DEFAULT_STALL_SECONDS, '--stall');
     const impl = implArg(values.impl);
     const perturb = probability(values.perturb, DEFAULT_PERTURBATION.p, '--perturb');
-    for (const x of [threads, secs, seed, chaos, crowded, blocks, blockSize, repeat, stall, perturb]) if (typeof x === 'string') return usageError(x);
+    const recordLast = values['record-last'] === undefined ? undefined : count(values['record-last'], 0, '--record-last');
+    for (const x of [threads, secs, seed, chaos, crowded, blocks, blockSize, repeat, stall, perturb, recordLast]) if (typeof x === 'string') return usageError(x);
+    if (recordLast !== undefined && values.record === undefined) return usageError('--record-last needs --record FILE');
+    if (values.record !== undefined && (repeat as number) > 1) return usageError('--record records one run: leave out --repeat');
     if (impl !== 'compiled' && impl !== 'interpreted') return usageError(impl);
     if ((blockSize as number) % 8 !== 0) return usageError(`--block-size must be a multiple of 8, got ${blockSize}`);
     // Checked against the machine before any memory or thread is taken.
@@ -77,6 +82,7 @@ const command: Command = {
           seed: s, chaos: chaos as number, config, stallSeconds: stall as number,
           weights: { crowded: crowded as number, notCrowded: 1 - (crowded as number) },
           impl, perturb: { ...DEFAULT_PERTURBATION, p: perturb as number },
+          ...(values.record !== undefined ? { record: { file: values.record, lastK: recordLast as number | undefined } } : {}),
         }));
         if (i === 0) fallbackNotice('stress', model.name, runs[0].fallback);
       } catch (err) {
@@ -102,6 +108,7 @@ const command: Command = {
           for (const t of st.threads) console.log(`    thread${t.id} at ${t.label} after ${t.steps} steps`);
           console.log(`    shared: ${Object.entries(st.shared).map(([k, v]) => `${k} = ${v}`).join(', ')}`);
         }
+        if (r.record) console.log(`  recorded ${r.record.events} events${r.record.dropped ? ` (the last ${r.record.events}; ${r.record.dropped} before the cut dropped)` : ''} to ${r.record.file} (${(r.record.bytes / 1e6).toFixed(1)} MB, written in ${r.record.writeSeconds} s)`);
         for (const e of r.errors) console.log(`  error: ${e}`);
       }
       if (runs.length > 1) console.log(`${firsts.length}/${runs.length} runs faulted; median time to the first fault: ${median(firsts)?.toFixed(3) ?? '-'} s`);

@@ -161,24 +161,28 @@ function commitCode(c: Ctx, t: Transition, tix: number, decided: Set<string>): s
         out.push(`// linearization point: DWCAS on <${pair!.join(', ')}> against the pair this step read`);
         out.push(`const base = ldp(p, ${first.w.addr});`);
         out.push(`if (Atomics.compareExchange(i64, ${first.w.addr}, base, ${halves('base')}) !== base) return RETRY;`);
+        out.push(`p.lw = -2 - ${first.w.addr}; p.lvp = ${halves('base')};`);
       } else {
         out.push(`// linearization point: a store into <${pair!.join(', ')}> (a CAS loop keeps the other half)`);
-        if (sw.length === 2) out.push(`Atomics.store(i64, ${first.w.addr}, ${halves('0n')});`);
+        if (sw.length === 2) out.push(`Atomics.store(i64, ${first.w.addr}, ${halves('0n')});`, `p.lw = -2 - ${first.w.addr}; p.lvp = ${halves('0n')};`);
         else out.push(`storeHalf(${first.w.addr}, ${pairOf(m, first.v.name)!.half}, ${enc(first)});`);
       }
     } else {
       const last = sw[sw.length - 1];
+      // Recording: the word's read-cache slot and the value written (read by src/conformance/record).
+      const slot = first.w.kind === 'block' ? `WORDS + (${first.w.addr} - 1) * BK + ${off(first)}` : first.w.addr;
+      const recordWrite = `p.lw = ${slot}; p.lv = ${enc(last)};`;
       if (wordDecided || valueReadsWord) {
         out.push(`// linearization point: CAS on ${first.v.name} against the value this step read`);
         out.push(first.w.kind === 'block'
           ? `if (!casb(p, ${first.w.addr}, ${off(first)}, ${enc(last)})) return RETRY;`
-          : `if (!casw(p, ${first.w.addr}, ${enc(last)})) return RETRY;`);
+          : `if (!casw(p, ${first.w.addr}, ${enc(last)})) return RETRY;`, recordWrite);
       } else if (effectsReadWord) {
         out.push(`// linearization point: XCHG on ${first.v.name}; the step reads the value it replaced`);
-        out.push(first.w.kind === 'block' ? `xchgb(p, ${first.w.addr}, ${off(first)}, ${enc(last)});` : `xchg(p, ${first.w.addr}, ${enc(last)});`);
+        out.push(first.w.kind === 'block' ? `xchgb(p, ${first.w.addr}, ${off(first)}, ${enc(last)});` : `xchg(p, ${first.w.addr}, ${enc(last)});`, recordWrite);
       } else {
         out.push(`// linearization point: a store to ${first.v.name}`);
-        out.push(first.w.kind === 'block' ? `Atomics.store(arena, bix(${first.w.addr}, ${off(first)}), ${enc(last)});` : `Atomics.store(i32, ${first.w.addr}, ${enc(last)});`);
+        out.push(first.w.kind === 'block' ? `Atomics.store(arena, bix(${first.w.addr}, ${off(first)}), ${enc(last)});` : `Atomics.store(i32, ${first.w.addr}, ${enc(last)});`, recordWrite);
       }
     }
   }
@@ -221,7 +225,7 @@ function commitCode(c: Ctx, t: Transition, tix: number, decided: Set<string>): s
     out.push('// linearization point: the first ghost word the guard read (taking a block from the OS), by CAS');
     out.push('let lin = -1;');
     linearCandidates.forEach((g, j) => {
-      out.push(`${j ? 'else ' : ''}if (p.st[gw${g.i}] === p.g) { if (!gcas(p, gw${g.i}, ${encG(g, `g${g.i}`, g.a.value)})) return RETRY; lin = gw${g.i}; }`);
+      out.push(`${j ? 'else ' : ''}if (p.st[gw${g.i}] === p.g) { if (!gcas(p, gw${g.i}, ${encG(g, `g${g.i}`, g.a.value)})) return RETRY; lin = gw${g.i}; p.lw = lin; p.lv = ${encG(g, `g${g.i}`, g.a.value)}; }`);
     });
   }
   for (const g of gw) {

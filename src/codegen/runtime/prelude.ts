@@ -43,6 +43,10 @@ export interface Proc {
   /** Enabled candidates of the step: transition index and choice value. */
   ct: number[];
   ca: number[];
+  /** Recording (poolspec stress --record): the read-cache slot of the word the step's atomic write touched (a pair: -2 - k), -1 when none, and the value written. */
+  lw: number;
+  lv: number;
+  lvp: bigint;
 }
 
 /** Picks candidate 0..n-1 of p.ct/p.ca, or -1 to decline them all. */

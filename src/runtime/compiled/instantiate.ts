@@ -18,6 +18,10 @@ export interface ProcState {
   pcv: BigInt64Array;
   ct: number[];
   ca: number[];
+  /** Recording: the slot the step's atomic write touched (-1 none, -2 - k a pair) and the value written. */
+  lw: number;
+  lv: number;
+  lvp: bigint;
 }
 export type PolicyFn = (p: ProcState, n: number) => number;
 export type StepFn = (p: ProcState, pol: PolicyFn) => number;

@@ -95,7 +95,7 @@ export class CompiledProcess implements StepProcess {
       id, pc: meta.initial, locals, opCount: 0, g: 2, s: 2,
       st: new Float64Array(slots), cv: new Int32Array(slots),
       pst: new Float64Array(bound.pairs), pcv: new BigInt64Array(bound.pairs),
-      ct: [], ca: [],
+      ct: [], ca: [], lw: -1, lv: 0, lvp: 0n,
     };
     owners.set(this.p, this);
   }
@@ -138,17 +138,29 @@ export class CompiledProcess implements StepProcess {
     this.faults[0] = { ...this.faults[0], kind: 'type', detail };
   }
 
+  /** Set by a recorded run (src/conformance/record/recorder.ts): called after every step taken, with its transition. */
+  onStep: ((tx: number) => void) | null = null;
+  /** While recording: the candidate the policy picked in the last step (its choice value is p.ca[lastPick]). */
+  lastPick = -1;
+  private innerPol: PolicyFn | null = null;
+  private readonly recPol: PolicyFn = (p, n) => (this.lastPick = this.innerPol!(p, n));
+
   /** One step with a fast policy: the index of the transition taken, or -1 when none is (or the policy declines), or REFUSED (-3). */
   stepWith(pol: PolicyFn): number {
     const p = this.p;
     const fn = this.steps[p.pc];
+    if (this.onStep !== null) { this.innerPol = pol; pol = this.recPol; }
     for (;;) {
       p.g += 2;
       p.s = p.g;
+      p.lw = -1;
       this.faults = NO_FAULTS;
       const r = fn(p, pol);
       if (r !== this.mod.RETRY) {
-        if (r >= 0) this.stepCount += 1;
+        if (r >= 0) {
+          this.stepCount += 1;
+          if (this.onStep !== null) this.onStep(r);
+        }
         return r;
       }
       this.retries += 1;
