@@ -3,7 +3,7 @@
  * small patch of an emitted runtime module) runs through `poolspec stress --record` for a fixed budget,
  * then its trace through `poolspec validate`; the table says which detector killed it and when.
  *
- *   npm run mutants                                   # every mutant, 3 s each, engine validation
+ *   npm run mutants                                   # every mutant, 2 s each, engine validation
  *   npm run mutants -- --seconds 5 --backend both     # TLC too
  *   npm run mutants -- --only busy-xchg-split,locked-lock-split --no-validate --json
  *
@@ -49,22 +49,26 @@ interface Row {
 
 const { values } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '2' },
+    stall: { type: 'string', default: '1' },
     seed: { type: 'string', default: '1' },
     threads: { type: 'string', default: '2' },
     only: { type: 'string' },
     backend: { type: 'string', default: 'engine' },
     'no-validate': { type: 'boolean', default: false },
-    'record-last': { type: 'string', default: '20000' },
+    'record-last': { type: 'string', default: '0' },
+    'tlc-events': { type: 'string', default: '2000' },
     json: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
 });
 const seconds = Number(values.seconds);
+const stall = Number(values.stall);
 const seed = Number(values.seed);
 const threads = Number(values.threads);
 const recordLast = Number(values['record-last']);
 const backend = values.backend as Backend;
+const tlcEvents = Number(values['tlc-events']);
 if (!['engine', 'tlc', 'both'].includes(backend)) throw new Error(`--backend engine|tlc|both, got ${backend}`);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -110,7 +114,7 @@ async function main(): Promise<number> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'poolspec-mutants-'));
   const validate = !values['no-validate'] && await hasValidation();
   if (!values['no-validate'] && !validate) log('note: this poolspec has no `stress --record` / `validate`: trace validation is off');
-  log(`mutants: ${mutants.length}, ${seconds} s of stress each (${threads} threads, seed ${seed})${validate ? `, validation by ${backend} (last ${recordLast} events)` : ''}; files in ${tmp}`);
+  log(`mutants: ${mutants.length}, ${seconds} s of stress each (${threads} threads, seed ${seed}, stall after ${stall} s)${validate ? `, validation by ${backend}${recordLast ? ` (last ${recordLast} events)` : ' (every event)'}` : ''}; files in ${tmp}`);
   let errors = 0;
   try {
     // Patches first: one that does not apply stops nothing else, and is reported.
@@ -139,8 +143,8 @@ async function main(): Promise<number> {
     log(`patches: ${files.size} of ${mutants.length} apply and type-check`);
 
     const run = (spec: string, config: string, tag: string, runtimeFile?: string) => runOnce({
-      spec, config, runtimeFile, seconds, seed, threads, backend,
-      recordFile: validate ? path.join(tmp, `${tag}.ndjson`) : undefined, recordLast: validate ? recordLast : undefined,
+      spec, config, runtimeFile, seconds, stall, seed, threads, backend,
+      recordFile: validate ? path.join(tmp, `${tag}.ndjson`) : undefined, recordLast: validate && recordLast > 0 ? recordLast : undefined, tlcEvents,
     });
 
     // The unmutated runtime of every spec and configuration: enabled detectors must stay quiet.

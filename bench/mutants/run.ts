@@ -4,7 +4,7 @@
  * codes and JSON shapes are checked: anything unexpected is an error of the harness, never a kill.
  */
 import { execa } from 'execa';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RUNTIME_FILE_ENV } from '../../src/runtime/compiled/module.ts';
 
@@ -19,12 +19,16 @@ export interface RunOptions {
   /** A mutated module (POOLSPEC_RUNTIME_FILE); none: the emitted runtime. */
   runtimeFile?: string;
   seconds: number;
+  /** The stress watchdog's threshold (stress --stall). */
+  stall: number;
   seed: number;
   threads: number;
   /** Where the trace goes; none: no recording, no validation. */
   recordFile?: string;
   recordLast?: number;
   backend: Backend;
+  /** With TLC: how many events of the trace it checks (validate --tlc-events). */
+  tlcEvents?: number;
 }
 
 /** What stress reported (the fields the detectors read). */
@@ -47,7 +51,7 @@ export interface ValidateFacts {
   accepted: boolean;
   events: number;
   seconds: number;
-  /** Per backend when `both` ran (each accepted or not). */
+  /** Each backend that ran: accepted or not. */
   backends?: Record<string, boolean>;
   /** The first event no order explains, as printed (when rejected). */
   rejected?: string;
@@ -85,35 +89,46 @@ export function stressFacts(exit: number, stdout: string): StressFacts | string 
   };
 }
 
-/** Checks the shape of `validate --json` and takes the verdict. */
-export function validateFacts(exit: number, stdout: string): ValidateFacts | string {
+/**
+ * Checks the shape of `validate --json` and takes the verdict: `accepted`, `events`, `seconds`, the
+ * per-backend verdicts (`engine`, `tlc`) and, when rejected, the first event no order explains
+ * (`rejection`: event index, trace line, thread, transition, reasons). The event's time comes from its
+ * window in the trace file (ns from the start of the run).
+ */
+export function validateFacts(exit: number, stdout: string, traceText?: string): ValidateFacts | string {
   let d: Record<string, any>;
   try {
     d = JSON.parse(stdout);
   } catch {
     return `validate --json printed no JSON (exit ${exit}): ${stdout.slice(0, 200).replace(/\s+/g, ' ')}`;
   }
+  if (d.error) return `validate: ${d.error.code}: ${d.error.message}`;
   if (typeof d.accepted !== 'boolean' || !num(d.events) || !num(d.seconds)) return `validate --json: unexpected shape: ${stdout.slice(0, 200).replace(/\s+/g, ' ')}`;
   if (exit !== (d.accepted ? 0 : 1)) return `validate exited ${exit} for a trace it ${d.accepted ? 'accepted' : 'rejected'}`;
-  const out: ValidateFacts = { exit, accepted: d.accepted, events: d.events, seconds: d.seconds };
-  if (d.backends && typeof d.backends === 'object') {
-    out.backends = Object.fromEntries(Object.entries(d.backends as Record<string, any>).map(([k, v]) => [k, typeof v === 'boolean' ? v : v?.accepted === true]));
+  const out: ValidateFacts = { exit, accepted: d.accepted, events: d.events, seconds: d.seconds, backends: {} };
+  for (const b of ['engine', 'tlc']) {
+    if (d[b] === undefined) continue;
+    if (typeof d[b].accepted !== 'boolean') return `validate --json: ${b} has no verdict`;
+    out.backends![b] = d[b].accepted;
   }
   if (!d.accepted) {
-    const r = d.rejected ?? d.rejectedEvent ?? d.event;
-    if (!r) return 'validate --json rejected the trace without naming the event';
-    out.rejected = describeEvent(r);
-    const w = r.window ?? r.event?.window;
-    if (Array.isArray(w) && num(w[0])) out.rejectedAt = w[0];
+    const r = d.rejection;
+    if (r && num(r.event) && typeof r.transition === 'string') {
+      out.rejected = `#${r.event} thread${r.thread} ${r.transition}: ${Array.isArray(r.reasons) ? r.reasons[0] : '?'}`;
+      if (num(r.line) && traceText !== undefined) {
+        const line = traceText.split('\n')[r.line - 1];
+        try {
+          const e = JSON.parse(line);
+          if (Array.isArray(e.t) && num(e.t[0])) out.rejectedAt = Number((e.t[0] / 1e9).toFixed(3));
+        } catch { /* no time then */ }
+      }
+    } else if (out.backends!.engine !== false) {
+      out.rejected = 'rejected by TLC';
+    } else {
+      return 'validate --json: the engine rejected the trace without naming the event';
+    }
   }
   return out;
-}
-
-function describeEvent(r: any): string {
-  const e = r.event ?? r;
-  const parts = [e.index !== undefined ? `#${e.index}` : r.index !== undefined ? `#${r.index}` : '', e.thread !== undefined ? `thread${e.thread}` : '', e.transition ?? ''];
-  const s = parts.filter(Boolean).join(' ');
-  return s || JSON.stringify(r).slice(0, 120);
 }
 
 async function poolspec(args: string[], env: Record<string, string>, timeoutMs: number) {
@@ -124,7 +139,7 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
   const t0 = performance.now();
   const wall = () => Number(((performance.now() - t0) / 1000).toFixed(1));
   const env: Record<string, string> = o.runtimeFile ? { [RUNTIME_FILE_ENV]: o.runtimeFile } : {};
-  const args = ['stress', o.spec, '--config', o.config, '--threads', String(o.threads), '--seconds', String(o.seconds), '--seed', String(o.seed), '--json'];
+  const args = ['stress', o.spec, '--config', o.config, '--threads', String(o.threads), '--seconds', String(o.seconds), '--stall', String(o.stall), '--seed', String(o.seed), '--json'];
   if (o.recordFile) args.push('--record', o.recordFile, ...(o.recordLast ? ['--record-last', String(o.recordLast)] : []));
   const s = await poolspec(args, env, (o.seconds + 90) * 1000);
   if (s.timedOut) return { ok: false, error: `stress did not finish within ${o.seconds + 90} s`, wall: wall() };
@@ -133,9 +148,10 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
   if (stress.errors.length) return { ok: false, error: `stress: ${stress.errors[0]}`, wall: wall() };
   if (!o.recordFile) return { ok: true, stress, wall: wall() };
   if (!existsSync(o.recordFile)) return { ok: false, error: `stress --record wrote no ${o.recordFile}`, wall: wall() };
-  const v = await poolspec(['validate', o.spec, '--config', o.config, '--trace', o.recordFile, '--backend', o.backend, '--json'], {}, 600_000);
+  // The trace's header carries the constants it ran with: no --config.
+  const v = await poolspec(['validate', o.spec, '--trace', o.recordFile, '--backend', o.backend, ...(o.backend !== 'engine' && o.tlcEvents ? ['--tlc-events', String(o.tlcEvents)] : []), '--json'], {}, 600_000);
   if (v.timedOut) return { ok: false, error: 'validate did not finish within 600 s', wall: wall() };
-  const validate = validateFacts(v.exitCode ?? -1, v.stdout);
+  const validate = validateFacts(v.exitCode ?? -1, v.stdout, readFileSync(o.recordFile, 'utf8'));
   if (typeof validate === 'string') return { ok: false, error: `${validate}${v.stderr ? ` [stderr: ${v.stderr.trim().split('\n').slice(-1)[0]}]` : ''}`, wall: wall() };
   return { ok: true, stress, validate, wall: wall() };
 }
