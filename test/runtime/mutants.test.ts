@@ -1,8 +1,9 @@
 /**
  * The runtime mutants of `npm run mutants` (bench/mutants): every patch applies to the runtime modules
- * `npm run gen` writes today and the result type-checks (a change of the emitter that breaks a patch
- * shows up here, not as a silent survivor), a patch that does not apply names the mutant and what is
- * missing, and the POOLSPEC_RUNTIME_FILE hook runs a mutated module in place of the emitted one.
+ * `npm run gen` writes today and the result parses (a change of the emitter that breaks a patch shows
+ * up here, not as a silent survivor), a patch that does not apply names the mutant and what is
+ * missing, the POOLSPEC_RUNTIME_FILE hook runs a mutated module in place of the emitted one, and a
+ * recorded real-thread run of a mutant is rejected by trace validation while the unmutated run passes.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,10 +12,13 @@ import path from 'node:path';
 import { ts } from 'ts-morph';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MUTANTS } from '../../bench/mutants/catalog.ts';
-import { applyMutant } from '../../bench/mutants/patch.ts';
+import { applyMutant, functionText } from '../../bench/mutants/patch.ts';
 import { loadCompiled, RUNTIME_FILE_ENV } from '../../src/runtime/compiled/module.ts';
 import { accept } from '../../src/conformance/accept.ts';
 import { runScheduled } from '../../src/runtime/scheduler.ts';
+import { stress } from '../../src/runtime/stress.ts';
+import { readTrace } from '../../src/conformance/validate/trace-read.ts';
+import { validate } from '../../src/conformance/validate/validate.ts';
 import { spec } from '../helpers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -50,7 +54,8 @@ describe('runtime mutants: the patch set', () => {
 
   it('a patch whose anchor is gone fails with the mutant, the patch and the region', () => {
     const m = MUTANTS.find((x) => x.id === 'busy-release-wrong-value')!;
-    const text = generated('BusyPool').replace('Atomics.store(i32, W_head, s0);\n          const g0 = L.nx;', 'Atomics.store(i32, W_head, s0 );\n          const g0 = L.nx;');
+    const d7 = functionText(generated('BusyPool'), 'Thread_D7')!;
+    const text = generated('BusyPool').replace(d7, d7.replace('Atomics.store(i32, W_head, s0);', 'Atomics.store(i32, W_head, s0 );'));
     expect(applyMutant(text, m)).toEqual({
       ok: false, error: 'mutant busy-release-wrong-value: patch 1 of 1: "Atomics.store(i32, W_head, s0);" not found in Thread_D7 case D7',
     });
@@ -95,5 +100,46 @@ describe('runtime mutants: POOLSPEC_RUNTIME_FILE', () => {
   it('an unreadable file is a one-line error naming the variable', async () => {
     process.env[RUNTIME_FILE_ENV] = path.join(tmp, 'missing.ts');
     expect(() => loadCompiled({ name: 'BusyPool' } as never)).toThrow(`${RUNTIME_FILE_ENV}=${path.join(tmp, 'missing.ts')}: cannot read it (ENOENT)`);
+  });
+});
+
+describe('runtime mutants: trace validation kills what stress cannot see', () => {
+  const saved = process.env[RUNTIME_FILE_ENV];
+  afterAll(() => { if (saved === undefined) delete process.env[RUNTIME_FILE_ENV]; else process.env[RUNTIME_FILE_ENV] = saved; });
+
+  it('dwcas-push-seq-bump: stress sees nothing, validate rejects the first read of the bumped seq; the unmutated run is accepted', async () => {
+    const m = MUTANTS.find((x) => x.id === 'dwcas-push-seq-bump')!;
+    const a = applyMutant(generated('DwcasPool'), m);
+    if (!a.ok) throw new Error(a.error);
+    const file = path.join(tmp, 'DwcasPool.ts');
+    writeFileSync(file, a.text);
+    const model = await spec('DwcasPool');
+    const opts = { threads: 1, seconds: 0.3, blocks: 4, blockSize: 64, chaos: 0, config: 'noOsFree', seed: 7, weights: { crowded: 0.5, notCrowded: 0.5 } };
+    // stress() loads the runtime module before its first await: the variable is read for the first run only.
+    process.env[RUNTIME_FILE_ENV] = file;
+    const mutated = stress(model, { ...opts, record: { file: path.join(tmp, 'mutant.ndjson') } });
+    delete process.env[RUNTIME_FILE_ENV];
+    const clean = stress(model, { ...opts, record: { file: path.join(tmp, 'clean.ndjson') } });
+    const runs = await Promise.all([mutated, clean]);
+    for (const r of runs) {
+      expect(r.errors).toEqual([]);
+      expect(r.impl).toBe('compiled');
+      expect(r.ops).toBeGreaterThan(100);
+      expect([r.faultCount, r.stalled, r.accounting.lost, r.accounting.duplicated]).toEqual([0, null, 0, 0]);
+    }
+    const judge = async (f: string) => {
+      const t = readTrace(f, model);
+      if (!t.ok) throw new Error(t.errors[0].message);
+      const v = await validate(t.value, { backend: 'engine' });
+      if (!v.ok) throw new Error(v.errors[0].message);
+      return v.value;
+    };
+    const good = await judge(path.join(tmp, 'clean.ndjson'));
+    expect(good).toMatchObject({ accepted: true, complete: true, events: runs[1].record!.events });
+    const bad = await judge(path.join(tmp, 'mutant.ndjson'));
+    expect(bad.accepted).toBe(false);
+    // The first pair read after the first push: a push's B1 or a pop's A1/A2, reading seq 1 where the spec has 0.
+    expect(bad.rejection).toMatchObject({ thread: 1, transition: expect.stringMatching(/^(A1|A2|B1|B7_fail|A5_fail)$/) });
+    expect(bad.rejection!.reasons[0]).toMatch(/^it read <head, seq> = -?\d+, 1, the spec has -?\d+, 0 there$/);
   });
 });
