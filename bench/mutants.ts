@@ -105,7 +105,9 @@ function fired(r: Extract<RunResult, { ok: true }>): { by: Detector[]; at: Parti
   if (r.validate && !r.validate.accepted) {
     by.push('trace');
     at.trace = r.validate.rejectedAt ?? s.seconds;
-    detail.push(`rejected ${r.validate.rejected} of ${r.validate.events} events`);
+    const b = r.validate.backends ?? {};
+    const rej = Object.keys(b).filter((k) => b[k] === false);
+    detail.push(`rejected ${r.validate.rejected} of ${r.validate.events} events${rej.length ? ` (by ${rej.join(' and ')})` : ''}`);
   }
   return { by, at, detail };
 }
@@ -192,7 +194,9 @@ async function main(): Promise<number> {
       console.log(JSON.stringify({ seconds, seed, threads, validation: validate ? backend : null, rows, killed, total: rows.length, errors }, null, 2));
     } else {
       printTable(rows, validate);
-      console.log(`\nscore: ${killed} of ${rows.length} mutants killed (${((100 * killed) / Math.max(rows.length, 1)).toFixed(1)}%)${errors ? `; ${errors} errors (not kills)` : ''}`);
+      const by = (ds: Detector[]) => rows.filter((r) => r.killedBy.some((d) => ds.includes(d))).length;
+      console.log(`\nby detector: ${DETECTORS.map((d) => `${d} ${by([d])}`).join(', ')}; fault, accounting or stall: ${by(['fault', 'accounting', 'stall'])}`);
+      console.log(`score: ${killed} of ${rows.length} mutants killed (${((100 * killed) / Math.max(rows.length, 1)).toFixed(1)}%)${errors ? `; ${errors} errors (not kills)` : ''}`);
     }
   } finally {
     if (values.keep) log(`kept ${tmp}`);
