@@ -10,13 +10,16 @@
  * spec state), memoized: two orders that reach the same positions and the same state merge. Only
  * events whose window allows them to go next are tried, and an event that reads and writes no
  * variable at all (only its thread's locals and control state) commutes with everything: it is taken
- * at once, alone (partial-order reduction). When no configuration can take another event, the trace
+ * at once, alone (partial-order reduction). A trace cut to its last events (stress --record-last)
+ * starts from every reachable state, and each thread may take unrecorded steps of its own until its
+ * first recorded event (its dropped events, which may interleave with the other threads' recorded
+ * ones). When no configuration can take another event, the trace
  * is rejected at the first event (in file order) that every remaining configuration failed on.
  */
 import type { Model, Transition } from '../../dsl/ir.ts';
 import { readsOf } from '../../dsl/print.ts';
 import { apply, evaluate, EvalError, isTrue, type Env } from '../../engine/eval.ts';
-import { bindings, fire, initialState, machine, successors, keyOf, type Machine } from '../../engine/step.ts';
+import { bindings, eachSuccessor, fire, initialState, machine, successors, keyOf, type Machine } from '../../engine/step.ts';
 import { equal, isSet, setHas, type State, type Value } from '../../engine/value.ts';
 import type { Cell, Trace, TraceEv } from './trace-read.ts';
 
@@ -215,6 +218,27 @@ export function validateWithEngine(trace: Trace, opts: EngineOptions = {}): Engi
     return true;
   };
 
+  // A cut trace: a thread's events before its first recorded one are unknown steps of that thread,
+  // which may interleave with the other threads' recorded events. Until a thread takes its first
+  // recorded event it may take any step of its own (the start, every reachable state, is closed
+  // under them already).
+  const closeUnderFreeSteps = (confs: Map<string, Conf>) => {
+    if (!anyStart) return;
+    const queue = [...confs.values()];
+    for (let q = 0; q < queue.length; q += 1) {
+      const c = queue[q];
+      for (const st of eachSuccessor(mc, c.s)) {
+        const i = slot.get(st.proc)!;
+        if (c.pos[i] !== 0) continue;
+        const k = keyConf(c.pos, st.next);
+        if (confs.has(k)) continue;
+        const n = { pos: c.pos, s: st.next };
+        confs.set(k, n);
+        queue.push(n);
+      }
+    }
+  };
+
   let done = 0;
   let failures = new Map<TraceEv, { reasons: Set<string>; states: State[] }>();
   for (; done < events.length; done += 1) {
@@ -245,6 +269,7 @@ export function validateWithEngine(trace: Trace, opts: EngineOptions = {}): Engi
       }
     }
     if (next.size === 0) break;
+    if (anyStart && [...next.values()].some((c) => c.pos.some((p) => p === 0))) closeUnderFreeSteps(next);
     maxFrontier = Math.max(maxFrontier, next.size);
     layer = next;
   }
