@@ -58,7 +58,7 @@ function writeTrace(name: string, events: TraceEvent[], constants = SMALL): stri
   return file;
 }
 
-describe('trace validation: hand-made traces, both backends', () => {
+describe.concurrent('trace validation: hand-made traces, both backends', () => {
   it('accepts a read of the pushed head whose window overlaps the push', async () => {
     const m = await spec('BusyPool');
     const file = writeTrace('ok.ndjson', [...thread1,
@@ -122,7 +122,7 @@ describe('trace validation: unreadable traces', () => {
   });
 });
 
-describe('trace validation: recorded real-thread runs', () => {
+describe.concurrent('trace validation: recorded real-thread runs', () => {
   for (const impl of ['compiled', 'interpreted'] as const) {
     it(`BusyPool ${impl}: the recorded run is accepted by the engine, and its start by TLC`, async () => {
       const m = await spec('BusyPool');
@@ -135,21 +135,21 @@ describe('trace validation: recorded real-thread runs', () => {
       expect(t.events.length).toBe(r.record!.events);
       const e = validateWithEngine(t);
       expect(e).toMatchObject({ accepted: true, events: r.record!.events });
-      if (impl === 'compiled') expect(await tlcAccepts(t, 400)).toBe(true);
+      if (impl === 'compiled') expect(await tlcAccepts(t, Math.min(400, t.events.length))).toBe(true);
     }, 120_000);
   }
 
-  it('a run cut to its last 300 events is validated from any reachable state', async () => {
+  it('a run cut to its last 200 events is validated from any reachable state', async () => {
     const m = await spec('BusyPool');
     const file = path.join(dir, 'cut.ndjson');
-    const r = await stress(m, { threads: 2, seconds: 0.3, blocks: 2, blockSize: 64, chaos: 0, seed: 3, config: 'flush', record: { file, lastK: 300 } });
-    expect(r.record).toMatchObject({ events: 300 });
+    const r = await stress(m, { threads: 2, seconds: 0.2, blocks: 2, blockSize: 64, chaos: 0, seed: 3, config: 'noOsFree', record: { file, lastK: 200 } });
+    expect(r.record).toMatchObject({ events: 200 });
     expect(r.record!.dropped).toBeGreaterThan(0);
     const t = read(file, m);
-    expect(t.header.cut).toEqual({ last: 300, dropped: r.record!.dropped });
+    expect(t.header.cut).toEqual({ last: 200, dropped: r.record!.dropped });
     const e = validateWithEngine(t);
-    // Every reachable state of BusyPool flush (T = 2, N = 2) is a possible start: 13,687 (README's table).
-    expect(e).toMatchObject({ accepted: true, events: 300, initialStates: 13687 });
+    // Every reachable state of BusyPool noOsFree (T = 2, N = 2) is a possible start: 3,632 (README's table).
+    expect(e).toMatchObject({ accepted: true, events: 200, initialStates: 3632 });
     expect(await tlcAccepts(t)).toBe(true);
   }, 120_000);
 });
