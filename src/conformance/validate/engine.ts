@@ -17,7 +17,7 @@
  * is rejected at the first event (in file order) that every remaining configuration failed on.
  */
 import type { Model, Transition } from '../../dsl/ir.ts';
-import { readsOf } from '../../dsl/print.ts';
+import { touchesVars } from '../record/recorder.ts';
 import { apply, evaluate, EvalError, isTrue, type Env } from '../../engine/eval.ts';
 import { bindings, eachSuccessor, fire, initialState, machine, successors, keyOf, type Machine } from '../../engine/step.ts';
 import { equal, isSet, setHas, type State, type Value } from '../../engine/value.ts';
@@ -59,13 +59,6 @@ export interface EngineOptions {
 }
 
 interface Conf { pos: Int32Array; s: State }
-
-/** Whether a transition reads or writes any variable (its guard, choices and effects); false: only its own locals and pc. */
-function touchesVars(m: Model, t: Transition): boolean {
-  const names = new Set(m.vars.map((v) => v.name));
-  const reads = readsOf(t.guard, ...t.params.map((p) => p.over), ...t.effects.flatMap((a) => [a.value, a.target.index]));
-  return [...reads].some((n) => names.has(n)) || t.effects.some((a) => a.target.kind === 'var');
-}
 
 function cellValue(s: State, c: Cell): Value {
   return c.index === undefined ? s[c.name] : apply(s[c.name], c.index);
