@@ -60,6 +60,9 @@ export interface EngineOptions {
 
 interface Conf { pos: Int32Array; s: State }
 
+/** Too many start states for a cut trace (ENGINE_LIMIT). */
+export class StartLimit extends Error {}
+
 function cellValue(s: State, c: Cell): Value {
   return c.index === undefined ? s[c.name] : apply(s[c.name], c.index);
 }
@@ -155,7 +158,9 @@ export class Validator {
 }
 
 /** Every reachable state of the trace's configuration (the start of a trace cut to its last events). */
-export function reachableStates(mc: Machine, limit = 5_000_000): State[] | string {
+export const MAX_START_STATES = 1_000_000;
+
+export function reachableStates(mc: Machine, limit = MAX_START_STATES): State[] | string {
   const s0 = initialState(mc);
   const seen = new Map<string, State>([[keyOf(mc, s0), s0]]);
   const queue: State[] = [s0];
@@ -193,7 +198,7 @@ export function validateWithEngine(trace: Trace, opts: EngineOptions = {}): Engi
   let starts: State[];
   if (anyStart) {
     const r = reachableStates(mc);
-    if (typeof r === 'string') throw new Error(`cannot start a cut trace from every reachable state: ${r}`);
+    if (typeof r === 'string') throw new StartLimit(`a cut trace (--record-last) starts from every reachable state of its configuration, and ${mc.model.name} with ${Object.entries(mc.consts).map(([k, x]) => `${k} = ${x}`).join(', ')} has ${r}: record with fewer blocks or threads (e.g. --blocks 2), or record the whole run`);
     starts = r;
   } else {
     starts = [initialState(mc)];
