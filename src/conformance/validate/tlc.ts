@@ -24,7 +24,7 @@ import path from 'node:path';
 import type { Model, Transition } from '../../dsl/ir.ts';
 import { fail, ok, type Result } from '../../errors.ts';
 import { generateTla } from '../../codegen/generate.ts';
-import { effectConjuncts, emitCfg, tlaFileName } from '../../codegen/tla.ts';
+import { effectConjuncts, emitCfg } from '../../codegen/tla.ts';
 import { conjuncts, idsName, tlaExpr, type PrintCtx } from '../../codegen/tla-expr.ts';
 import { isSet, type Value } from '../../engine/value.ts';
 import { locateJar, runTlc } from '../../tlc/index.ts';
@@ -192,7 +192,6 @@ export async function validateWithTlc(trace: Trace, opts: TlcTraceOptions): Prom
     for (const [file, body] of generateTla(trace.model)) if (file.endsWith('.tla')) await fs.writeFile(path.join(dir, file), body);
     await fs.writeFile(path.join(dir, `${name}.tla`), text);
     await fs.writeFile(path.join(dir, `${name}.cfg`), cfg);
-    void tlaFileName;
     const r = await runTlc({ jar: jar.value.path, dir, module: name, cfg: `${name}.cfg`, workers: 1, timeoutSeconds: opts.timeoutSeconds, checkDeadlock: false });
     if (!r.ok) return r;
     const run = r.value;
