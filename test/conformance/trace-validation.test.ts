@@ -127,29 +127,29 @@ describe.concurrent('trace validation: recorded real-thread runs', () => {
     it(`BusyPool ${impl}: the recorded run is accepted by the engine, and its start by TLC`, async () => {
       const m = await spec('BusyPool');
       const file = path.join(dir, `run-${impl}.ndjson`);
-      const r = await stress(m, { threads: 2, seconds: 0.3, blocks: 2, blockSize: 64, chaos: 0, seed: 7, config: 'flush', impl, record: { file } });
+      const r = await stress(m, { threads: 2, seconds: 0.15, blocks: 2, blockSize: 64, chaos: 0, seed: 7, config: 'flush', impl, record: { file } });
       expect(r.errors).toEqual([]);
-      expect(r.record!.events).toBeGreaterThan(100);
+      expect(r.record!.events).toBeGreaterThan(50);
       const t = read(file, m);
       expect(t.header).toMatchObject({ spec: 'BusyPool', impl, threads: 2, blocks: 2, constants: { T: 2, N: 2, Flush: true } });
       expect(t.events.length).toBe(r.record!.events);
       const e = validateWithEngine(t);
       expect(e).toMatchObject({ accepted: true, events: r.record!.events });
-      if (impl === 'compiled') expect(await tlcAccepts(t, Math.min(400, t.events.length))).toBe(true);
+      if (impl === 'compiled') expect(await tlcAccepts(t, Math.min(200, t.events.length))).toBe(true);
     }, 120_000);
   }
 
-  it('a run cut to its last 200 events is validated from any reachable state', async () => {
+  it('a run cut to its last 100 events is validated from any reachable state', async () => {
     const m = await spec('BusyPool');
     const file = path.join(dir, 'cut.ndjson');
-    const r = await stress(m, { threads: 2, seconds: 0.2, blocks: 2, blockSize: 64, chaos: 0, seed: 3, config: 'noOsFree', record: { file, lastK: 200 } });
-    expect(r.record).toMatchObject({ events: 200 });
+    const r = await stress(m, { threads: 2, seconds: 0.2, blocks: 2, blockSize: 64, chaos: 0, seed: 3, config: 'noOsFree', record: { file, lastK: 100 } });
+    expect(r.record).toMatchObject({ events: 100 });
     expect(r.record!.dropped).toBeGreaterThan(0);
     const t = read(file, m);
-    expect(t.header.cut).toEqual({ last: 200, dropped: r.record!.dropped });
+    expect(t.header.cut).toEqual({ last: 100, dropped: r.record!.dropped });
     const e = validateWithEngine(t);
     // Every reachable state of BusyPool noOsFree (T = 2, N = 2) is a possible start: 3,632 (README's table).
-    expect(e).toMatchObject({ accepted: true, events: 200, initialStates: 3632 });
+    expect(e).toMatchObject({ accepted: true, events: 100, initialStates: 3632 });
     expect(await tlcAccepts(t)).toBe(true);
   }, 120_000);
 });

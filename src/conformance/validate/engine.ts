@@ -276,7 +276,7 @@ export function validateWithEngine(trace: Trace, opts: EngineOptions = {}): Engi
     backend: 'engine', accepted: done === events.length, events: events.length, seconds: Number(seconds.toFixed(3)),
     eventsPerSecond: Math.round(done / Math.max(seconds, 1e-3)), maxFrontier, initialStates: starts.length,
   };
-  if (!verdict.accepted) {
+  if (!verdict.accepted && failures.size > 0) {
     const [e, f] = [...failures.entries()].sort((x, y) => x[0].idx - y[0].idx)[0];
     verdict.rejection = {
       event: e.idx, line: e.line, thread: e.th, transition: e.t.name, args: e.args, reasons: [...f.reasons], explained: done,
