@@ -18,6 +18,15 @@ import type { CompiledProcess } from '../../runtime/compiled/process.ts';
 import type { Candidate, RuntimeProcess } from '../../runtime/process.ts';
 import { wordKey, type Raw, type Word } from '../../runtime/memory.ts';
 import type { Layout } from '../../runtime/layout.ts';
+import type { Model, Transition } from '../../dsl/ir.ts';
+import { readsOf } from '../../dsl/print.ts';
+
+/** Whether a transition reads or writes any variable (guard, choices, effects); false: only its thread's locals and pc. */
+export function touchesVars(m: Model, t: Transition): boolean {
+  const names = new Set(m.vars.map((v) => v.name));
+  const reads = readsOf(t.guard, ...t.params.map((p) => p.over), ...t.effects.flatMap((a) => [a.value, a.target.index]));
+  return [...reads].some((n) => names.has(n)) || t.effects.some((a) => a.target.kind === 'var');
+}
 
 /** Integers per event: transition, choice value, flags (word kind | has read | has write | has choice), word index, read lo/hi, written lo/hi. */
 export const INTS = 8;
@@ -91,8 +100,41 @@ export class StepLog {
     this.n += 1;
   }
 
-  /** The events in program order (chunks joined, a ring unrolled). */
+  /**
+   * A step that touches no variable (only its thread's locals and control state) reads no clock: its
+   * window starts at the last clock read and ends at the next one (filled in by finish()), which
+   * still holds the step, and saves a clock read on the hot path.
+   */
+  pushLocal(tx: number, arg: number, flags: number): void {
+    if (this.k === this.cap) {
+      if (this.lastK === undefined) {
+        this.full.push({ ints: this.ints, times: this.times });
+        this.ints = new Int32Array(this.cap * INTS);
+        this.times = new Float64Array(this.cap * 2);
+      }
+      this.k = 0;
+    }
+    const o = this.k * INTS;
+    const a = this.ints;
+    a[o] = tx; a[o + 1] = arg; a[o + 2] = flags; a[o + 3] = 0; a[o + 4] = 0; a[o + 5] = 0; a[o + 6] = 0; a[o + 7] = 0;
+    this.times[this.k * 2] = this.last;
+    this.times[this.k * 2 + 1] = NaN;
+    this.k += 1;
+    this.n += 1;
+  }
+
+  /** The events in program order (chunks joined, a ring unrolled); open windows closed at the next clock read. */
   finish(): ThreadLog {
+    const log = this.collect();
+    let next = performance.now();
+    for (let i = log.count - 1; i >= 0; i -= 1) {
+      if (Number.isNaN(log.times[2 * i + 1])) log.times[2 * i + 1] = next;
+      else next = log.times[2 * i + 1];
+    }
+    return log;
+  }
+
+  private collect(): ThreadLog {
     if (this.lastK === undefined) {
       const count = this.n;
       const ints = new Int32Array(count * INTS);
@@ -148,9 +190,11 @@ export function recordCompiled(proc: CompiledProcess, log: StepLog): void {
   const blockSlots: { slot: number; wi: number }[] = [];
   for (let b = 1; b <= l.blockCount; b += 1) for (const off of blockOffsets) blockSlots.push({ slot: WORDS + (b - 1) * BK + off, wi: b * 64 + off });
   const hasArg = proc.pt.transitions.map((t) => t.params.length > 0);
+  const local = proc.pt.transitions.map((t) => !touchesVars(proc.model, t));
   proc.onStep = (tx: number) => {
     const arg = hasArg[tx] ? p.ca[proc.lastPick] : 0;
     const af = hasArg[tx] ? HAS_ARG : 0;
+    if (local[tx]) { log.pushLocal(tx, arg, af); return; }
     const g = p.g;
     const lw = p.lw;
     if (lw >= 0) {
@@ -206,11 +250,13 @@ export function recordInterpreted(proc: RuntimeProcess, log: StepLog): void {
   ]);
   const blockShared = new Set(blockOffsets);
   const txOf = new Map(proc.pt.transitions.map((t, i) => [t, i]));
+  const local = proc.pt.transitions.map((t) => !touchesVars(proc.model, t));
   proc.onStep = (pick: Candidate, reads) => {
     const tx = txOf.get(pick.t)!;
     const params = pick.t.params;
     const arg = params.length ? (pick.args[params[0].name] as number) : 0;
     const af = params.length ? HAS_ARG : 0;
+    if (local[tx]) { log.pushLocal(tx, arg, af); return; }
     const lw = proc.lastWrite;
     if (lw) {
       const read = reads.get(wordKey(lw.word));

@@ -120,6 +120,7 @@ export function mergeLogs(model: Model, l: Layout, logs: { id: number; log: Thre
   }
   all.sort((x, y) => x.e.t[0] - y.e.t[0] || x.e.th - y.e.th || x.seq - y.seq);
   let events = all.map((x) => x.e);
+  // The last K by window start: a suffix of each thread (each thread's windows follow each other).
   if (lastK !== undefined && events.length > lastK) {
     dropped += events.length - lastK;
     events = events.slice(events.length - lastK);

@@ -10,13 +10,16 @@
  * spec state), memoized: two orders that reach the same positions and the same state merge. Only
  * events whose window allows them to go next are tried, and an event that reads and writes no
  * variable at all (only its thread's locals and control state) commutes with everything: it is taken
- * at once, alone (partial-order reduction). When no configuration can take another event, the trace
+ * at once, alone (partial-order reduction). A trace cut to its last events (stress --record-last)
+ * starts from every reachable state, and each thread may take unrecorded steps of its own until its
+ * first recorded event (its dropped events, which may interleave with the other threads' recorded
+ * ones). When no configuration can take another event, the trace
  * is rejected at the first event (in file order) that every remaining configuration failed on.
  */
 import type { Model, Transition } from '../../dsl/ir.ts';
-import { readsOf } from '../../dsl/print.ts';
+import { touchesVars } from '../record/recorder.ts';
 import { apply, evaluate, EvalError, isTrue, type Env } from '../../engine/eval.ts';
-import { bindings, fire, initialState, machine, successors, keyOf, type Machine } from '../../engine/step.ts';
+import { bindings, eachSuccessor, fire, initialState, machine, successors, keyOf, type Machine } from '../../engine/step.ts';
 import { equal, isSet, setHas, type State, type Value } from '../../engine/value.ts';
 import type { Cell, Trace, TraceEv } from './trace-read.ts';
 
@@ -57,12 +60,8 @@ export interface EngineOptions {
 
 interface Conf { pos: Int32Array; s: State }
 
-/** Whether a transition reads or writes any variable (its guard, choices and effects); false: only its own locals and pc. */
-function touchesVars(m: Model, t: Transition): boolean {
-  const names = new Set(m.vars.map((v) => v.name));
-  const reads = readsOf(t.guard, ...t.params.map((p) => p.over), ...t.effects.flatMap((a) => [a.value, a.target.index]));
-  return [...reads].some((n) => names.has(n)) || t.effects.some((a) => a.target.kind === 'var');
-}
+/** Too many start states for a cut trace (ENGINE_LIMIT). */
+export class StartLimit extends Error {}
 
 function cellValue(s: State, c: Cell): Value {
   return c.index === undefined ? s[c.name] : apply(s[c.name], c.index);
@@ -159,7 +158,9 @@ export class Validator {
 }
 
 /** Every reachable state of the trace's configuration (the start of a trace cut to its last events). */
-export function reachableStates(mc: Machine, limit = 5_000_000): State[] | string {
+export const MAX_START_STATES = 1_000_000;
+
+export function reachableStates(mc: Machine, limit = MAX_START_STATES): State[] | string {
   const s0 = initialState(mc);
   const seen = new Map<string, State>([[keyOf(mc, s0), s0]]);
   const queue: State[] = [s0];
@@ -197,7 +198,7 @@ export function validateWithEngine(trace: Trace, opts: EngineOptions = {}): Engi
   let starts: State[];
   if (anyStart) {
     const r = reachableStates(mc);
-    if (typeof r === 'string') throw new Error(`cannot start a cut trace from every reachable state: ${r}`);
+    if (typeof r === 'string') throw new StartLimit(`a cut trace (--record-last) starts from every reachable state of its configuration, and ${mc.model.name} with ${Object.entries(mc.consts).map(([k, x]) => `${k} = ${x}`).join(', ')} has ${r}: record with fewer blocks or threads (e.g. --blocks 2), or record the whole run`);
     starts = r;
   } else {
     starts = [initialState(mc)];
@@ -213,6 +214,27 @@ export function validateWithEngine(trace: Trace, opts: EngineOptions = {}): Engi
     const e = per[i][pos[i]];
     for (let j = 0; j < T; j += 1) if (j !== i && e.b > minAfter[j][pos[j]]) return false;
     return true;
+  };
+
+  // A cut trace: a thread's events before its first recorded one are unknown steps of that thread,
+  // which may interleave with the other threads' recorded events. Until a thread takes its first
+  // recorded event it may take any step of its own (the start, every reachable state, is closed
+  // under them already).
+  const closeUnderFreeSteps = (confs: Map<string, Conf>) => {
+    if (!anyStart) return;
+    const queue = [...confs.values()];
+    for (let q = 0; q < queue.length; q += 1) {
+      const c = queue[q];
+      for (const st of eachSuccessor(mc, c.s)) {
+        const i = slot.get(st.proc)!;
+        if (c.pos[i] !== 0) continue;
+        const k = keyConf(c.pos, st.next);
+        if (confs.has(k)) continue;
+        const n = { pos: c.pos, s: st.next };
+        confs.set(k, n);
+        queue.push(n);
+      }
+    }
   };
 
   let done = 0;
@@ -245,6 +267,7 @@ export function validateWithEngine(trace: Trace, opts: EngineOptions = {}): Engi
       }
     }
     if (next.size === 0) break;
+    if (anyStart && [...next.values()].some((c) => c.pos.some((p) => p === 0))) closeUnderFreeSteps(next);
     maxFrontier = Math.max(maxFrontier, next.size);
     layer = next;
   }
@@ -253,7 +276,7 @@ export function validateWithEngine(trace: Trace, opts: EngineOptions = {}): Engi
     backend: 'engine', accepted: done === events.length, events: events.length, seconds: Number(seconds.toFixed(3)),
     eventsPerSecond: Math.round(done / Math.max(seconds, 1e-3)), maxFrontier, initialStates: starts.length,
   };
-  if (!verdict.accepted) {
+  if (!verdict.accepted && failures.size > 0) {
     const [e, f] = [...failures.entries()].sort((x, y) => x[0].idx - y[0].idx)[0];
     verdict.rejection = {
       event: e.idx, line: e.line, thread: e.th, transition: e.t.name, args: e.args, reasons: [...f.reasons], explained: done,

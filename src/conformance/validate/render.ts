@@ -7,7 +7,7 @@ const show = (v: Value): string => (isSet(v) ? `{${v.set.map(show).join(', ')}}`
 
 export function renderRejection(r: Rejection): string {
   const args = Object.keys(r.args).length ? `(${Object.entries(r.args).map(([k, v]) => `${k}=${show(v)}`).join(', ')})` : '';
-  const lines = [`  rejected at event ${r.event} (line ${r.line}): thread${r.thread} ${r.transition}${args}, after ${r.explained} events every order explains`];
+  const lines = [`  rejected at event ${r.event} (line ${r.line}): thread${r.thread} ${r.transition}${args} (${r.explained} events explained before it)`];
   for (const why of r.reasons) lines.push(`    ${why}`);
   r.states.forEach((s, i) => {
     lines.push(`    state ${i + 1} reached before it: ${Object.entries(s.state).map(([k, v]) => `${k} = ${show(v)}`).join(', ')}`);

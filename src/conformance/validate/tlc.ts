@@ -10,8 +10,10 @@
  *
  * Acceptance: the invariant `TraceNotDone` (some thread has events left) is violated exactly when a
  * behaviour of the spec explains every event; TLC finishing without a violation means no order
- * does (rejected). A trace cut to its last events starts from any reachable state: while `free` is
- * TRUE, TraceNext may also take any `Next` step, until the first event is taken.
+ * does (rejected). A trace cut to its last events starts from any reachable state: a thread that
+ * has not taken its first recorded event (`started`) may take any step of its own (its dropped
+ * events), interleaved with the other threads' recorded events; from Init with every thread
+ * unstarted, these steps reach every reachable state.
  *
  * Times are replaced by their ranks among all window ends (TLC's integers are 32-bit; only the
  * order of the times matters).
@@ -22,8 +24,8 @@ import path from 'node:path';
 import type { Model, Transition } from '../../dsl/ir.ts';
 import { fail, ok, type Result } from '../../errors.ts';
 import { generateTla } from '../../codegen/generate.ts';
-import { effectConjuncts, emitCfg, tlaFileName } from '../../codegen/tla.ts';
-import { conjuncts, tlaExpr, type PrintCtx } from '../../codegen/tla-expr.ts';
+import { effectConjuncts, emitCfg } from '../../codegen/tla.ts';
+import { conjuncts, idsName, tlaExpr, type PrintCtx } from '../../codegen/tla-expr.ts';
 import { isSet, type Value } from '../../engine/value.ts';
 import { locateJar, runTlc } from '../../tlc/index.ts';
 import { procIds } from '../../engine/eval.ts';
@@ -130,7 +132,7 @@ export function traceModule(trace: Trace, limit: number, anyStart: boolean): { n
   seqs.forEach((s, i) => L.push(`  <<${s.length ? `\n    ${s.join(',\n    ')}\n  ` : ''}>>${i < seqs.length - 1 ? ',' : ''}`));
   L.push('>>', '');
   L.push('VARIABLE pos \\* events taken, per thread');
-  L.push('VARIABLE free \\* TRUE until the first event: a cut trace starts from any reachable state', '');
+  L.push('VARIABLE started \\* per thread: it took its first event (a cut trace: before that, any step of its own)', '');
   L.push(`WordVal(w) == CASE ${valueCases.join('\n                [] ')}`, '');
   // Primed by hand: priming WordVal(e[3]) would prime the event's expression (pos) too.
   const primed = valueCases.map((c) => c.replace(/-> (\w+)/, "-> $1'").replace(/-> <<(.*)>>$/, (_, xs: string) => `-> <<${xs.split(', ').map((x) => `${x}'`).join(', ')}>>`));
@@ -150,18 +152,21 @@ export function traceModule(trace: Trace, limit: number, anyStart: boolean): { n
   L.push('TraceInit ==');
   L.push('  /\\ Init');
   L.push('  /\\ pos = [th \\in ProcSet |-> 0]');
-  L.push(`  /\\ free = ${anyStart ? 'TRUE' : 'FALSE'}`, '');
+  L.push(`  /\\ started = [th \\in ProcSet |-> ${anyStart ? 'FALSE' : 'TRUE'}]`, '');
+  L.push('\\* A step of thread th\'s own process type.');
+  L.push(`Own(th) == ${m.procTypes.map((pt) => `(th \\in ${idsName(pt.name)} /\\ ${pt.name}(th))`).join(' \\/ ')}`, '');
   L.push('TraceNext ==');
-  L.push('  \\/ /\\ free');
-  L.push('     /\\ Next');
-  L.push('     /\\ UNCHANGED << pos, free >>');
+  L.push('  \\/ \\E th \\in ProcSet :');
+  L.push('       /\\ ~started[th]');
+  L.push('       /\\ Own(th)');
+  L.push('       /\\ UNCHANGED << pos, started >>');
   L.push('  \\/ \\E th \\in ProcSet :');
   L.push('       /\\ Allowed(th)');
   L.push('       /\\ Act(th, Ev[th][pos[th] + 1])');
   L.push('       /\\ Match(Ev[th][pos[th] + 1])');
   L.push('       /\\ pos\' = [pos EXCEPT ![th] = @ + 1]');
-  L.push('       /\\ free\' = FALSE', '');
-  L.push('TraceSpec == TraceInit /\\ [][TraceNext]_<< vars, pos, free >>', '');
+  L.push('       /\\ started\' = [started EXCEPT ![th] = TRUE]', '');
+  L.push('TraceSpec == TraceInit /\\ [][TraceNext]_<< vars, pos, started >>', '');
   L.push('\\* Violated exactly when some behaviour explains every event: the trace is accepted.');
   L.push(`${NOT_DONE} == ~(\\A th \\in ProcSet : pos[th] = Len(Ev[th]))`, '');
   L.push('='.repeat(60), '');
@@ -187,7 +192,6 @@ export async function validateWithTlc(trace: Trace, opts: TlcTraceOptions): Prom
     for (const [file, body] of generateTla(trace.model)) if (file.endsWith('.tla')) await fs.writeFile(path.join(dir, file), body);
     await fs.writeFile(path.join(dir, `${name}.tla`), text);
     await fs.writeFile(path.join(dir, `${name}.cfg`), cfg);
-    void tlaFileName;
     const r = await runTlc({ jar: jar.value.path, dir, module: name, cfg: `${name}.cfg`, workers: 1, timeoutSeconds: opts.timeoutSeconds, checkDeadlock: false });
     if (!r.ok) return r;
     const run = r.value;

@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Model, Transition } from '../../dsl/ir.ts';
-import { fail, ok, type PoolspecError, type Result } from '../../errors.ts';
-import { bound, domainElems, procIds } from '../../engine/eval.ts';
+import { fail, ok, type Result } from '../../errors.ts';
+import { domainElems, procIds } from '../../engine/eval.ts';
 import type { Value } from '../../engine/value.ts';
 import { withConfig } from '../../runtime/pool.ts';
 import { TRACE_FORMAT, type TraceHeader } from '../record/trace-file.ts';
@@ -173,9 +173,5 @@ export function readTrace(file: string, model: Model, configName?: string): Resu
     }
     events.push(ev);
   }
-  void bound;
   return ok({ file, header, model: m, config: TRACE_CONFIG, events });
 }
-
-/** The errors of a failed read, for callers that only report. */
-export type TraceErrors = PoolspecError[];

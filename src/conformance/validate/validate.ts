@@ -5,7 +5,7 @@
  * must be TLC's, or the disagreement is an error (TRACE_BACKENDS).
  */
 import { fail, ok, type Result } from '../../errors.ts';
-import { validateWithEngine, type EngineVerdict, type Rejection } from './engine.ts';
+import { StartLimit, validateWithEngine, type EngineVerdict, type Rejection } from './engine.ts';
 import { validateWithTlc, type TlcVerdict } from './tlc.ts';
 import type { Trace } from './trace-read.ts';
 
@@ -44,7 +44,12 @@ export async function validate(trace: Trace, opts: ValidateOptions): Promise<Res
   const total = trace.events.length;
   let engine: EngineVerdict | undefined;
   let tlc: (TlcVerdict & { engineOnSameEvents?: boolean }) | undefined;
-  if (opts.backend !== 'tlc') engine = validateWithEngine(trace, { anyStart });
+  try {
+    if (opts.backend !== 'tlc') engine = validateWithEngine(trace, { anyStart });
+  } catch (err) {
+    if (err instanceof StartLimit) return fail({ code: 'ENGINE_LIMIT', message: err.message });
+    throw err;
+  }
   if (opts.backend !== 'engine') {
     const limit = Math.min(opts.tlcEvents ?? DEFAULT_TLC_EVENTS, total);
     const r = await validateWithTlc(trace, { limit, anyStart, timeoutSeconds: opts.timeoutSeconds });
