@@ -219,6 +219,16 @@ export default protocol('BucketPool', (p) => {
     t1.ne(t2).implies(L('held', t1).union(L('cache', t1)).intersect(L('held', t2).union(L('cache', t2))).isEmpty()),
   'u'), 'th'), 'no block is in the hands (or local cache) of two threads at once');
 
+  // ---------------------------------------------------------------- places, for the runtime's accounting (stress, replay)
+  p.place('buckets', 'list', mapOver(Buckets, (k) => clusters(lhead.at(k)), 'k'), {
+    acyclic: forall(Buckets, (k) => and(listAcyclic(lhead.at(k), next, Blocks),
+      forall(listNodes(lhead.at(k), next, Blocks), (ch) => listAcyclic(ch, down, Blocks), 'ch')), 'k'),
+  });
+  p.place('held', 'hands', mapOver(Threads, (th) => L('held', th), 'th'));
+  p.place('cache', 'cache', mapOver(Threads, (th) => L('cache', th), 'th'));
+  p.place('cluster', 'transit', mapOver(Threads, (th) => filter(setOf([L('blk', th)]), (b) => isB(b), 'b').union(cluster(L('cl', th))), 'th'));
+  p.place('flushWalk', 'transit', mapOver(Threads, walking, 'th'));
+
   // ---------------------------------------------------------------- lock words (one per bucket) and progress
   const at = (th: E, ...labels: string[]) => or(...labels.map((l) => threads.pc(th).eq(l)));
   /** Thread th holds bucket k's BUSY lock: its XCHG (R4, Q4) took it and the releasing store is still ahead. */
