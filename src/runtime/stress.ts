@@ -62,6 +62,8 @@ export interface StressResult {
   faultCount: number;
   faults: (Fault & { at: number; thread: number })[];
   firstFaultSeconds: number | null;
+  /** The shared words at the end, rendered as in traces. */
+  shared: Record<string, string>;
   /** The spec's invariants that are false in the final state (every thread stopped between two steps). */
   violated: string[];
   /** How many invariants were evaluated on the final state. */
@@ -190,6 +192,7 @@ export async function stress(model: Model, opts: StressOptions): Promise<StressR
     ops, opsPerSecond: Math.round(ops / Math.max(seconds, 1e-3)),
     faultCount: got.reduce((a, o) => a + o.faultCount, 0), faults, firstFaultSeconds: faults[0]?.at ?? null,
     accounting: isPoolModel(m) ? accountPool(m, shared.consts, state) : null,
+    shared: sharedWords(shared),
     violated: m.invariants.filter((inv) => evaluate(inv.expr, { model: m, consts: shared.consts, state, bound: new Map() }) !== true).map((inv) => inv.name),
     invariants: m.invariants.length,
     stalled,

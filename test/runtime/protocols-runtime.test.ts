@@ -12,7 +12,7 @@ import { machine } from '../../src/engine/step.ts';
 import { stress } from '../../src/runtime/stress.ts';
 import { config, spec } from '../helpers.ts';
 
-const opts = { threads: 2, seconds: 1.5, blocks: 4, blockSize: 64, chaos: 0, weights: { crowded: 0.5, notCrowded: 0.5 } };
+const opts = { threads: 2, seconds: 1, blocks: 4, blockSize: 64, chaos: 0, weights: { crowded: 0.5, notCrowded: 0.5 } };
 
 describe('stress on real threads: BucketPool and HazardStack', () => {
   for (const [name, cfg] of [['BucketPool', 'small'], ['HazardStack', 'revalidate']] as const) {

@@ -95,6 +95,7 @@ const command: Command = {
         const a = r.accounting;
         console.log(`${r.spec}: ${r.ops} ops in ${r.seconds} s (${r.opsPerSecond} ops/s), ${r.faultCount} faults${r.firstFaultSeconds !== null ? `, first after ${r.firstFaultSeconds.toFixed(3)} s` : ''}`);
         if (a) console.log(`  blocks ${a.blocks}: list ${a.inList}, local caches ${a.inLocalCaches}, hands ${a.inHands}, in transit ${a.inTransit}, OS ${a.atOs}, lost ${a.lost}, duplicated ${a.duplicated}${a.cyclic ? ', CYCLE in the list' : ''}`);
+        if (!a) console.log(`  shared: ${Object.entries(r.shared).map(([k, v]) => `${k} = ${v}`).join(', ')}`);
         console.log(`  final state: ${r.violated.length ? `violates ${r.violated.join(', ')}` : `every invariant holds (${r.invariants})`}`);
         for (const f of r.faults.slice(0, 3)) console.log(`  fault: thread${f.proc} ${f.transition} ${f.access} ${f.variable}[b${f.block}] of an unmapped block at ${f.source} (after ${f.opCount} ops, ${f.at.toFixed(3)} s)`);
         if (r.stalled) {
