@@ -43,10 +43,10 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     \* spec/BucketPool.ts:201  no thread reads or writes a link word (next or down) of a block that has been given back to the OS
     NoUseAfterFree == ~fault
 
-    \* spec/BucketPool.ts:237  whenever some thread is inside an operation, eventually some operation (any thread's) completes (lock-freedom, under weak fairness)
+    \* spec/BucketPool.ts:247  whenever some thread is inside an operation, eventually some operation (any thread's) completes (lock-freedom, under weak fairness)
     Progress == ((\E t \in Threads : (pc[t] # "idle")) ~> (\E t \in Threads : (pc[t] = "idle")))
 
-    \* spec/BucketPool.ts:239  every operation a thread starts completes (per thread, under weak fairness)
+    \* spec/BucketPool.ts:249  every operation a thread starts completes (per thread, under weak fairness)
     StarvationFree == \A p_StarvationFree \in Threads : ((pc[p_StarvationFree] # "idle") ~> (pc[p_StarvationFree] = "idle"))
   }
 
@@ -661,7 +661,7 @@ FreeListIntact ==
 \* spec/BucketPool.ts:218  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
-\* spec/BucketPool.ts:230  each bucket's BUSY word: whenever it is taken exactly one thread holds it (between the XCHG that took it and the store that releases it), and none holds it otherwise
+\* spec/BucketPool.ts:240  each bucket's BUSY word: whenever it is taken exactly one thread holds it (between the XCHG that took it and the store that releases it), and none holds it otherwise
 BusyOwned == (\A k \in 1..B : (Cardinality({th \in Threads : (((((pc[th] = "R6") \/ (pc[th] = "R6s")) /\ (bk[th] = k)) \/ (((pc[th] = "R5") /\ (bk[th] = k)) /\ (ret[th] # BUSY))) \/ (((pc[th] = "Q5") /\ (fb[th] = k)) /\ (ret[th] # BUSY)))}) = (IF (fl[k] = BUSY) THEN 1 ELSE 0)))
 
 \* spec/BucketPool.ts:28  generated: every variable holds a value of its declared type
@@ -686,7 +686,7 @@ TypeOK ==
   /\ (\A typeok_p \in Threads : (fw[typeok_p] \in (Blocks \cup {NULL, BUSY})))
   /\ (\A typeok_p \in Threads : (fc[typeok_p] \in (Blocks \cup {NULL, BUSY})))
 
-\* spec/BucketPool.ts:235  a thread holding a bucket's BUSY word eventually releases it (with BusyOwned: every BUSY bucket is eventually released)
+\* spec/BucketPool.ts:245  a thread holding a bucket's BUSY word eventually releases it (with BusyOwned: every BUSY bucket is eventually released)
 BusyReleased == \A p_BusyReleased \in Threads : ((\E k \in 1..B : (((((pc[p_BusyReleased] = "R6") \/ (pc[p_BusyReleased] = "R6s")) /\ (bk[p_BusyReleased] = k)) \/ (((pc[p_BusyReleased] = "R5") /\ (bk[p_BusyReleased] = k)) /\ (ret[p_BusyReleased] # BUSY))) \/ (((pc[p_BusyReleased] = "Q5") /\ (fb[p_BusyReleased] = k)) /\ (ret[p_BusyReleased] # BUSY)))) ~> ~(\E k \in 1..B : (((((pc[p_BusyReleased] = "R6") \/ (pc[p_BusyReleased] = "R6s")) /\ (bk[p_BusyReleased] = k)) \/ (((pc[p_BusyReleased] = "R5") /\ (bk[p_BusyReleased] = k)) /\ (ret[p_BusyReleased] # BUSY))) \/ (((pc[p_BusyReleased] = "Q5") /\ (fb[p_BusyReleased] = k)) /\ (ret[p_BusyReleased] # BUSY)))))
 
 ============================================================

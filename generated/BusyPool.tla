@@ -60,7 +60,7 @@ NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinal
 \* spec/lib/pool.ts:281  the BUSY head: whenever it is taken exactly one thread holds it (between the step that took it and the one that releases it), and none holds it otherwise
 BusyOwned == (Cardinality({th \in Threads : (((pc[th] = "D6") \/ (pc[th] = "D7")) \/ (((pc[th] = "D5") \/ (pc[th] = "H5")) /\ (r[th] # BUSY)))}) = (IF (head = BUSY) THEN 1 ELSE 0))
 
-\* spec/BusyPool.ts:11  generated: every variable holds a value of its declared type
+\* spec/BusyPool.ts:12  generated: every variable holds a value of its declared type
 TypeOK ==
   /\ (head \in (Blocks \cup {NULL, BUSY}))
   /\ (\A typeok_i \in Blocks : (next[typeok_i] \in (Blocks \cup {NULL, BUSY})))
@@ -101,21 +101,21 @@ Init ==
   /\ nx = [self \in ProcSet |-> NULL]
   /\ fl = [self \in ProcSet |-> NULL]
 
-\* spec/BusyPool.ts:31  D1 -> D2
+\* spec/lib/busy.ts:37  D1 -> D2
 D1(self) ==
   /\ pc[self] = "D1"
   /\ pc' = [pc EXCEPT ![self] = "D2"]
   /\ r' = [r EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, nx, fl >>
 
-\* spec/BusyPool.ts:32  D2 -> D2
+\* spec/lib/busy.ts:38  D2 -> D2
 D2_spin(self) ==
   /\ pc[self] = "D2"
   /\ (r[self] = BUSY)
   /\ r' = [r EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, pc, held, cache, blk, fw, nx, fl >>
 
-\* spec/BusyPool.ts:33  D2 -> os
+\* spec/lib/busy.ts:39  D2 -> os
 D2_empty(self) ==
   /\ pc[self] = "D2"
   /\ (r[self] = NULL)
@@ -123,7 +123,7 @@ D2_empty(self) ==
   /\ r' = [r EXCEPT ![self] = NULL]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, nx, fl >>
 
-\* spec/BusyPool.ts:34  D2 -> D5: D4: r := XCHG(head, BUSY)
+\* spec/lib/busy.ts:40  D2 -> D5: D4: r := XCHG(head, BUSY)
 D2_xchg(self) ==
   /\ pc[self] = "D2"
   /\ (r[self] # NULL)
@@ -133,14 +133,14 @@ D2_xchg(self) ==
   /\ head' = BUSY
   /\ UNCHANGED << next, where, mapped, fault, lhead, held, cache, blk, fw, nx, fl >>
 
-\* spec/BusyPool.ts:35  D5 -> D2: the XCHG wrote BUSY over BUSY: no ownership
+\* spec/lib/busy.ts:41  D5 -> D2: the XCHG wrote BUSY over BUSY: no ownership
 D5_busy(self) ==
   /\ pc[self] = "D5"
   /\ (r[self] = BUSY)
   /\ pc' = [pc EXCEPT ![self] = "D2"]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/BusyPool.ts:36  D5 -> os: head := NULL; return NULL
+\* spec/lib/busy.ts:42  D5 -> os: head := NULL; return NULL
 D5_empty(self) ==
   /\ pc[self] = "D5"
   /\ (r[self] = NULL)
@@ -148,7 +148,7 @@ D5_empty(self) ==
   /\ head' = NULL
   /\ UNCHANGED << next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/BusyPool.ts:37  D5 -> D6
+\* spec/lib/busy.ts:43  D5 -> D6
 D5_owned(self) ==
   /\ pc[self] = "D5"
   /\ (r[self] # NULL)
@@ -156,7 +156,7 @@ D5_owned(self) ==
   /\ pc' = [pc EXCEPT ![self] = "D6"]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/BusyPool.ts:38  D6 -> D7
+\* spec/lib/busy.ts:44  D6 -> D7
 D6(self) ==
   /\ pc[self] = "D6"
   /\ pc' = [pc EXCEPT ![self] = "D7"]
@@ -164,7 +164,7 @@ D6(self) ==
   /\ fault' = (fault \/ ~mapped[r[self]])
   /\ UNCHANGED << head, next, where, mapped, lhead, held, cache, blk, fw, r, fl >>
 
-\* spec/BusyPool.ts:39  D7 -> idle: head := n releases the lock; the caller owns r
+\* spec/lib/busy.ts:45  D7 -> idle: head := n releases the lock; the caller owns r
 D7(self) ==
   /\ pc[self] = "D7"
   /\ pc' = [pc EXCEPT ![self] = "idle"]
@@ -187,21 +187,21 @@ E2_crowded(self) ==
   /\ blk' = [blk EXCEPT ![self] = NULL]
   /\ UNCHANGED << head, fault, lhead, held, cache, fw, r, nx, fl >>
 
-\* spec/BusyPool.ts:52  E2 -> E5: E3: fl := head
+\* spec/lib/busy.ts:60  E2 -> E5: E3: fl := head
 E2_notCrowded(self) ==
   /\ pc[self] = "E2"
   /\ pc' = [pc EXCEPT ![self] = "E5"]
   /\ fl' = [fl EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx >>
 
-\* spec/BusyPool.ts:53  E5 -> E5: E4: while fl = BUSY: fl := head
+\* spec/lib/busy.ts:61  E5 -> E5: E4: while fl = BUSY: fl := head
 E5_spin(self) ==
   /\ pc[self] = "E5"
   /\ (fl[self] = BUSY)
   /\ fl' = [fl EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, pc, held, cache, blk, fw, r, nx >>
 
-\* spec/BusyPool.ts:54  E5 -> E6
+\* spec/lib/busy.ts:62  E5 -> E6
 E5_link(self) ==
   /\ pc[self] = "E5"
   /\ (fl[self] # BUSY)
@@ -210,7 +210,7 @@ E5_link(self) ==
   /\ fault' = (fault \/ ~mapped[blk[self]])
   /\ UNCHANGED << head, where, mapped, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/BusyPool.ts:55  E6 -> idle
+\* spec/lib/busy.ts:63  E6 -> idle
 E6_ok(self) ==
   /\ pc[self] = "E6"
   /\ (head = fl[self])
@@ -222,7 +222,7 @@ E6_ok(self) ==
   /\ fl' = [fl EXCEPT ![self] = NULL]
   /\ UNCHANGED << next, mapped, fault, held, cache, fw, r, nx >>
 
-\* spec/BusyPool.ts:59  E6 -> E5: fl := head (may be BUSY); goto E4
+\* spec/lib/busy.ts:67  E6 -> E5: fl := head (may be BUSY); goto E4
 E6_fail(self) ==
   /\ pc[self] = "E6"
   /\ (head # fl[self])
@@ -230,28 +230,28 @@ E6_fail(self) ==
   /\ fl' = [fl EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx >>
 
-\* spec/BusyPool.ts:66  H1 -> H2
+\* spec/lib/busy.ts:76  H1 -> H2
 H1(self) ==
   /\ pc[self] = "H1"
   /\ pc' = [pc EXCEPT ![self] = "H2"]
   /\ r' = [r EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, nx, fl >>
 
-\* spec/BusyPool.ts:67  H2 -> H2
+\* spec/lib/busy.ts:77  H2 -> H2
 H2_spin(self) ==
   /\ pc[self] = "H2"
   /\ (r[self] = BUSY)
   /\ r' = [r EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, pc, held, cache, blk, fw, nx, fl >>
 
-\* spec/BusyPool.ts:68  H2 -> idle
+\* spec/lib/busy.ts:78  H2 -> idle
 H2_empty(self) ==
   /\ pc[self] = "H2"
   /\ (r[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/BusyPool.ts:69  H2 -> H5: H4: n := XCHG(head, BUSY)
+\* spec/lib/busy.ts:79  H2 -> H5: H4: n := XCHG(head, BUSY)
 H2_xchg(self) ==
   /\ pc[self] = "H2"
   /\ (r[self] # NULL)
@@ -261,14 +261,14 @@ H2_xchg(self) ==
   /\ head' = BUSY
   /\ UNCHANGED << next, where, mapped, fault, lhead, held, cache, blk, fw, nx, fl >>
 
-\* spec/BusyPool.ts:70  H5 -> H2: the XCHG returned BUSY: retry
+\* spec/lib/busy.ts:80  H5 -> H2: the XCHG returned BUSY: retry
 H5_busy(self) ==
   /\ pc[self] = "H5"
   /\ (r[self] = BUSY)
   /\ pc' = [pc EXCEPT ![self] = "H2"]
   /\ UNCHANGED << head, next, where, mapped, fault, lhead, held, cache, blk, fw, r, nx, fl >>
 
-\* spec/BusyPool.ts:71  H5 -> walk: head := NULL; the detached list is walked and freed
+\* spec/lib/busy.ts:81  H5 -> walk: head := NULL; the detached list is walked and freed
 H5_detach(self) ==
   /\ pc[self] = "H5"
   /\ (r[self] # BUSY)

@@ -93,43 +93,43 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       await Flush /\ OsFree;
       goto H1;
     };
-  D1:  \* spec/BusyPool.ts:26  r := head (plain load)
-    \* D1  spec/BusyPool.ts:31
+  D1:  \* spec/lib/busy.ts:32  r := head (plain load)
+    \* D1  spec/lib/busy.ts:37
     r := head;
     goto D2;
-  D2:  \* spec/BusyPool.ts:27  while r = BUSY: r := head; if r = NULL: return NULL
-    either { \* D2_spin  spec/BusyPool.ts:32
+  D2:  \* spec/lib/busy.ts:33  while r = BUSY: r := head; if r = NULL: return NULL
+    either { \* D2_spin  spec/lib/busy.ts:38
       await r = BUSY;
       r := head;
       goto D2;
-    } or { \* D2_empty  spec/BusyPool.ts:33
+    } or { \* D2_empty  spec/lib/busy.ts:39
       await r = NULL;
       r := NULL;
       goto os;
-    } or { \* D2_xchg  spec/BusyPool.ts:34  D4: r := XCHG(head, BUSY)
+    } or { \* D2_xchg  spec/lib/busy.ts:40  D4: r := XCHG(head, BUSY)
       await r # NULL /\ r # BUSY;
       xchg(head, r, BUSY);
       goto D5;
     };
-  D5:  \* spec/BusyPool.ts:28  r := XCHG(head, BUSY) done: the thread owns the head unless r = BUSY
-    either { \* D5_busy  spec/BusyPool.ts:35  the XCHG wrote BUSY over BUSY: no ownership
+  D5:  \* spec/lib/busy.ts:34  r := XCHG(head, BUSY) done: the thread owns the head unless r = BUSY
+    either { \* D5_busy  spec/lib/busy.ts:41  the XCHG wrote BUSY over BUSY: no ownership
       await r = BUSY;
       goto D2;
-    } or { \* D5_empty  spec/BusyPool.ts:36  head := NULL; return NULL
+    } or { \* D5_empty  spec/lib/busy.ts:42  head := NULL; return NULL
       await r = NULL;
       head := NULL;
       goto os;
-    } or { \* D5_owned  spec/BusyPool.ts:37
+    } or { \* D5_owned  spec/lib/busy.ts:43
       await r # NULL /\ r # BUSY;
       goto D6;
     };
-  D6:  \* spec/BusyPool.ts:29  n := r->next, under the self-lock
-    \* D6  spec/BusyPool.ts:38
+  D6:  \* spec/lib/busy.ts:35  n := r->next, under the self-lock
+    \* D6  spec/lib/busy.ts:44
     nx := next[r];
     fault := fault \/ ~mapped[r];
     goto D7;
-  D7:  \* spec/BusyPool.ts:30  head := n: releases the lock
-    \* D7  spec/BusyPool.ts:39  head := n releases the lock; the caller owns r
+  D7:  \* spec/lib/busy.ts:36  head := n: releases the lock
+    \* D7  spec/lib/busy.ts:45  head := n releases the lock; the caller owns r
     head := nx;
     lhead := nx;
     where[r] := "thread";
@@ -137,7 +137,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     r := NULL;
     nx := NULL;
     goto idle;
-  E2:  \* spec/BusyPool.ts:48  if pool_is_crowded(): free(ptr) to the OS
+  E2:  \* spec/lib/busy.ts:56  if pool_is_crowded(): free(ptr) to the OS
     either { \* E2_crowded  spec/lib/pool.ts:172  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
       await OsFree;
       next[blk] := NULL;
@@ -145,56 +145,56 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       mapped[blk] := FALSE;
       blk := NULL;
       goto idle;
-    } or { \* E2_notCrowded  spec/BusyPool.ts:52  E3: fl := head
+    } or { \* E2_notCrowded  spec/lib/busy.ts:60  E3: fl := head
       fl := head;
       goto E5;
     };
-  E5:  \* spec/BusyPool.ts:49  ptr->next := fl
-    either { \* E5_spin  spec/BusyPool.ts:53  E4: while fl = BUSY: fl := head
+  E5:  \* spec/lib/busy.ts:57  ptr->next := fl
+    either { \* E5_spin  spec/lib/busy.ts:61  E4: while fl = BUSY: fl := head
       await fl = BUSY;
       fl := head;
       goto E5;
-    } or { \* E5_link  spec/BusyPool.ts:54
+    } or { \* E5_link  spec/lib/busy.ts:62
       await fl # BUSY;
       next[blk] := fl;
       fault := fault \/ ~mapped[blk];
       goto E6;
     };
-  E6:  \* spec/BusyPool.ts:50  CAS(head, fl, ptr)
-    either { \* E6_ok  spec/BusyPool.ts:55
+  E6:  \* spec/lib/busy.ts:58  CAS(head, fl, ptr)
+    either { \* E6_ok  spec/lib/busy.ts:63
       cas(head, fl, blk);
       lhead := blk;
       where[blk] := "list";
       blk := NULL;
       fl := NULL;
       goto idle;
-    } or { \* E6_fail  spec/BusyPool.ts:59  fl := head (may be BUSY); goto E4
+    } or { \* E6_fail  spec/lib/busy.ts:67  fl := head (may be BUSY); goto E4
       await head # fl;  \* CAS failed
       fl := head;
       goto E5;
     };
-  H1:  \* spec/BusyPool.ts:63  n := head
-    \* H1  spec/BusyPool.ts:66
+  H1:  \* spec/lib/busy.ts:73  n := head
+    \* H1  spec/lib/busy.ts:76
     r := head;
     goto H2;
-  H2:  \* spec/BusyPool.ts:64  while n = BUSY: n := head; if n = NULL: return
-    either { \* H2_spin  spec/BusyPool.ts:67
+  H2:  \* spec/lib/busy.ts:74  while n = BUSY: n := head; if n = NULL: return
+    either { \* H2_spin  spec/lib/busy.ts:77
       await r = BUSY;
       r := head;
       goto H2;
-    } or { \* H2_empty  spec/BusyPool.ts:68
+    } or { \* H2_empty  spec/lib/busy.ts:78
       await r = NULL;
       goto idle;
-    } or { \* H2_xchg  spec/BusyPool.ts:69  H4: n := XCHG(head, BUSY)
+    } or { \* H2_xchg  spec/lib/busy.ts:79  H4: n := XCHG(head, BUSY)
       await r # NULL /\ r # BUSY;
       xchg(head, r, BUSY);
       goto H5;
     };
-  H5:  \* spec/BusyPool.ts:65  head := NULL (unconditional)
-    either { \* H5_busy  spec/BusyPool.ts:70  the XCHG returned BUSY: retry
+  H5:  \* spec/lib/busy.ts:75  head := NULL (unconditional)
+    either { \* H5_busy  spec/lib/busy.ts:80  the XCHG returned BUSY: retry
       await r = BUSY;
       goto H2;
-    } or { \* H5_detach  spec/BusyPool.ts:71  head := NULL; the detached list is walked and freed
+    } or { \* H5_detach  spec/lib/busy.ts:81  head := NULL; the detached list is walked and freed
       await r # BUSY;
       head := NULL;
       lhead := NULL;
@@ -481,7 +481,7 @@ NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinal
 \* spec/lib/pool.ts:281  the BUSY head: whenever it is taken exactly one thread holds it (between the step that took it and the one that releases it), and none holds it otherwise
 BusyOwned == (Cardinality({th \in Threads : (((pc[th] = "D6") \/ (pc[th] = "D7")) \/ (((pc[th] = "D5") \/ (pc[th] = "H5")) /\ (r[th] # BUSY)))}) = (IF (head = BUSY) THEN 1 ELSE 0))
 
-\* spec/BusyPool.ts:11  generated: every variable holds a value of its declared type
+\* spec/BusyPool.ts:12  generated: every variable holds a value of its declared type
 TypeOK ==
   /\ (head \in (Blocks \cup {NULL, BUSY}))
   /\ (\A typeok_i \in Blocks : (next[typeok_i] \in (Blocks \cup {NULL, BUSY})))

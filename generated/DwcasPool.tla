@@ -63,7 +63,7 @@ NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinal
 \* spec/lib/pool.ts:281  pool->lock, taken by pool_flush: whenever it is taken exactly one thread holds it (between the step that took it and the one that releases it), and none holds it otherwise
 LockOwned == (Cardinality({th \in Threads : ((((pc[th] = "C2") \/ (pc[th] = "C3")) \/ (pc[th] = "C4")) \/ (pc[th] = "C5"))}) = (IF lock THEN 1 ELSE 0))
 
-\* spec/DwcasPool.ts:12  generated: every variable holds a value of its declared type
+\* spec/DwcasPool.ts:13  generated: every variable holds a value of its declared type
 TypeOK ==
   /\ (head \in (Blocks \cup {NULL, BUSY}))
   /\ (\A typeok_i \in Blocks : (next[typeok_i] \in (Blocks \cup {NULL, BUSY})))
@@ -124,21 +124,21 @@ Init ==
   /\ nh = [self \in ProcSet |-> NULL]
   /\ fl = [self \in ProcSet |-> NULL]
 
-\* spec/DwcasPool.ts:36  A1 -> A2
+\* spec/lib/dwcas.ts:39  A1 -> A2
 A1(self) ==
   /\ pc[self] = "A1"
   /\ pc' = [pc EXCEPT ![self] = "A2"]
   /\ cs' = [cs EXCEPT ![self] = seq]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, ch, nh, fl >>
 
-\* spec/DwcasPool.ts:37  A2 -> A4
+\* spec/lib/dwcas.ts:40  A2 -> A4
 A2(self) ==
   /\ pc[self] = "A2"
   /\ pc' = [pc EXCEPT ![self] = "A4"]
   /\ ch' = [ch EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, nh, fl >>
 
-\* spec/DwcasPool.ts:38  A4 -> os
+\* spec/lib/dwcas.ts:41  A4 -> os
 A4_empty(self) ==
   /\ pc[self] = "A4"
   /\ (ch[self] = NULL)
@@ -146,7 +146,7 @@ A4_empty(self) ==
   /\ cs' = [cs EXCEPT ![self] = 0]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, ch, nh, fl >>
 
-\* spec/DwcasPool.ts:39  A4 -> A5
+\* spec/lib/dwcas.ts:42  A4 -> A5
 A4_deref(self) ==
   /\ pc[self] = "A4"
   /\ (ch[self] # NULL)
@@ -156,7 +156,7 @@ A4_deref(self) ==
   /\ fault' = (fault \/ ~mapped[ch[self]])
   /\ UNCHANGED << head, next, where, mapped, seq, lock, held, cache, blk, fw, cs, ch, fl >>
 
-\* spec/DwcasPool.ts:40  A5 -> idle: the caller owns ch
+\* spec/lib/dwcas.ts:43  A5 -> idle: the caller owns ch
 A5_ok(self) ==
   /\ pc[self] = "A5"
   /\ (head = ch[self])
@@ -171,7 +171,7 @@ A5_ok(self) ==
   /\ nh' = [nh EXCEPT ![self] = NULL]
   /\ UNCHANGED << next, mapped, fault, lock, cache, blk, fw, fl >>
 
-\* spec/DwcasPool.ts:45  A5 -> A4: a failed DWCAS reads the current pair atomically; goto A3
+\* spec/lib/dwcas.ts:48  A5 -> A4: a failed DWCAS reads the current pair atomically; goto A3
 A5_fail(self) ==
   /\ pc[self] = "A5"
   /\ ((head # ch[self]) \/ (seq # cs[self]))
@@ -232,7 +232,7 @@ B7_fail(self) ==
   /\ fl' = [fl EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, ch, nh >>
 
-\* spec/DwcasPool.ts:63  C1 -> C2
+\* spec/lib/dwcas.ts:69  C1 -> C2
 C1(self) ==
   /\ pc[self] = "C1"
   /\ (lock = FALSE)
@@ -240,21 +240,21 @@ C1(self) ==
   /\ lock' = TRUE
   /\ UNCHANGED << head, next, where, mapped, fault, seq, held, cache, blk, fw, cs, ch, nh, fl >>
 
-\* spec/DwcasPool.ts:64  C2 -> C3
+\* spec/lib/dwcas.ts:70  C2 -> C3
 C2(self) ==
   /\ pc[self] = "C2"
   /\ pc' = [pc EXCEPT ![self] = "C3"]
   /\ ch' = [ch EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, nh, fl >>
 
-\* spec/DwcasPool.ts:65  C3 -> C4
+\* spec/lib/dwcas.ts:71  C3 -> C4
 C3(self) ==
   /\ pc[self] = "C3"
   /\ pc' = [pc EXCEPT ![self] = "C4"]
   /\ cs' = [cs EXCEPT ![self] = seq]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, ch, nh, fl >>
 
-\* spec/DwcasPool.ts:66  C4 -> C5
+\* spec/lib/dwcas.ts:72  C4 -> C5
 C4_ok(self) ==
   /\ pc[self] = "C4"
   /\ (head = ch[self])
@@ -268,14 +268,14 @@ C4_ok(self) ==
   /\ where' = [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])]
   /\ UNCHANGED << next, mapped, fault, lock, held, cache, blk, nh, fl >>
 
-\* spec/DwcasPool.ts:70  C4 -> C2
+\* spec/lib/dwcas.ts:76  C4 -> C2
 C4_fail(self) ==
   /\ pc[self] = "C4"
   /\ ((head # ch[self]) \/ (seq # cs[self]))
   /\ pc' = [pc EXCEPT ![self] = "C2"]
   /\ UNCHANGED << head, next, where, mapped, fault, seq, lock, held, cache, blk, fw, cs, ch, nh, fl >>
 
-\* spec/DwcasPool.ts:71  C5 -> walk
+\* spec/lib/dwcas.ts:77  C5 -> walk
 C5(self) ==
   /\ pc[self] = "C5"
   /\ pc' = [pc EXCEPT ![self] = "walk"]

@@ -118,27 +118,27 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       await Flush /\ OsFree;
       goto C1;
     };
-  A1:  \* spec/DwcasPool.ts:32  cs := seq
-    \* A1  spec/DwcasPool.ts:36
+  A1:  \* spec/lib/dwcas.ts:35  cs := seq
+    \* A1  spec/lib/dwcas.ts:39
     cs := seq;
     goto A2;
-  A2:  \* spec/DwcasPool.ts:33  ch := head
-    \* A2  spec/DwcasPool.ts:37
+  A2:  \* spec/lib/dwcas.ts:36  ch := head
+    \* A2  spec/lib/dwcas.ts:40
     ch := head;
     goto A4;
-  A4:  \* spec/DwcasPool.ts:34  if ch = NULL: return NULL; nh := ch->next (the dereference)
-    either { \* A4_empty  spec/DwcasPool.ts:38
+  A4:  \* spec/lib/dwcas.ts:37  if ch = NULL: return NULL; nh := ch->next (the dereference)
+    either { \* A4_empty  spec/lib/dwcas.ts:41
       await ch = NULL;
       cs := 0;
       goto os;
-    } or { \* A4_deref  spec/DwcasPool.ts:39
+    } or { \* A4_deref  spec/lib/dwcas.ts:42
       await ch # NULL /\ ch # BUSY;
       nh := next[ch];
       fault := fault \/ ~mapped[ch];
       goto A5;
     };
-  A5:  \* spec/DwcasPool.ts:35  DWCAS(<head, seq>, <ch, cs>, <nh, cs + 1>)
-    either { \* A5_ok  spec/DwcasPool.ts:40  the caller owns ch
+  A5:  \* spec/lib/dwcas.ts:38  DWCAS(<head, seq>, <ch, cs>, <nh, cs + 1>)
+    either { \* A5_ok  spec/lib/dwcas.ts:43  the caller owns ch
       dwcas(head, seq, ch, cs, nh, cs + 1);
       where[ch] := "thread";
       held := held \cup {ch};
@@ -146,7 +146,7 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       ch := NULL;
       nh := NULL;
       goto idle;
-    } or { \* A5_fail  spec/DwcasPool.ts:45  a failed DWCAS reads the current pair atomically; goto A3
+    } or { \* A5_fail  spec/lib/dwcas.ts:48  a failed DWCAS reads the current pair atomically; goto A3
       await (head # ch) \/ (seq # cs);  \* DWCAS failed
       ch := head;
       cs := seq;
@@ -185,33 +185,33 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       fl := head;
       goto B6;
     };
-  C1:  \* spec/DwcasPool.ts:58  spin_lock(&pool->lock)
-    \* C1  spec/DwcasPool.ts:63
+  C1:  \* spec/lib/dwcas.ts:64  spin_lock(&pool->lock)
+    \* C1  spec/lib/dwcas.ts:69
     await lock = FALSE;
     lock := TRUE;
     goto C2;
-  C2:  \* spec/DwcasPool.ts:59  ch := head
-    \* C2  spec/DwcasPool.ts:64
+  C2:  \* spec/lib/dwcas.ts:65  ch := head
+    \* C2  spec/lib/dwcas.ts:70
     ch := head;
     goto C3;
-  C3:  \* spec/DwcasPool.ts:60  cs := seq
-    \* C3  spec/DwcasPool.ts:65
+  C3:  \* spec/lib/dwcas.ts:66  cs := seq
+    \* C3  spec/lib/dwcas.ts:71
     cs := seq;
     goto C4;
-  C4:  \* spec/DwcasPool.ts:61  DWCAS(<head, seq>, <ch, cs>, <NULL, cs + 1>)
-    either { \* C4_ok  spec/DwcasPool.ts:66
+  C4:  \* spec/lib/dwcas.ts:67  DWCAS(<head, seq>, <ch, cs>, <NULL, cs + 1>)
+    either { \* C4_ok  spec/lib/dwcas.ts:72
       dwcas(head, seq, ch, cs, NULL, cs + 1);
       fw := ch;
       ch := NULL;
       cs := 0;
       where := [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])];
       goto C5;
-    } or { \* C4_fail  spec/DwcasPool.ts:70
+    } or { \* C4_fail  spec/lib/dwcas.ts:76
       await (head # ch) \/ (seq # cs);  \* DWCAS failed
       goto C2;
     };
-  C5:  \* spec/DwcasPool.ts:62  spin_unlock(&pool->lock)
-    \* C5  spec/DwcasPool.ts:71
+  C5:  \* spec/lib/dwcas.ts:68  spin_unlock(&pool->lock)
+    \* C5  spec/lib/dwcas.ts:77
     lock := FALSE;
     goto walk;
   os:  \* spec/lib/pool.ts:220  pool_alloc_nocache: the shared list was empty
@@ -507,7 +507,7 @@ FreeListIntact ==
 \* spec/lib/pool.ts:273  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
-\* spec/DwcasPool.ts:12  generated: every variable holds a value of its declared type
+\* spec/DwcasPool.ts:13  generated: every variable holds a value of its declared type
 TypeOK ==
   /\ (head \in (Blocks \cup {NULL, BUSY}))
   /\ (\A typeok_i \in Blocks : (next[typeok_i] \in (Blocks \cup {NULL, BUSY})))

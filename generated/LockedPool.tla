@@ -59,7 +59,7 @@ NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinal
 \* spec/lib/pool.ts:281  the spinlock pool->lock: whenever it is taken exactly one thread holds it (between the step that took it and the one that releases it), and none holds it otherwise
 LockOwned == (Cardinality({th \in Threads : ((((((((((((pc[th] = "L2") \/ (pc[th] = "L3")) \/ (pc[th] = "L4")) \/ (pc[th] = "L5")) \/ (pc[th] = "M3")) \/ (pc[th] = "M4")) \/ (pc[th] = "M4b")) \/ (pc[th] = "M5")) \/ (pc[th] = "M6")) \/ (pc[th] = "K2")) \/ (pc[th] = "K3")) \/ (pc[th] = "K4"))}) = (IF (lock # 0) THEN 1 ELSE 0))
 
-\* spec/LockedPool.ts:10  generated: every variable holds a value of its declared type
+\* spec/LockedPool.ts:11  generated: every variable holds a value of its declared type
 TypeOK ==
   /\ (head \in (Blocks \cup {NULL, BUSY}))
   /\ (\A typeok_i \in Blocks : (next[typeok_i] \in (Blocks \cup {NULL, BUSY})))
@@ -98,7 +98,7 @@ Init ==
   /\ pp = [self \in ProcSet |-> NULL]
   /\ nn = [self \in ProcSet |-> NULL]
 
-\* spec/LockedPool.ts:27  L1 -> L2
+\* spec/lib/locked.ts:33  L1 -> L2
 L1(self) ==
   /\ pc[self] = "L1"
   /\ (lock = 0)
@@ -106,14 +106,14 @@ L1(self) ==
   /\ lock' = self
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, pp, nn >>
 
-\* spec/LockedPool.ts:28  L2 -> L3
+\* spec/lib/locked.ts:34  L2 -> L3
 L2(self) ==
   /\ pc[self] = "L2"
   /\ pc' = [pc EXCEPT ![self] = "L3"]
   /\ pp' = [pp EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, nn >>
 
-\* spec/LockedPool.ts:29  L3 -> L4
+\* spec/lib/locked.ts:35  L3 -> L4
 L3_deref(self) ==
   /\ pc[self] = "L3"
   /\ (pp[self] # NULL)
@@ -123,14 +123,14 @@ L3_deref(self) ==
   /\ fault' = (fault \/ ~mapped[pp[self]])
   /\ UNCHANGED << head, next, where, mapped, lock, held, cache, blk, fw, pp >>
 
-\* spec/LockedPool.ts:30  L3 -> L5
+\* spec/lib/locked.ts:36  L3 -> L5
 L3_empty(self) ==
   /\ pc[self] = "L3"
   /\ (pp[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "L5"]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/LockedPool.ts:31  L4 -> L5
+\* spec/lib/locked.ts:37  L4 -> L5
 L4(self) ==
   /\ pc[self] = "L4"
   /\ pc' = [pc EXCEPT ![self] = "L5"]
@@ -140,7 +140,7 @@ L4(self) ==
   /\ nn' = [nn EXCEPT ![self] = NULL]
   /\ UNCHANGED << next, mapped, fault, lock, cache, blk, fw, pp >>
 
-\* spec/LockedPool.ts:32  L5 -> idle
+\* spec/lib/locked.ts:38  L5 -> idle
 L5_got(self) ==
   /\ pc[self] = "L5"
   /\ (pp[self] # NULL)
@@ -150,7 +150,7 @@ L5_got(self) ==
   /\ pp' = [pp EXCEPT ![self] = NULL]
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, nn >>
 
-\* spec/LockedPool.ts:33  L5 -> os
+\* spec/lib/locked.ts:39  L5 -> os
 L5_empty(self) ==
   /\ pc[self] = "L5"
   /\ (pp[self] = NULL)
@@ -158,7 +158,7 @@ L5_empty(self) ==
   /\ lock' = 0
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, pp, nn >>
 
-\* spec/LockedPool.ts:45  M2 -> M3
+\* spec/lib/locked.ts:53  M2 -> M3
 M2(self) ==
   /\ pc[self] = "M2"
   /\ (lock = 0)
@@ -166,27 +166,27 @@ M2(self) ==
   /\ lock' = self
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, pp, nn >>
 
-\* spec/LockedPool.ts:46  M3 -> M4
+\* spec/lib/locked.ts:54  M3 -> M4
 M3_notCrowded(self) ==
   /\ pc[self] = "M3"
   /\ pc' = [pc EXCEPT ![self] = "M4"]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/LockedPool.ts:47  M3 -> M6: leave ptr set: it goes to the OS at M7
+\* spec/lib/locked.ts:55  M3 -> M6: leave ptr set: it goes to the OS at M7
 M3_crowded(self) ==
   /\ pc[self] = "M3"
   /\ OsFree
   /\ pc' = [pc EXCEPT ![self] = "M6"]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/LockedPool.ts:48  M4 -> M4b
+\* spec/lib/locked.ts:56  M4 -> M4b
 M4(self) ==
   /\ pc[self] = "M4"
   /\ pc' = [pc EXCEPT ![self] = "M4b"]
   /\ pp' = [pp EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, nn >>
 
-\* spec/LockedPool.ts:49  M4b -> M5
+\* spec/lib/locked.ts:57  M4b -> M5
 M4b(self) ==
   /\ pc[self] = "M4b"
   /\ pc' = [pc EXCEPT ![self] = "M5"]
@@ -195,7 +195,7 @@ M4b(self) ==
   /\ pp' = [pp EXCEPT ![self] = NULL]
   /\ UNCHANGED << head, where, mapped, lock, held, cache, blk, fw, nn >>
 
-\* spec/LockedPool.ts:50  M5 -> M6: ptr := NULL
+\* spec/lib/locked.ts:58  M5 -> M6: ptr := NULL
 M5(self) ==
   /\ pc[self] = "M5"
   /\ pc' = [pc EXCEPT ![self] = "M6"]
@@ -204,7 +204,7 @@ M5(self) ==
   /\ blk' = [blk EXCEPT ![self] = NULL]
   /\ UNCHANGED << next, mapped, fault, lock, held, cache, fw, pp, nn >>
 
-\* spec/LockedPool.ts:51  M6 -> M7
+\* spec/lib/locked.ts:59  M6 -> M7
 M6(self) ==
   /\ pc[self] = "M6"
   /\ pc' = [pc EXCEPT ![self] = "M7"]
@@ -224,14 +224,14 @@ M7_crowded(self) ==
   /\ blk' = [blk EXCEPT ![self] = NULL]
   /\ UNCHANGED << head, fault, lock, held, cache, fw, pp, nn >>
 
-\* spec/LockedPool.ts:53  M7 -> idle
+\* spec/lib/locked.ts:61  M7 -> idle
 M7_done(self) ==
   /\ pc[self] = "M7"
   /\ (blk[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "idle"]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, pp, nn >>
 
-\* spec/LockedPool.ts:61  K1 -> K2
+\* spec/lib/locked.ts:71  K1 -> K2
 K1(self) ==
   /\ pc[self] = "K1"
   /\ (lock = 0)
@@ -239,14 +239,14 @@ K1(self) ==
   /\ lock' = self
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, pp, nn >>
 
-\* spec/LockedPool.ts:62  K2 -> K3
+\* spec/lib/locked.ts:72  K2 -> K3
 K2(self) ==
   /\ pc[self] = "K2"
   /\ pc' = [pc EXCEPT ![self] = "K3"]
   /\ pp' = [pp EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, lock, held, cache, blk, fw, nn >>
 
-\* spec/LockedPool.ts:63  K3 -> K4
+\* spec/lib/locked.ts:73  K3 -> K4
 K3(self) ==
   /\ pc[self] = "K3"
   /\ pc' = [pc EXCEPT ![self] = "K4"]
@@ -256,7 +256,7 @@ K3(self) ==
   /\ where' = [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])]
   /\ UNCHANGED << next, mapped, fault, lock, held, cache, blk, nn >>
 
-\* spec/LockedPool.ts:64  K4 -> walk
+\* spec/lib/locked.ts:74  K4 -> walk
 K4(self) ==
   /\ pc[self] = "K4"
   /\ pc' = [pc EXCEPT ![self] = "walk"]

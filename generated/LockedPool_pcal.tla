@@ -89,76 +89,76 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       await Flush /\ OsFree;
       goto K1;
     };
-  L1:  \* spec/LockedPool.ts:22  spin_lock(&pool->lock)
-    \* L1  spec/LockedPool.ts:27
+  L1:  \* spec/lib/locked.ts:28  spin_lock(&pool->lock)
+    \* L1  spec/lib/locked.ts:33
     await lock = 0;
     lock := self;
     goto L2;
-  L2:  \* spec/LockedPool.ts:23  p := head
-    \* L2  spec/LockedPool.ts:28
+  L2:  \* spec/lib/locked.ts:29  p := head
+    \* L2  spec/lib/locked.ts:34
     pp := head;
     goto L3;
-  L3:  \* spec/LockedPool.ts:24  if p != NULL: n := p->next
-    either { \* L3_deref  spec/LockedPool.ts:29
+  L3:  \* spec/lib/locked.ts:30  if p != NULL: n := p->next
+    either { \* L3_deref  spec/lib/locked.ts:35
       await pp # NULL /\ pp # BUSY;
       nn := next[pp];
       fault := fault \/ ~mapped[pp];
       goto L4;
-    } or { \* L3_empty  spec/LockedPool.ts:30
+    } or { \* L3_empty  spec/lib/locked.ts:36
       await pp = NULL;
       goto L5;
     };
-  L4:  \* spec/LockedPool.ts:25  head := n
-    \* L4  spec/LockedPool.ts:31
+  L4:  \* spec/lib/locked.ts:31  head := n
+    \* L4  spec/lib/locked.ts:37
     head := nn;
     where[pp] := "thread";
     held := held \cup {pp};
     nn := NULL;
     goto L5;
-  L5:  \* spec/LockedPool.ts:26  spin_unlock(&pool->lock)
-    either { \* L5_got  spec/LockedPool.ts:32
+  L5:  \* spec/lib/locked.ts:32  spin_unlock(&pool->lock)
+    either { \* L5_got  spec/lib/locked.ts:38
       await pp # NULL /\ pp # BUSY;
       lock := 0;
       pp := NULL;
       goto idle;
-    } or { \* L5_empty  spec/LockedPool.ts:33
+    } or { \* L5_empty  spec/lib/locked.ts:39
       await pp = NULL;
       lock := 0;
       goto os;
     };
-  M2:  \* spec/LockedPool.ts:38  spin_lock(&pool->lock)
-    \* M2  spec/LockedPool.ts:45
+  M2:  \* spec/lib/locked.ts:46  spin_lock(&pool->lock)
+    \* M2  spec/lib/locked.ts:53
     await lock = 0;
     lock := self;
     goto M3;
-  M3:  \* spec/LockedPool.ts:39  if !pool_is_crowded(): link the block
-    either { \* M3_notCrowded  spec/LockedPool.ts:46
+  M3:  \* spec/lib/locked.ts:47  if !pool_is_crowded(): link the block
+    either { \* M3_notCrowded  spec/lib/locked.ts:54
       goto M4;
-    } or { \* M3_crowded  spec/LockedPool.ts:47  leave ptr set: it goes to the OS at M7
+    } or { \* M3_crowded  spec/lib/locked.ts:55  leave ptr set: it goes to the OS at M7
       await OsFree;
       goto M6;
     };
-  M4:  \* spec/LockedPool.ts:40  ptr->next := head (the load of head)
-    \* M4  spec/LockedPool.ts:48
+  M4:  \* spec/lib/locked.ts:48  ptr->next := head (the load of head)
+    \* M4  spec/lib/locked.ts:56
     pp := head;
     goto M4b;
-  M4b:  \* spec/LockedPool.ts:41  ptr->next := head (the store)
-    \* M4b  spec/LockedPool.ts:49
+  M4b:  \* spec/lib/locked.ts:49  ptr->next := head (the store)
+    \* M4b  spec/lib/locked.ts:57
     next[blk] := pp;
     fault := fault \/ ~mapped[blk];
     pp := NULL;
     goto M5;
-  M5:  \* spec/LockedPool.ts:42  head := ptr
-    \* M5  spec/LockedPool.ts:50  ptr := NULL
+  M5:  \* spec/lib/locked.ts:50  head := ptr
+    \* M5  spec/lib/locked.ts:58  ptr := NULL
     head := blk;
     where[blk] := "list";
     blk := NULL;
     goto M6;
-  M6:  \* spec/LockedPool.ts:43  spin_unlock(&pool->lock)
-    \* M6  spec/LockedPool.ts:51
+  M6:  \* spec/lib/locked.ts:51  spin_unlock(&pool->lock)
+    \* M6  spec/lib/locked.ts:59
     lock := 0;
     goto M7;
-  M7:  \* spec/LockedPool.ts:44  if crowded: free(ptr) to the OS, outside the lock
+  M7:  \* spec/lib/locked.ts:52  if crowded: free(ptr) to the OS, outside the lock
     either { \* M7_crowded  spec/lib/pool.ts:172  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
       await OsFree /\ blk # NULL /\ blk # BUSY;
       next[blk] := NULL;
@@ -166,28 +166,28 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       mapped[blk] := FALSE;
       blk := NULL;
       goto idle;
-    } or { \* M7_done  spec/LockedPool.ts:53
+    } or { \* M7_done  spec/lib/locked.ts:61
       await blk = NULL;
       goto idle;
     };
-  K1:  \* spec/LockedPool.ts:57  lock
-    \* K1  spec/LockedPool.ts:61
+  K1:  \* spec/lib/locked.ts:67  lock
+    \* K1  spec/lib/locked.ts:71
     await lock = 0;
     lock := self;
     goto K2;
-  K2:  \* spec/LockedPool.ts:58  n := head
-    \* K2  spec/LockedPool.ts:62
+  K2:  \* spec/lib/locked.ts:68  n := head
+    \* K2  spec/lib/locked.ts:72
     pp := head;
     goto K3;
-  K3:  \* spec/LockedPool.ts:59  head := NULL
-    \* K3  spec/LockedPool.ts:63
+  K3:  \* spec/lib/locked.ts:69  head := NULL
+    \* K3  spec/lib/locked.ts:73
     head := NULL;
     fw := pp;
     pp := NULL;
     where := [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])];
     goto K4;
-  K4:  \* spec/LockedPool.ts:60  unlock
-    \* K4  spec/LockedPool.ts:64
+  K4:  \* spec/lib/locked.ts:70  unlock
+    \* K4  spec/lib/locked.ts:74
     lock := 0;
     goto walk;
   os:  \* spec/lib/pool.ts:220  pool_alloc_nocache: the shared list was empty
@@ -465,7 +465,7 @@ FreeListIntact ==
 \* spec/lib/pool.ts:273  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
-\* spec/LockedPool.ts:10  generated: every variable holds a value of its declared type
+\* spec/LockedPool.ts:11  generated: every variable holds a value of its declared type
 TypeOK ==
   /\ (head \in (Blocks \cup {NULL, BUSY}))
   /\ (\A typeok_i \in Blocks : (next[typeok_i] \in (Blocks \cup {NULL, BUSY})))

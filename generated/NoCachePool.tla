@@ -53,7 +53,7 @@ FreeListIntact ==
 \* spec/lib/pool.ts:273  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
-\* spec/NoCachePool.ts:11  generated: every variable holds a value of its declared type
+\* spec/NoCachePool.ts:12  generated: every variable holds a value of its declared type
 TypeOK ==
   /\ (head \in (Blocks \cup {NULL, BUSY}))
   /\ (\A typeok_i \in Blocks : (next[typeok_i] \in (Blocks \cup {NULL, BUSY})))
@@ -83,7 +83,7 @@ Init ==
   /\ blk = [self \in ProcSet |-> NULL]
   /\ fw = [self \in ProcSet |-> NULL]
 
-\* spec/NoCachePool.ts:16  nocache_alloc -> os
+\* spec/lib/nocache.ts:13  nocache_alloc -> os
 nocache_alloc(self) ==
   /\ pc[self] = "nocache_alloc"
   /\ pc' = [pc EXCEPT ![self] = "os"]
@@ -100,7 +100,7 @@ nocache_free_crowded(self) ==
   /\ blk' = [blk EXCEPT ![self] = NULL]
   /\ UNCHANGED << head, fault, held, cache, fw >>
 
-\* spec/NoCachePool.ts:26  nocache_flush -> idle
+\* spec/lib/nocache.ts:27  nocache_flush -> idle
 nocache_flush(self) ==
   /\ pc[self] = "nocache_flush"
   /\ pc' = [pc EXCEPT ![self] = "idle"]

@@ -80,10 +80,10 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       await Flush /\ OsFree;
       goto nocache_flush;
     };
-  nocache_alloc:  \* spec/NoCachePool.ts:15  pool_alloc_nocache: straight to the OS
-    \* nocache_alloc  spec/NoCachePool.ts:16
+  nocache_alloc:  \* spec/lib/nocache.ts:12  pool_alloc_nocache: straight to the OS
+    \* nocache_alloc  spec/lib/nocache.ts:13
     goto os;
-  nocache_free:  \* spec/NoCachePool.ts:20  pool_free_nocache: free(ptr) to the OS
+  nocache_free:  \* spec/lib/nocache.ts:19  pool_free_nocache: free(ptr) to the OS
     \* nocache_free_crowded  spec/lib/pool.ts:172  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
     await OsFree;
     next[blk] := NULL;
@@ -91,8 +91,8 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
     mapped[blk] := FALSE;
     blk := NULL;
     goto idle;
-  nocache_flush:  \* spec/NoCachePool.ts:25  nothing to flush: there is no shared list
-    \* nocache_flush  spec/NoCachePool.ts:26
+  nocache_flush:  \* spec/lib/nocache.ts:26  nothing to flush: there is no shared list
+    \* nocache_flush  spec/lib/nocache.ts:27
     goto idle;
   os:  \* spec/lib/pool.ts:220  pool_alloc_nocache: the shared list was empty
     either { \* os_get  spec/lib/pool.ts:242  malloc() may return any address the OS holds, including one freed before
@@ -250,7 +250,7 @@ FreeListIntact ==
 \* spec/lib/pool.ts:273  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
-\* spec/NoCachePool.ts:11  generated: every variable holds a value of its declared type
+\* spec/NoCachePool.ts:12  generated: every variable holds a value of its declared type
 TypeOK ==
   /\ (head \in (Blocks \cup {NULL, BUSY}))
   /\ (\A typeok_i \in Blocks : (next[typeok_i] \in (Blocks \cup {NULL, BUSY})))

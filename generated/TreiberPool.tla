@@ -56,7 +56,7 @@ FreeListIntact ==
 \* spec/lib/pool.ts:273  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
-\* spec/TreiberPool.ts:12  generated: every variable holds a value of its declared type
+\* spec/TreiberPool.ts:13  generated: every variable holds a value of its declared type
 TypeOK ==
   /\ (head \in (Blocks \cup {NULL, BUSY}))
   /\ (\A typeok_i \in Blocks : (next[typeok_i] \in (Blocks \cup {NULL, BUSY})))
@@ -92,21 +92,21 @@ Init ==
   /\ n = [self \in ProcSet |-> NULL]
   /\ fl = [self \in ProcSet |-> NULL]
 
-\* spec/TreiberPool.ts:23  T1 -> T3
+\* spec/lib/treiber.ts:25  T1 -> T3
 T1(self) ==
   /\ pc[self] = "T1"
   /\ pc' = [pc EXCEPT ![self] = "T3"]
   /\ h' = [h EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, n, fl >>
 
-\* spec/TreiberPool.ts:24  T3 -> os
+\* spec/lib/treiber.ts:26  T3 -> os
 T3_empty(self) ==
   /\ pc[self] = "T3"
   /\ (h[self] = NULL)
   /\ pc' = [pc EXCEPT ![self] = "os"]
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, h, n, fl >>
 
-\* spec/TreiberPool.ts:25  T3 -> T4
+\* spec/lib/treiber.ts:27  T3 -> T4
 T3_deref(self) ==
   /\ pc[self] = "T3"
   /\ (h[self] # NULL)
@@ -116,7 +116,7 @@ T3_deref(self) ==
   /\ fault' = (fault \/ ~mapped[h[self]])
   /\ UNCHANGED << head, next, where, mapped, held, cache, blk, fw, h, fl >>
 
-\* spec/TreiberPool.ts:26  T4 -> idle
+\* spec/lib/treiber.ts:28  T4 -> idle
 T4_ok(self) ==
   /\ pc[self] = "T4"
   /\ (head = h[self])
@@ -128,7 +128,7 @@ T4_ok(self) ==
   /\ n' = [n EXCEPT ![self] = NULL]
   /\ UNCHANGED << next, mapped, fault, cache, blk, fw, fl >>
 
-\* spec/TreiberPool.ts:30  T4 -> T3: h := head; goto T2
+\* spec/lib/treiber.ts:32  T4 -> T3: h := head; goto T2
 T4_fail(self) ==
   /\ pc[self] = "T4"
   /\ (head # h[self])
@@ -188,14 +188,14 @@ B7_fail(self) ==
   /\ fl' = [fl EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, h, n >>
 
-\* spec/TreiberPool.ts:37  F1 -> F2
+\* spec/lib/treiber.ts:40  F1 -> F2
 F1(self) ==
   /\ pc[self] = "F1"
   /\ pc' = [pc EXCEPT ![self] = "F2"]
   /\ fl' = [fl EXCEPT ![self] = head]
   /\ UNCHANGED << head, next, where, mapped, fault, held, cache, blk, fw, h, n >>
 
-\* spec/TreiberPool.ts:38  F2 -> walk
+\* spec/lib/treiber.ts:41  F2 -> walk
 F2_ok(self) ==
   /\ pc[self] = "F2"
   /\ (head = fl[self])
@@ -206,7 +206,7 @@ F2_ok(self) ==
   /\ where' = [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])]
   /\ UNCHANGED << next, mapped, fault, held, cache, blk, h, n >>
 
-\* spec/TreiberPool.ts:42  F2 -> F1
+\* spec/lib/treiber.ts:45  F2 -> F1
 F2_fail(self) ==
   /\ pc[self] = "F2"
   /\ (head # fl[self])

@@ -86,29 +86,29 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       await Flush /\ OsFree;
       goto F1;
     };
-  T1:  \* spec/TreiberPool.ts:20  h := head
-    \* T1  spec/TreiberPool.ts:23
+  T1:  \* spec/lib/treiber.ts:22  h := head
+    \* T1  spec/lib/treiber.ts:25
     h := head;
     goto T3;
-  T3:  \* spec/TreiberPool.ts:21  if h = NULL: return NULL; n := h->next
-    either { \* T3_empty  spec/TreiberPool.ts:24
+  T3:  \* spec/lib/treiber.ts:23  if h = NULL: return NULL; n := h->next
+    either { \* T3_empty  spec/lib/treiber.ts:26
       await h = NULL;
       goto os;
-    } or { \* T3_deref  spec/TreiberPool.ts:25
+    } or { \* T3_deref  spec/lib/treiber.ts:27
       await h # NULL /\ h # BUSY;
       n := next[h];
       fault := fault \/ ~mapped[h];
       goto T4;
     };
-  T4:  \* spec/TreiberPool.ts:22  CAS(head, h, n)
-    either { \* T4_ok  spec/TreiberPool.ts:26
+  T4:  \* spec/lib/treiber.ts:24  CAS(head, h, n)
+    either { \* T4_ok  spec/lib/treiber.ts:28
       cas(head, h, n);
       where[h] := "thread";
       held := held \cup {h};
       h := NULL;
       n := NULL;
       goto idle;
-    } or { \* T4_fail  spec/TreiberPool.ts:30  h := head; goto T2
+    } or { \* T4_fail  spec/lib/treiber.ts:32  h := head; goto T2
       await head # h;  \* CAS failed
       h := head;
       n := NULL;
@@ -146,18 +146,18 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
       fl := head;
       goto B6;
     };
-  F1:  \* spec/TreiberPool.ts:35  n := head
-    \* F1  spec/TreiberPool.ts:37
+  F1:  \* spec/lib/treiber.ts:38  n := head
+    \* F1  spec/lib/treiber.ts:40
     fl := head;
     goto F2;
-  F2:  \* spec/TreiberPool.ts:36  CAS(head, n, NULL); fail: goto F1
-    either { \* F2_ok  spec/TreiberPool.ts:38
+  F2:  \* spec/lib/treiber.ts:39  CAS(head, n, NULL); fail: goto F1
+    either { \* F2_ok  spec/lib/treiber.ts:41
       cas(head, fl, NULL);
       fw := fl;
       fl := NULL;
       where := [b \in Blocks |-> (IF (where[b] = "list") THEN "flush" ELSE where[b])];
       goto walk;
-    } or { \* F2_fail  spec/TreiberPool.ts:42
+    } or { \* F2_fail  spec/lib/treiber.ts:45
       await head # fl;  \* CAS failed
       goto F1;
     };
@@ -390,7 +390,7 @@ FreeListIntact ==
 \* spec/lib/pool.ts:273  no block is in the hands (or local cache) of two threads at once
 NoDoubleAlloc == (\A th \in Threads : (\A u \in Threads : ((th # u) => (Cardinality(((held[th] \cup cache[th]) \cap (held[u] \cup cache[u]))) = 0))))
 
-\* spec/TreiberPool.ts:12  generated: every variable holds a value of its declared type
+\* spec/TreiberPool.ts:13  generated: every variable holds a value of its declared type
 TypeOK ==
   /\ (head \in (Blocks \cup {NULL, BUSY}))
   /\ (\A typeok_i \in Blocks : (next[typeok_i] \in (Blocks \cup {NULL, BUSY})))

@@ -4,74 +4,15 @@
  * but not the dereference of a block another thread has meanwhile popped and given back to the OS
  * (GH #1275). Steps A*, B*, C* of ALGORITHMS.md section A.
  */
-import { BUSY, NULL, and, bool, exists, forall, holds, int, not, ptr, protocol, violates, type E } from '../src/dsl/index.ts';
+import { BUSY, and, exists, forall, holds, not, protocol, violates, type E } from '../src/dsl/index.ts';
 import { casPush } from './lib/cas-push.ts';
+import { dwcasDeclare, dwcasFlush, dwcasLocks, dwcasPop, type DwcasVars } from './lib/dwcas.ts';
 import { poolConfigs, poolProtocol } from './lib/pool.ts';
 import { Threads, at, forallThreads, isBlock, local, poolInductive, refinesAtomicPool, v } from './lib/proofs.ts';
 
 export default protocol('DwcasPool', (p) => {
   const MaxSeq = p.constant('MaxSeq', 'int', 'bound on seq for model checking (a state constraint)');
-  let seqRef!: ReturnType<typeof p.shared>;
-  poolProtocol(p, {
-    declare: (c) => {
-      // MaxSeq + 1: the state constraint keeps seq <= MaxSeq among explored states, but the checkers
-      // still check the invariants (TypeOK too) on the successors that step beyond it.
-      const seq = p.shared('seq', int(0, MaxSeq.add(1)), 0, { doc: 'pool->seq, bumped by every pop and flush' });
-      seqRef = seq;
-      p.pair(c.head, seq);
-      return {
-        seq,
-        lock: p.shared('lock', bool, false, { doc: 'pool->lock, taken only by pool_flush' }),
-        cs: c.t.local('cs', int(0, MaxSeq), 0, 'pop/flush: the seq read'),
-        ch: c.t.local('ch', ptr(c.Blocks), NULL, 'pop/flush: the head read'),
-        nh: c.t.local('nh', ptr(c.Blocks), NULL, 'pop: the successor read through ch'),
-        fl: c.t.local('fl', ptr(c.Blocks), NULL, 'push: the head the new block is linked to'),
-      };
-    },
-    pop({ t, head, next, where, held, isBlock, deref, seq, cs, ch, nh }) {
-      t.label('A1', 'cs := seq');
-      t.label('A2', 'ch := head');
-      t.label('A4', 'if ch = NULL: return NULL; nh := ch->next (the dereference)');
-      t.label('A5', 'DWCAS(<head, seq>, <ch, cs>, <nh, cs + 1>)');
-      t.step('A1', { to: 'A2', do: [cs.set(seq)] });
-      t.step('A2', { to: 'A4', do: [ch.set(head)] });
-      t.step('A4', { branch: 'empty', to: 'os', when: ch.eq(NULL), do: [cs.set(0)] });
-      t.step('A4', { branch: 'deref', to: 'A5', when: isBlock(ch), do: [nh.set(next.at(ch)), deref(ch)] });
-      t.step('A5', {
-        branch: 'ok', to: 'idle', when: and(head.eq(ch), seq.eq(cs)),
-        do: [head.set(nh), seq.set(cs.add(1)), where.at(ch).set('thread'), held.set(held.plus(ch)), cs.set(0), ch.set(NULL), nh.set(NULL)],
-        doc: 'the caller owns ch',
-      });
-      t.step('A5', {
-        branch: 'fail', to: 'A4', when: head.ne(ch).or(seq.ne(cs)),
-        do: [ch.set(head), cs.set(seq), nh.set(NULL)],
-        doc: 'a failed DWCAS reads the current pair atomically; goto A3',
-      });
-      return 'A1';
-    },
-    push: (c) => casPush(c),
-    locks: ({ lock, at }) => [{
-      owned: 'LockOwned', released: 'LockReleased', taken: lock, doc: 'pool->lock, taken by pool_flush',
-      holder: (th) => at(th, 'C2', 'C3', 'C4', 'C5'),
-    }],
-    flush({ t, head, fw, detachAll, seq, lock, cs, ch }) {
-      t.label('C1', 'spin_lock(&pool->lock)');
-      t.label('C2', 'ch := head');
-      t.label('C3', 'cs := seq');
-      t.label('C4', 'DWCAS(<head, seq>, <ch, cs>, <NULL, cs + 1>)');
-      t.label('C5', 'spin_unlock(&pool->lock)');
-      t.step('C1', { to: 'C2', when: lock.eq(false), do: [lock.set(true)] });
-      t.step('C2', { to: 'C3', do: [ch.set(head)] });
-      t.step('C3', { to: 'C4', do: [cs.set(seq)] });
-      t.step('C4', {
-        branch: 'ok', to: 'C5', when: and(head.eq(ch), seq.eq(cs)),
-        do: [head.set(NULL), seq.set(cs.add(1)), fw.set(ch), ch.set(NULL), cs.set(0), detachAll()],
-      });
-      t.step('C4', { branch: 'fail', to: 'C2', when: head.ne(ch).or(seq.ne(cs)) });
-      t.step('C5', { to: 'walk', do: [lock.set(false)] });
-      return 'C1';
-    },
-  });
+  const { seq: seqRef } = poolProtocol<DwcasVars>(p, { declare: dwcasDeclare(p, MaxSeq), pop: dwcasPop, push: casPush, locks: dwcasLocks, flush: dwcasFlush });
   const uaf = violates('NoUseAfterFree');
   poolConfigs(p, {
     small: uaf, standard: uaf, flush: uaf, noOsFree: holds(),

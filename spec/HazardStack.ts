@@ -112,6 +112,11 @@ export default protocol('HazardStack', (p) => {
     forall(Nodes, (b) => mapped.at(b).eq(where.at(b).ne('os')), 'b'),
   ), 'the stack from the head is acyclic and holds exactly the nodes in the stack; every other mapped node is being pushed by one thread or retired by one thread: none lost, none duplicated');
 
+  // Places, for the runtime's accounting (stress, replay): the stack, the nodes being pushed, the retired ones.
+  p.place('inStack', 'list', listNodes(head, next, Nodes), { acyclic: listAcyclic(head, next, Nodes) });
+  p.place('pushing', 'hands', mapOver(Threads, (th) => filter(setOf([ndOf(th)]), isNode, 'b'), 'th'));
+  p.place('retired', 'transit', mapOver(Threads, rlOf, 'th'));
+
   const both = { T: 2, N: 2 };
   p.config('revalidate', { constants: { ...both, Revalidate: true }, expect: holds(), doc: 'with the re-read of the head after publishing (Michael 2004)' });
   p.config('noRevalidate', {

@@ -177,7 +177,7 @@ export const META = {
               "to": "D2",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:31"
+              "source": "spec/lib/busy.ts:37"
             },
             {
               "name": "D2_spin",
@@ -185,7 +185,7 @@ export const META = {
               "to": "D2",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:32"
+              "source": "spec/lib/busy.ts:38"
             },
             {
               "name": "D2_empty",
@@ -193,7 +193,7 @@ export const META = {
               "to": "os",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:33"
+              "source": "spec/lib/busy.ts:39"
             },
             {
               "name": "D2_xchg",
@@ -201,7 +201,7 @@ export const META = {
               "to": "D5",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:34"
+              "source": "spec/lib/busy.ts:40"
             },
             {
               "name": "D5_busy",
@@ -209,7 +209,7 @@ export const META = {
               "to": "D2",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:35"
+              "source": "spec/lib/busy.ts:41"
             },
             {
               "name": "D5_empty",
@@ -217,7 +217,7 @@ export const META = {
               "to": "os",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:36"
+              "source": "spec/lib/busy.ts:42"
             },
             {
               "name": "D5_owned",
@@ -225,7 +225,7 @@ export const META = {
               "to": "D6",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:37"
+              "source": "spec/lib/busy.ts:43"
             },
             {
               "name": "D6",
@@ -233,7 +233,7 @@ export const META = {
               "to": "D7",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:38"
+              "source": "spec/lib/busy.ts:44"
             },
             {
               "name": "D7",
@@ -241,7 +241,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:39"
+              "source": "spec/lib/busy.ts:45"
             },
             {
               "name": "E2_crowded",
@@ -257,7 +257,7 @@ export const META = {
               "to": "E5",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:52"
+              "source": "spec/lib/busy.ts:60"
             },
             {
               "name": "E5_spin",
@@ -265,7 +265,7 @@ export const META = {
               "to": "E5",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:53"
+              "source": "spec/lib/busy.ts:61"
             },
             {
               "name": "E5_link",
@@ -273,7 +273,7 @@ export const META = {
               "to": "E6",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:54"
+              "source": "spec/lib/busy.ts:62"
             },
             {
               "name": "E6_ok",
@@ -281,7 +281,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:55"
+              "source": "spec/lib/busy.ts:63"
             },
             {
               "name": "E6_fail",
@@ -289,7 +289,7 @@ export const META = {
               "to": "E5",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:59"
+              "source": "spec/lib/busy.ts:67"
             },
             {
               "name": "H1",
@@ -297,7 +297,7 @@ export const META = {
               "to": "H2",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:66"
+              "source": "spec/lib/busy.ts:76"
             },
             {
               "name": "H2_spin",
@@ -305,7 +305,7 @@ export const META = {
               "to": "H2",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:67"
+              "source": "spec/lib/busy.ts:77"
             },
             {
               "name": "H2_empty",
@@ -313,7 +313,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:68"
+              "source": "spec/lib/busy.ts:78"
             },
             {
               "name": "H2_xchg",
@@ -321,7 +321,7 @@ export const META = {
               "to": "H5",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:69"
+              "source": "spec/lib/busy.ts:79"
             },
             {
               "name": "H5_busy",
@@ -329,7 +329,7 @@ export const META = {
               "to": "H2",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:70"
+              "source": "spec/lib/busy.ts:80"
             },
             {
               "name": "H5_detach",
@@ -337,7 +337,7 @@ export const META = {
               "to": "walk",
               "param": null,
               "op": null,
-              "source": "spec/BusyPool.ts:71"
+              "source": "spec/lib/busy.ts:81"
             },
             {
               "name": "idle_allocCache",
@@ -531,7 +531,7 @@ export function bind(rt: Bind) {
       arena.fill(byte * 0x01010101 | 0, start + 2, start + BW);
     }
 
-    /** The spec's blockMemory predicate, read through the step's cache (spec/BusyPool.ts:11). */
+    /** The spec's blockMemory predicate, read through the step's cache (spec/BusyPool.ts:12). */
     function mapped(p: Proc, x_b: number): boolean {
       return (ld(p, ix(W_mapped, x_b, K_N)) !== 0);
     }
@@ -606,18 +606,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** D1: r := head (plain load) (spec/BusyPool.ts:26) */
+    /** D1: r := head (plain load) (spec/lib/busy.ts:32) */
     function Thread_D1(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // D1  spec/BusyPool.ts:31
+      // D1  spec/lib/busy.ts:37
       { p.ct[n] = 0; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 0: { // D1 -> D2  spec/BusyPool.ts:31
+        case 0: { // D1 -> D2  spec/lib/busy.ts:37
           const tx = 0;
           const l0 = ld(p, W_head);
           L.r = l0;
@@ -628,36 +628,36 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** D2: while r = BUSY: r := head; if r = NULL: return NULL (spec/BusyPool.ts:27) */
+    /** D2: while r = BUSY: r := head; if r = NULL: return NULL (spec/lib/busy.ts:33) */
     function Thread_D2(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // D2_spin  spec/BusyPool.ts:32
+      // D2_spin  spec/lib/busy.ts:38
       if ((L.r === BUSY)) { p.ct[n] = 1; p.ca[n] = 0; n += 1; }
-      // D2_empty  spec/BusyPool.ts:33
+      // D2_empty  spec/lib/busy.ts:39
       if ((L.r === NULL)) { p.ct[n] = 2; p.ca[n] = 0; n += 1; }
-      // D2_xchg  spec/BusyPool.ts:34  D4: r := XCHG(head, BUSY)
+      // D2_xchg  spec/lib/busy.ts:40  D4: r := XCHG(head, BUSY)
       if (((L.r !== NULL) && (L.r !== BUSY))) { p.ct[n] = 3; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 1: { // D2_spin -> D2  spec/BusyPool.ts:32
+        case 1: { // D2_spin -> D2  spec/lib/busy.ts:38
           const tx = 1;
           const l0 = ld(p, W_head);
           L.r = l0;
           p.pc = 2; // D2
           return tx;
         }
-        case 2: { // D2_empty -> os  spec/BusyPool.ts:33
+        case 2: { // D2_empty -> os  spec/lib/busy.ts:39
           const tx = 2;
           const l0 = NULL;
           L.r = l0;
           p.pc = 12; // os
           return tx;
         }
-        case 3: { // D2_xchg -> D5  spec/BusyPool.ts:34
+        case 3: { // D2_xchg -> D5  spec/lib/busy.ts:40
           const tx = 3;
           const s0 = BUSY;
           // linearization point: XCHG on head; the step reads the value it replaced
@@ -672,27 +672,27 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** D5: r := XCHG(head, BUSY) done: the thread owns the head unless r = BUSY (spec/BusyPool.ts:28) */
+    /** D5: r := XCHG(head, BUSY) done: the thread owns the head unless r = BUSY (spec/lib/busy.ts:34) */
     function Thread_D5(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // D5_busy  spec/BusyPool.ts:35  the XCHG wrote BUSY over BUSY: no ownership
+      // D5_busy  spec/lib/busy.ts:41  the XCHG wrote BUSY over BUSY: no ownership
       if ((L.r === BUSY)) { p.ct[n] = 4; p.ca[n] = 0; n += 1; }
-      // D5_empty  spec/BusyPool.ts:36  head := NULL; return NULL
+      // D5_empty  spec/lib/busy.ts:42  head := NULL; return NULL
       if ((L.r === NULL)) { p.ct[n] = 5; p.ca[n] = 0; n += 1; }
-      // D5_owned  spec/BusyPool.ts:37
+      // D5_owned  spec/lib/busy.ts:43
       if (((L.r !== NULL) && (L.r !== BUSY))) { p.ct[n] = 6; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 4: { // D5_busy -> D2  spec/BusyPool.ts:35
+        case 4: { // D5_busy -> D2  spec/lib/busy.ts:41
           const tx = 4;
           p.pc = 2; // D2
           return tx;
         }
-        case 5: { // D5_empty -> os  spec/BusyPool.ts:36
+        case 5: { // D5_empty -> os  spec/lib/busy.ts:42
           const tx = 5;
           const s0 = NULL;
           // linearization point: a store to head
@@ -701,7 +701,7 @@ export function bind(rt: Bind) {
           p.pc = 12; // os
           return tx;
         }
-        case 6: { // D5_owned -> D6  spec/BusyPool.ts:37
+        case 6: { // D5_owned -> D6  spec/lib/busy.ts:43
           const tx = 6;
           p.pc = 4; // D6
           return tx;
@@ -710,18 +710,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** D6: n := r->next, under the self-lock (spec/BusyPool.ts:29) */
+    /** D6: n := r->next, under the self-lock (spec/lib/busy.ts:35) */
     function Thread_D6(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // D6  spec/BusyPool.ts:38
+      // D6  spec/lib/busy.ts:44
       { p.ct[n] = 7; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 7: { // D6 -> D7  spec/BusyPool.ts:38
+        case 7: { // D6 -> D7  spec/lib/busy.ts:44
           const tx = 7;
           const c0 = rdb(p, tx, W_next, "next", L.r);
           if (!(c0 === NULL || c0 === BUSY || (c0 >= 1 && c0 <= K_N))) return refuse(p, tx, "nx", undefined, c0, "ptr(Blocks)");
@@ -737,18 +737,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** D7: head := n: releases the lock (spec/BusyPool.ts:30) */
+    /** D7: head := n: releases the lock (spec/lib/busy.ts:36) */
     function Thread_D7(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // D7  spec/BusyPool.ts:39  head := n releases the lock; the caller owns r
+      // D7  spec/lib/busy.ts:45  head := n releases the lock; the caller owns r
       { p.ct[n] = 8; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 8: { // D7 -> idle  spec/BusyPool.ts:39
+        case 8: { // D7 -> idle  spec/lib/busy.ts:45
           const tx = 8;
           const s0 = L.nx;
           // linearization point: a store to head
@@ -775,13 +775,13 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** E2: if pool_is_crowded(): free(ptr) to the OS (spec/BusyPool.ts:48) */
+    /** E2: if pool_is_crowded(): free(ptr) to the OS (spec/lib/busy.ts:56) */
     function Thread_E2(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
       // E2_crowded  spec/lib/pool.ts:172  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
       if ((K_OsFree && true)) { p.ct[n] = 9; p.ca[n] = 0; n += 1; }
-      // E2_notCrowded  spec/BusyPool.ts:52  E3: fl := head
+      // E2_notCrowded  spec/lib/busy.ts:60  E3: fl := head
       { p.ct[n] = 10; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
@@ -812,7 +812,7 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 10: { // E2_notCrowded -> E5  spec/BusyPool.ts:52
+        case 10: { // E2_notCrowded -> E5  spec/lib/busy.ts:60
           const tx = 10;
           const l0 = ld(p, W_head);
           L.fl = l0;
@@ -823,27 +823,27 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** E5: ptr->next := fl (spec/BusyPool.ts:49) */
+    /** E5: ptr->next := fl (spec/lib/busy.ts:57) */
     function Thread_E5(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // E5_spin  spec/BusyPool.ts:53  E4: while fl = BUSY: fl := head
+      // E5_spin  spec/lib/busy.ts:61  E4: while fl = BUSY: fl := head
       if ((L.fl === BUSY)) { p.ct[n] = 11; p.ca[n] = 0; n += 1; }
-      // E5_link  spec/BusyPool.ts:54
+      // E5_link  spec/lib/busy.ts:62
       if ((L.fl !== BUSY)) { p.ct[n] = 12; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 11: { // E5_spin -> E5  spec/BusyPool.ts:53
+        case 11: { // E5_spin -> E5  spec/lib/busy.ts:61
           const tx = 11;
           const l0 = ld(p, W_head);
           L.fl = l0;
           p.pc = 7; // E5
           return tx;
         }
-        case 12: { // E5_link -> E6  spec/BusyPool.ts:54
+        case 12: { // E5_link -> E6  spec/lib/busy.ts:62
           const tx = 12;
           const s0 = L.fl;
           const si0 = L.blk;
@@ -861,20 +861,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** E6: CAS(head, fl, ptr) (spec/BusyPool.ts:50) */
+    /** E6: CAS(head, fl, ptr) (spec/lib/busy.ts:58) */
     function Thread_E6(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // E6_ok  spec/BusyPool.ts:55
+      // E6_ok  spec/lib/busy.ts:63
       if ((ld(p, W_head) === L.fl)) { p.ct[n] = 13; p.ca[n] = 0; n += 1; }
-      // E6_fail  spec/BusyPool.ts:59  fl := head (may be BUSY); goto E4
+      // E6_fail  spec/lib/busy.ts:67  fl := head (may be BUSY); goto E4
       if ((ld(p, W_head) !== L.fl)) { p.ct[n] = 14; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 13: { // E6_ok -> idle  spec/BusyPool.ts:55
+        case 13: { // E6_ok -> idle  spec/lib/busy.ts:63
           const tx = 13;
           const s0 = L.blk;
           // linearization point: CAS on head against the value this step read
@@ -895,7 +895,7 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 14: { // E6_fail -> E5  spec/BusyPool.ts:59
+        case 14: { // E6_fail -> E5  spec/lib/busy.ts:67
           const tx = 14;
           const l0 = ld(p, W_head);
           L.fl = l0;
@@ -906,18 +906,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** H1: n := head (spec/BusyPool.ts:63) */
+    /** H1: n := head (spec/lib/busy.ts:73) */
     function Thread_H1(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // H1  spec/BusyPool.ts:66
+      // H1  spec/lib/busy.ts:76
       { p.ct[n] = 15; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 15: { // H1 -> H2  spec/BusyPool.ts:66
+        case 15: { // H1 -> H2  spec/lib/busy.ts:76
           const tx = 15;
           const l0 = ld(p, W_head);
           L.r = l0;
@@ -928,35 +928,35 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** H2: while n = BUSY: n := head; if n = NULL: return (spec/BusyPool.ts:64) */
+    /** H2: while n = BUSY: n := head; if n = NULL: return (spec/lib/busy.ts:74) */
     function Thread_H2(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // H2_spin  spec/BusyPool.ts:67
+      // H2_spin  spec/lib/busy.ts:77
       if ((L.r === BUSY)) { p.ct[n] = 16; p.ca[n] = 0; n += 1; }
-      // H2_empty  spec/BusyPool.ts:68
+      // H2_empty  spec/lib/busy.ts:78
       if ((L.r === NULL)) { p.ct[n] = 17; p.ca[n] = 0; n += 1; }
-      // H2_xchg  spec/BusyPool.ts:69  H4: n := XCHG(head, BUSY)
+      // H2_xchg  spec/lib/busy.ts:79  H4: n := XCHG(head, BUSY)
       if (((L.r !== NULL) && (L.r !== BUSY))) { p.ct[n] = 18; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 16: { // H2_spin -> H2  spec/BusyPool.ts:67
+        case 16: { // H2_spin -> H2  spec/lib/busy.ts:77
           const tx = 16;
           const l0 = ld(p, W_head);
           L.r = l0;
           p.pc = 10; // H2
           return tx;
         }
-        case 17: { // H2_empty -> idle  spec/BusyPool.ts:68
+        case 17: { // H2_empty -> idle  spec/lib/busy.ts:78
           const tx = 17;
           p.pc = 0; // idle
           p.opCount += 1;
           return tx;
         }
-        case 18: { // H2_xchg -> H5  spec/BusyPool.ts:69
+        case 18: { // H2_xchg -> H5  spec/lib/busy.ts:79
           const tx = 18;
           const s0 = BUSY;
           // linearization point: XCHG on head; the step reads the value it replaced
@@ -971,25 +971,25 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** H5: head := NULL (unconditional) (spec/BusyPool.ts:65) */
+    /** H5: head := NULL (unconditional) (spec/lib/busy.ts:75) */
     function Thread_H5(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // H5_busy  spec/BusyPool.ts:70  the XCHG returned BUSY: retry
+      // H5_busy  spec/lib/busy.ts:80  the XCHG returned BUSY: retry
       if ((L.r === BUSY)) { p.ct[n] = 19; p.ca[n] = 0; n += 1; }
-      // H5_detach  spec/BusyPool.ts:71  head := NULL; the detached list is walked and freed
+      // H5_detach  spec/lib/busy.ts:81  head := NULL; the detached list is walked and freed
       if ((L.r !== BUSY)) { p.ct[n] = 20; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 19: { // H5_busy -> H2  spec/BusyPool.ts:70
+        case 19: { // H5_busy -> H2  spec/lib/busy.ts:80
           const tx = 19;
           p.pc = 10; // H2
           return tx;
         }
-        case 20: { // H5_detach -> walk  spec/BusyPool.ts:71
+        case 20: { // H5_detach -> walk  spec/lib/busy.ts:81
           const tx = 20;
           const s0 = NULL;
           // linearization point: a store to head

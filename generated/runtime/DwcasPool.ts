@@ -179,7 +179,7 @@ export const META = {
               "to": "A2",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:36"
+              "source": "spec/lib/dwcas.ts:39"
             },
             {
               "name": "A2",
@@ -187,7 +187,7 @@ export const META = {
               "to": "A4",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:37"
+              "source": "spec/lib/dwcas.ts:40"
             },
             {
               "name": "A4_empty",
@@ -195,7 +195,7 @@ export const META = {
               "to": "os",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:38"
+              "source": "spec/lib/dwcas.ts:41"
             },
             {
               "name": "A4_deref",
@@ -203,7 +203,7 @@ export const META = {
               "to": "A5",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:39"
+              "source": "spec/lib/dwcas.ts:42"
             },
             {
               "name": "A5_ok",
@@ -211,7 +211,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:40"
+              "source": "spec/lib/dwcas.ts:43"
             },
             {
               "name": "A5_fail",
@@ -219,7 +219,7 @@ export const META = {
               "to": "A4",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:45"
+              "source": "spec/lib/dwcas.ts:48"
             },
             {
               "name": "B1",
@@ -275,7 +275,7 @@ export const META = {
               "to": "C2",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:63"
+              "source": "spec/lib/dwcas.ts:69"
             },
             {
               "name": "C2",
@@ -283,7 +283,7 @@ export const META = {
               "to": "C3",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:64"
+              "source": "spec/lib/dwcas.ts:70"
             },
             {
               "name": "C3",
@@ -291,7 +291,7 @@ export const META = {
               "to": "C4",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:65"
+              "source": "spec/lib/dwcas.ts:71"
             },
             {
               "name": "C4_ok",
@@ -299,7 +299,7 @@ export const META = {
               "to": "C5",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:66"
+              "source": "spec/lib/dwcas.ts:72"
             },
             {
               "name": "C4_fail",
@@ -307,7 +307,7 @@ export const META = {
               "to": "C2",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:70"
+              "source": "spec/lib/dwcas.ts:76"
             },
             {
               "name": "C5",
@@ -315,7 +315,7 @@ export const META = {
               "to": "walk",
               "param": null,
               "op": null,
-              "source": "spec/DwcasPool.ts:71"
+              "source": "spec/lib/dwcas.ts:77"
             },
             {
               "name": "idle_allocCache",
@@ -514,7 +514,7 @@ export function bind(rt: Bind) {
       arena.fill(byte * 0x01010101 | 0, start + 2, start + BW);
     }
 
-    /** The spec's blockMemory predicate, read through the step's cache (spec/DwcasPool.ts:12). */
+    /** The spec's blockMemory predicate, read through the step's cache (spec/DwcasPool.ts:13). */
     function mapped(p: Proc, x_b: number): boolean {
       return (ld(p, ix(W_mapped, x_b, K_N)) !== 0);
     }
@@ -589,18 +589,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** A1: cs := seq (spec/DwcasPool.ts:32) */
+    /** A1: cs := seq (spec/lib/dwcas.ts:35) */
     function Thread_A1(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // A1  spec/DwcasPool.ts:36
+      // A1  spec/lib/dwcas.ts:39
       { p.ct[n] = 0; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 0: { // A1 -> A2  spec/DwcasPool.ts:36
+        case 0: { // A1 -> A2  spec/lib/dwcas.ts:39
           const tx = 0;
           const c0 = hi(ldp(p, 0));
           if (CHK_MaxSeq && !(c0 >= 0 && c0 <= K_MaxSeq)) return refuse(p, tx, "cs", undefined, c0, "int(0..MaxSeq)");
@@ -613,18 +613,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** A2: ch := head (spec/DwcasPool.ts:33) */
+    /** A2: ch := head (spec/lib/dwcas.ts:36) */
     function Thread_A2(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // A2  spec/DwcasPool.ts:37
+      // A2  spec/lib/dwcas.ts:40
       { p.ct[n] = 1; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 1: { // A2 -> A4  spec/DwcasPool.ts:37
+        case 1: { // A2 -> A4  spec/lib/dwcas.ts:40
           const tx = 1;
           const l0 = lo(ldp(p, 0));
           L.ch = l0;
@@ -635,20 +635,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** A4: if ch = NULL: return NULL; nh := ch->next (the dereference) (spec/DwcasPool.ts:34) */
+    /** A4: if ch = NULL: return NULL; nh := ch->next (the dereference) (spec/lib/dwcas.ts:37) */
     function Thread_A4(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // A4_empty  spec/DwcasPool.ts:38
+      // A4_empty  spec/lib/dwcas.ts:41
       if ((L.ch === NULL)) { p.ct[n] = 2; p.ca[n] = 0; n += 1; }
-      // A4_deref  spec/DwcasPool.ts:39
+      // A4_deref  spec/lib/dwcas.ts:42
       if (((L.ch !== NULL) && (L.ch !== BUSY))) { p.ct[n] = 3; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 2: { // A4_empty -> os  spec/DwcasPool.ts:38
+        case 2: { // A4_empty -> os  spec/lib/dwcas.ts:41
           const tx = 2;
           const c0 = 0;
           if (CHK_MaxSeq && !(c0 >= 0 && c0 <= K_MaxSeq)) return refuse(p, tx, "cs", undefined, c0, "int(0..MaxSeq)");
@@ -657,7 +657,7 @@ export function bind(rt: Bind) {
           p.pc = 14; // os
           return tx;
         }
-        case 3: { // A4_deref -> A5  spec/DwcasPool.ts:39
+        case 3: { // A4_deref -> A5  spec/lib/dwcas.ts:42
           const tx = 3;
           const c0 = rdb(p, tx, W_next, "next", L.ch);
           if (!(c0 === NULL || c0 === BUSY || (c0 >= 1 && c0 <= K_N))) return refuse(p, tx, "nh", undefined, c0, "ptr(Blocks)");
@@ -673,20 +673,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** A5: DWCAS(<head, seq>, <ch, cs>, <nh, cs + 1>) (spec/DwcasPool.ts:35) */
+    /** A5: DWCAS(<head, seq>, <ch, cs>, <nh, cs + 1>) (spec/lib/dwcas.ts:38) */
     function Thread_A5(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // A5_ok  spec/DwcasPool.ts:40  the caller owns ch
+      // A5_ok  spec/lib/dwcas.ts:43  the caller owns ch
       if (((lo(ldp(p, 0)) === L.ch) && (hi(ldp(p, 0)) === L.cs))) { p.ct[n] = 4; p.ca[n] = 0; n += 1; }
-      // A5_fail  spec/DwcasPool.ts:45  a failed DWCAS reads the current pair atomically; goto A3
+      // A5_fail  spec/lib/dwcas.ts:48  a failed DWCAS reads the current pair atomically; goto A3
       if (((lo(ldp(p, 0)) !== L.ch) || (hi(ldp(p, 0)) !== L.cs))) { p.ct[n] = 5; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 4: { // A5_ok -> idle  spec/DwcasPool.ts:40
+        case 4: { // A5_ok -> idle  spec/lib/dwcas.ts:43
           const tx = 4;
           const s0 = L.nh;
           const s1 = (L.cs + 1);
@@ -713,7 +713,7 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 5: { // A5_fail -> A4  spec/DwcasPool.ts:45
+        case 5: { // A5_fail -> A4  spec/lib/dwcas.ts:48
           const tx = 5;
           const c1 = hi(ldp(p, 0));
           if (CHK_MaxSeq && !(c1 >= 0 && c1 <= K_MaxSeq)) return refuse(p, tx, "cs", undefined, c1, "int(0..MaxSeq)");
@@ -870,18 +870,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** C1: spin_lock(&pool->lock) (spec/DwcasPool.ts:58) */
+    /** C1: spin_lock(&pool->lock) (spec/lib/dwcas.ts:64) */
     function Thread_C1(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // C1  spec/DwcasPool.ts:63
+      // C1  spec/lib/dwcas.ts:69
       if (((ld(p, W_lock) !== 0) === false)) { p.ct[n] = 12; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 12: { // C1 -> C2  spec/DwcasPool.ts:63
+        case 12: { // C1 -> C2  spec/lib/dwcas.ts:69
           const tx = 12;
           const s0 = true;
           // linearization point: CAS on lock against the value this step read
@@ -894,18 +894,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** C2: ch := head (spec/DwcasPool.ts:59) */
+    /** C2: ch := head (spec/lib/dwcas.ts:65) */
     function Thread_C2(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // C2  spec/DwcasPool.ts:64
+      // C2  spec/lib/dwcas.ts:70
       { p.ct[n] = 13; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 13: { // C2 -> C3  spec/DwcasPool.ts:64
+        case 13: { // C2 -> C3  spec/lib/dwcas.ts:70
           const tx = 13;
           const l0 = lo(ldp(p, 0));
           L.ch = l0;
@@ -916,18 +916,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** C3: cs := seq (spec/DwcasPool.ts:60) */
+    /** C3: cs := seq (spec/lib/dwcas.ts:66) */
     function Thread_C3(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // C3  spec/DwcasPool.ts:65
+      // C3  spec/lib/dwcas.ts:71
       { p.ct[n] = 14; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 14: { // C3 -> C4  spec/DwcasPool.ts:65
+        case 14: { // C3 -> C4  spec/lib/dwcas.ts:71
           const tx = 14;
           const c0 = hi(ldp(p, 0));
           if (CHK_MaxSeq && !(c0 >= 0 && c0 <= K_MaxSeq)) return refuse(p, tx, "cs", undefined, c0, "int(0..MaxSeq)");
@@ -940,20 +940,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** C4: DWCAS(<head, seq>, <ch, cs>, <NULL, cs + 1>) (spec/DwcasPool.ts:61) */
+    /** C4: DWCAS(<head, seq>, <ch, cs>, <NULL, cs + 1>) (spec/lib/dwcas.ts:67) */
     function Thread_C4(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // C4_ok  spec/DwcasPool.ts:66
+      // C4_ok  spec/lib/dwcas.ts:72
       if (((lo(ldp(p, 0)) === L.ch) && (hi(ldp(p, 0)) === L.cs))) { p.ct[n] = 15; p.ca[n] = 0; n += 1; }
-      // C4_fail  spec/DwcasPool.ts:70
+      // C4_fail  spec/lib/dwcas.ts:76
       if (((lo(ldp(p, 0)) !== L.ch) || (hi(ldp(p, 0)) !== L.cs))) { p.ct[n] = 16; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 15: { // C4_ok -> C5  spec/DwcasPool.ts:66
+        case 15: { // C4_ok -> C5  spec/lib/dwcas.ts:72
           const tx = 15;
           const s0 = NULL;
           const s1 = (L.cs + 1);
@@ -975,7 +975,7 @@ export function bind(rt: Bind) {
           p.pc = 13; // C5
           return tx;
         }
-        case 16: { // C4_fail -> C2  spec/DwcasPool.ts:70
+        case 16: { // C4_fail -> C2  spec/lib/dwcas.ts:76
           const tx = 16;
           p.pc = 10; // C2
           return tx;
@@ -984,18 +984,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** C5: spin_unlock(&pool->lock) (spec/DwcasPool.ts:62) */
+    /** C5: spin_unlock(&pool->lock) (spec/lib/dwcas.ts:68) */
     function Thread_C5(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // C5  spec/DwcasPool.ts:71
+      // C5  spec/lib/dwcas.ts:77
       { p.ct[n] = 17; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 17: { // C5 -> walk  spec/DwcasPool.ts:71
+        case 17: { // C5 -> walk  spec/lib/dwcas.ts:77
           const tx = 17;
           const s0 = false;
           // linearization point: a store to lock

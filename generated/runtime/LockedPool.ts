@@ -182,7 +182,7 @@ export const META = {
               "to": "L2",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:27"
+              "source": "spec/lib/locked.ts:33"
             },
             {
               "name": "L2",
@@ -190,7 +190,7 @@ export const META = {
               "to": "L3",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:28"
+              "source": "spec/lib/locked.ts:34"
             },
             {
               "name": "L3_deref",
@@ -198,7 +198,7 @@ export const META = {
               "to": "L4",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:29"
+              "source": "spec/lib/locked.ts:35"
             },
             {
               "name": "L3_empty",
@@ -206,7 +206,7 @@ export const META = {
               "to": "L5",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:30"
+              "source": "spec/lib/locked.ts:36"
             },
             {
               "name": "L4",
@@ -214,7 +214,7 @@ export const META = {
               "to": "L5",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:31"
+              "source": "spec/lib/locked.ts:37"
             },
             {
               "name": "L5_got",
@@ -222,7 +222,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:32"
+              "source": "spec/lib/locked.ts:38"
             },
             {
               "name": "L5_empty",
@@ -230,7 +230,7 @@ export const META = {
               "to": "os",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:33"
+              "source": "spec/lib/locked.ts:39"
             },
             {
               "name": "M2",
@@ -238,7 +238,7 @@ export const META = {
               "to": "M3",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:45"
+              "source": "spec/lib/locked.ts:53"
             },
             {
               "name": "M3_notCrowded",
@@ -246,7 +246,7 @@ export const META = {
               "to": "M4",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:46"
+              "source": "spec/lib/locked.ts:54"
             },
             {
               "name": "M3_crowded",
@@ -254,7 +254,7 @@ export const META = {
               "to": "M6",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:47"
+              "source": "spec/lib/locked.ts:55"
             },
             {
               "name": "M4",
@@ -262,7 +262,7 @@ export const META = {
               "to": "M4b",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:48"
+              "source": "spec/lib/locked.ts:56"
             },
             {
               "name": "M4b",
@@ -270,7 +270,7 @@ export const META = {
               "to": "M5",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:49"
+              "source": "spec/lib/locked.ts:57"
             },
             {
               "name": "M5",
@@ -278,7 +278,7 @@ export const META = {
               "to": "M6",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:50"
+              "source": "spec/lib/locked.ts:58"
             },
             {
               "name": "M6",
@@ -286,7 +286,7 @@ export const META = {
               "to": "M7",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:51"
+              "source": "spec/lib/locked.ts:59"
             },
             {
               "name": "M7_crowded",
@@ -302,7 +302,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:53"
+              "source": "spec/lib/locked.ts:61"
             },
             {
               "name": "K1",
@@ -310,7 +310,7 @@ export const META = {
               "to": "K2",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:61"
+              "source": "spec/lib/locked.ts:71"
             },
             {
               "name": "K2",
@@ -318,7 +318,7 @@ export const META = {
               "to": "K3",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:62"
+              "source": "spec/lib/locked.ts:72"
             },
             {
               "name": "K3",
@@ -326,7 +326,7 @@ export const META = {
               "to": "K4",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:63"
+              "source": "spec/lib/locked.ts:73"
             },
             {
               "name": "K4",
@@ -334,7 +334,7 @@ export const META = {
               "to": "walk",
               "param": null,
               "op": null,
-              "source": "spec/LockedPool.ts:64"
+              "source": "spec/lib/locked.ts:74"
             },
             {
               "name": "idle_allocCache",
@@ -530,7 +530,7 @@ export function bind(rt: Bind) {
       arena.fill(byte * 0x01010101 | 0, start + 2, start + BW);
     }
 
-    /** The spec's blockMemory predicate, read through the step's cache (spec/LockedPool.ts:10). */
+    /** The spec's blockMemory predicate, read through the step's cache (spec/LockedPool.ts:11). */
     function mapped(p: Proc, x_b: number): boolean {
       return (ld(p, ix(W_mapped, x_b, K_N)) !== 0);
     }
@@ -605,18 +605,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** L1: spin_lock(&pool->lock) (spec/LockedPool.ts:22) */
+    /** L1: spin_lock(&pool->lock) (spec/lib/locked.ts:28) */
     function Thread_L1(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // L1  spec/LockedPool.ts:27
+      // L1  spec/lib/locked.ts:33
       if ((ld(p, W_lock) === 0)) { p.ct[n] = 0; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 0: { // L1 -> L2  spec/LockedPool.ts:27
+        case 0: { // L1 -> L2  spec/lib/locked.ts:33
           const tx = 0;
           const s0 = p.id;
           if (CHK_T && !(s0 >= 0 && s0 <= K_T)) return refuse(p, tx, "lock", undefined, s0, "int(0..T)");
@@ -630,18 +630,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** L2: p := head (spec/LockedPool.ts:23) */
+    /** L2: p := head (spec/lib/locked.ts:29) */
     function Thread_L2(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // L2  spec/LockedPool.ts:28
+      // L2  spec/lib/locked.ts:34
       { p.ct[n] = 1; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 1: { // L2 -> L3  spec/LockedPool.ts:28
+        case 1: { // L2 -> L3  spec/lib/locked.ts:34
           const tx = 1;
           const l0 = ld(p, W_head);
           L.pp = l0;
@@ -652,20 +652,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** L3: if p != NULL: n := p->next (spec/LockedPool.ts:24) */
+    /** L3: if p != NULL: n := p->next (spec/lib/locked.ts:30) */
     function Thread_L3(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // L3_deref  spec/LockedPool.ts:29
+      // L3_deref  spec/lib/locked.ts:35
       if (((L.pp !== NULL) && (L.pp !== BUSY))) { p.ct[n] = 2; p.ca[n] = 0; n += 1; }
-      // L3_empty  spec/LockedPool.ts:30
+      // L3_empty  spec/lib/locked.ts:36
       if ((L.pp === NULL)) { p.ct[n] = 3; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 2: { // L3_deref -> L4  spec/LockedPool.ts:29
+        case 2: { // L3_deref -> L4  spec/lib/locked.ts:35
           const tx = 2;
           const c0 = rdb(p, tx, W_next, "next", L.pp);
           if (!(c0 === NULL || c0 === BUSY || (c0 >= 1 && c0 <= K_N))) return refuse(p, tx, "nn", undefined, c0, "ptr(Blocks)");
@@ -677,7 +677,7 @@ export function bind(rt: Bind) {
           p.pc = 4; // L4
           return tx;
         }
-        case 3: { // L3_empty -> L5  spec/LockedPool.ts:30
+        case 3: { // L3_empty -> L5  spec/lib/locked.ts:36
           const tx = 3;
           p.pc = 5; // L5
           return tx;
@@ -686,18 +686,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** L4: head := n (spec/LockedPool.ts:25) */
+    /** L4: head := n (spec/lib/locked.ts:31) */
     function Thread_L4(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // L4  spec/LockedPool.ts:31
+      // L4  spec/lib/locked.ts:37
       { p.ct[n] = 4; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 4: { // L4 -> L5  spec/LockedPool.ts:31
+        case 4: { // L4 -> L5  spec/lib/locked.ts:37
           const tx = 4;
           const s0 = L.nn;
           // linearization point: a store to head
@@ -718,20 +718,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** L5: spin_unlock(&pool->lock) (spec/LockedPool.ts:26) */
+    /** L5: spin_unlock(&pool->lock) (spec/lib/locked.ts:32) */
     function Thread_L5(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // L5_got  spec/LockedPool.ts:32
+      // L5_got  spec/lib/locked.ts:38
       if (((L.pp !== NULL) && (L.pp !== BUSY))) { p.ct[n] = 5; p.ca[n] = 0; n += 1; }
-      // L5_empty  spec/LockedPool.ts:33
+      // L5_empty  spec/lib/locked.ts:39
       if ((L.pp === NULL)) { p.ct[n] = 6; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 5: { // L5_got -> idle  spec/LockedPool.ts:32
+        case 5: { // L5_got -> idle  spec/lib/locked.ts:38
           const tx = 5;
           const s0 = 0;
           if (CHK_T && !(s0 >= 0 && s0 <= K_T)) return refuse(p, tx, "lock", undefined, s0, "int(0..T)");
@@ -744,7 +744,7 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 6: { // L5_empty -> os  spec/LockedPool.ts:33
+        case 6: { // L5_empty -> os  spec/lib/locked.ts:39
           const tx = 6;
           const s0 = 0;
           if (CHK_T && !(s0 >= 0 && s0 <= K_T)) return refuse(p, tx, "lock", undefined, s0, "int(0..T)");
@@ -758,18 +758,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** M2: spin_lock(&pool->lock) (spec/LockedPool.ts:38) */
+    /** M2: spin_lock(&pool->lock) (spec/lib/locked.ts:46) */
     function Thread_M2(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // M2  spec/LockedPool.ts:45
+      // M2  spec/lib/locked.ts:53
       if ((ld(p, W_lock) === 0)) { p.ct[n] = 7; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 7: { // M2 -> M3  spec/LockedPool.ts:45
+        case 7: { // M2 -> M3  spec/lib/locked.ts:53
           const tx = 7;
           const s0 = p.id;
           if (CHK_T && !(s0 >= 0 && s0 <= K_T)) return refuse(p, tx, "lock", undefined, s0, "int(0..T)");
@@ -783,25 +783,25 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** M3: if !pool_is_crowded(): link the block (spec/LockedPool.ts:39) */
+    /** M3: if !pool_is_crowded(): link the block (spec/lib/locked.ts:47) */
     function Thread_M3(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // M3_notCrowded  spec/LockedPool.ts:46
+      // M3_notCrowded  spec/lib/locked.ts:54
       { p.ct[n] = 8; p.ca[n] = 0; n += 1; }
-      // M3_crowded  spec/LockedPool.ts:47  leave ptr set: it goes to the OS at M7
+      // M3_crowded  spec/lib/locked.ts:55  leave ptr set: it goes to the OS at M7
       if (K_OsFree) { p.ct[n] = 9; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 8: { // M3_notCrowded -> M4  spec/LockedPool.ts:46
+        case 8: { // M3_notCrowded -> M4  spec/lib/locked.ts:54
           const tx = 8;
           p.pc = 8; // M4
           return tx;
         }
-        case 9: { // M3_crowded -> M6  spec/LockedPool.ts:47
+        case 9: { // M3_crowded -> M6  spec/lib/locked.ts:55
           const tx = 9;
           p.pc = 11; // M6
           return tx;
@@ -810,18 +810,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** M4: ptr->next := head (the load of head) (spec/LockedPool.ts:40) */
+    /** M4: ptr->next := head (the load of head) (spec/lib/locked.ts:48) */
     function Thread_M4(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // M4  spec/LockedPool.ts:48
+      // M4  spec/lib/locked.ts:56
       { p.ct[n] = 10; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 10: { // M4 -> M4b  spec/LockedPool.ts:48
+        case 10: { // M4 -> M4b  spec/lib/locked.ts:56
           const tx = 10;
           const l0 = ld(p, W_head);
           L.pp = l0;
@@ -832,18 +832,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** M4b: ptr->next := head (the store) (spec/LockedPool.ts:41) */
+    /** M4b: ptr->next := head (the store) (spec/lib/locked.ts:49) */
     function Thread_M4b(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // M4b  spec/LockedPool.ts:49
+      // M4b  spec/lib/locked.ts:57
       { p.ct[n] = 11; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 11: { // M4b -> M5  spec/LockedPool.ts:49
+        case 11: { // M4b -> M5  spec/lib/locked.ts:57
           const tx = 11;
           const s0 = L.pp;
           const si0 = L.blk;
@@ -863,18 +863,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** M5: head := ptr (spec/LockedPool.ts:42) */
+    /** M5: head := ptr (spec/lib/locked.ts:50) */
     function Thread_M5(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // M5  spec/LockedPool.ts:50  ptr := NULL
+      // M5  spec/lib/locked.ts:58  ptr := NULL
       { p.ct[n] = 12; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 12: { // M5 -> M6  spec/LockedPool.ts:50
+        case 12: { // M5 -> M6  spec/lib/locked.ts:58
           const tx = 12;
           const s0 = L.blk;
           // linearization point: a store to head
@@ -893,18 +893,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** M6: spin_unlock(&pool->lock) (spec/LockedPool.ts:43) */
+    /** M6: spin_unlock(&pool->lock) (spec/lib/locked.ts:51) */
     function Thread_M6(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // M6  spec/LockedPool.ts:51
+      // M6  spec/lib/locked.ts:59
       { p.ct[n] = 13; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 13: { // M6 -> M7  spec/LockedPool.ts:51
+        case 13: { // M6 -> M7  spec/lib/locked.ts:59
           const tx = 13;
           const s0 = 0;
           if (CHK_T && !(s0 >= 0 && s0 <= K_T)) return refuse(p, tx, "lock", undefined, s0, "int(0..T)");
@@ -918,13 +918,13 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** M7: if crowded: free(ptr) to the OS, outside the lock (spec/LockedPool.ts:44) */
+    /** M7: if crowded: free(ptr) to the OS, outside the lock (spec/lib/locked.ts:52) */
     function Thread_M7(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
       // M7_crowded  spec/lib/pool.ts:172  pool_is_crowded(): free(ptr) returns the block to the OS (unmapped)
       if ((K_OsFree && ((L.blk !== NULL) && (L.blk !== BUSY)))) { p.ct[n] = 14; p.ca[n] = 0; n += 1; }
-      // M7_done  spec/LockedPool.ts:53
+      // M7_done  spec/lib/locked.ts:61
       if ((L.blk === NULL)) { p.ct[n] = 15; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
@@ -955,7 +955,7 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 15: { // M7_done -> idle  spec/LockedPool.ts:53
+        case 15: { // M7_done -> idle  spec/lib/locked.ts:61
           const tx = 15;
           p.pc = 0; // idle
           p.opCount += 1;
@@ -965,18 +965,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** K1: lock (spec/LockedPool.ts:57) */
+    /** K1: lock (spec/lib/locked.ts:67) */
     function Thread_K1(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // K1  spec/LockedPool.ts:61
+      // K1  spec/lib/locked.ts:71
       if ((ld(p, W_lock) === 0)) { p.ct[n] = 16; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 16: { // K1 -> K2  spec/LockedPool.ts:61
+        case 16: { // K1 -> K2  spec/lib/locked.ts:71
           const tx = 16;
           const s0 = p.id;
           if (CHK_T && !(s0 >= 0 && s0 <= K_T)) return refuse(p, tx, "lock", undefined, s0, "int(0..T)");
@@ -990,18 +990,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** K2: n := head (spec/LockedPool.ts:58) */
+    /** K2: n := head (spec/lib/locked.ts:68) */
     function Thread_K2(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // K2  spec/LockedPool.ts:62
+      // K2  spec/lib/locked.ts:72
       { p.ct[n] = 17; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 17: { // K2 -> K3  spec/LockedPool.ts:62
+        case 17: { // K2 -> K3  spec/lib/locked.ts:72
           const tx = 17;
           const l0 = ld(p, W_head);
           L.pp = l0;
@@ -1012,18 +1012,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** K3: head := NULL (spec/LockedPool.ts:59) */
+    /** K3: head := NULL (spec/lib/locked.ts:69) */
     function Thread_K3(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // K3  spec/LockedPool.ts:63
+      // K3  spec/lib/locked.ts:73
       { p.ct[n] = 18; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 18: { // K3 -> K4  spec/LockedPool.ts:63
+        case 18: { // K3 -> K4  spec/lib/locked.ts:73
           const tx = 18;
           const s0 = NULL;
           // linearization point: a store to head
@@ -1042,18 +1042,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** K4: unlock (spec/LockedPool.ts:60) */
+    /** K4: unlock (spec/lib/locked.ts:70) */
     function Thread_K4(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // K4  spec/LockedPool.ts:64
+      // K4  spec/lib/locked.ts:74
       { p.ct[n] = 19; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 19: { // K4 -> walk  spec/LockedPool.ts:64
+        case 19: { // K4 -> walk  spec/lib/locked.ts:74
           const tx = 19;
           const s0 = 0;
           if (CHK_T && !(s0 >= 0 && s0 <= K_T)) return refuse(p, tx, "lock", undefined, s0, "int(0..T)");

@@ -169,7 +169,7 @@ export const META = {
               "to": "os",
               "param": null,
               "op": null,
-              "source": "spec/NoCachePool.ts:16"
+              "source": "spec/lib/nocache.ts:13"
             },
             {
               "name": "nocache_free_crowded",
@@ -185,7 +185,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/NoCachePool.ts:26"
+              "source": "spec/lib/nocache.ts:27"
             },
             {
               "name": "idle_allocCache",
@@ -377,7 +377,7 @@ export function bind(rt: Bind) {
       arena.fill(byte * 0x01010101 | 0, start + 2, start + BW);
     }
 
-    /** The spec's blockMemory predicate, read through the step's cache (spec/NoCachePool.ts:11). */
+    /** The spec's blockMemory predicate, read through the step's cache (spec/NoCachePool.ts:12). */
     function mapped(p: Proc, x_b: number): boolean {
       return (ld(p, ix(W_mapped, x_b, K_N)) !== 0);
     }
@@ -452,18 +452,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** nocache_alloc: pool_alloc_nocache: straight to the OS (spec/NoCachePool.ts:15) */
+    /** nocache_alloc: pool_alloc_nocache: straight to the OS (spec/lib/nocache.ts:12) */
     function Thread_nocache_alloc(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // nocache_alloc  spec/NoCachePool.ts:16
+      // nocache_alloc  spec/lib/nocache.ts:13
       { p.ct[n] = 0; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 0: { // nocache_alloc -> os  spec/NoCachePool.ts:16
+        case 0: { // nocache_alloc -> os  spec/lib/nocache.ts:13
           const tx = 0;
           p.pc = 4; // os
           return tx;
@@ -472,7 +472,7 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** nocache_free: pool_free_nocache: free(ptr) to the OS (spec/NoCachePool.ts:20) */
+    /** nocache_free: pool_free_nocache: free(ptr) to the OS (spec/lib/nocache.ts:19) */
     function Thread_nocache_free(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
@@ -511,18 +511,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** nocache_flush: nothing to flush: there is no shared list (spec/NoCachePool.ts:25) */
+    /** nocache_flush: nothing to flush: there is no shared list (spec/lib/nocache.ts:26) */
     function Thread_nocache_flush(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // nocache_flush  spec/NoCachePool.ts:26
+      // nocache_flush  spec/lib/nocache.ts:27
       { p.ct[n] = 2; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 2: { // nocache_flush -> idle  spec/NoCachePool.ts:26
+        case 2: { // nocache_flush -> idle  spec/lib/nocache.ts:27
           const tx = 2;
           p.pc = 0; // idle
           p.opCount += 1;

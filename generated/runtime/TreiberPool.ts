@@ -175,7 +175,7 @@ export const META = {
               "to": "T3",
               "param": null,
               "op": null,
-              "source": "spec/TreiberPool.ts:23"
+              "source": "spec/lib/treiber.ts:25"
             },
             {
               "name": "T3_empty",
@@ -183,7 +183,7 @@ export const META = {
               "to": "os",
               "param": null,
               "op": null,
-              "source": "spec/TreiberPool.ts:24"
+              "source": "spec/lib/treiber.ts:26"
             },
             {
               "name": "T3_deref",
@@ -191,7 +191,7 @@ export const META = {
               "to": "T4",
               "param": null,
               "op": null,
-              "source": "spec/TreiberPool.ts:25"
+              "source": "spec/lib/treiber.ts:27"
             },
             {
               "name": "T4_ok",
@@ -199,7 +199,7 @@ export const META = {
               "to": "idle",
               "param": null,
               "op": null,
-              "source": "spec/TreiberPool.ts:26"
+              "source": "spec/lib/treiber.ts:28"
             },
             {
               "name": "T4_fail",
@@ -207,7 +207,7 @@ export const META = {
               "to": "T3",
               "param": null,
               "op": null,
-              "source": "spec/TreiberPool.ts:30"
+              "source": "spec/lib/treiber.ts:32"
             },
             {
               "name": "B1",
@@ -263,7 +263,7 @@ export const META = {
               "to": "F2",
               "param": null,
               "op": null,
-              "source": "spec/TreiberPool.ts:37"
+              "source": "spec/lib/treiber.ts:40"
             },
             {
               "name": "F2_ok",
@@ -271,7 +271,7 @@ export const META = {
               "to": "walk",
               "param": null,
               "op": null,
-              "source": "spec/TreiberPool.ts:38"
+              "source": "spec/lib/treiber.ts:41"
             },
             {
               "name": "F2_fail",
@@ -279,7 +279,7 @@ export const META = {
               "to": "F1",
               "param": null,
               "op": null,
-              "source": "spec/TreiberPool.ts:42"
+              "source": "spec/lib/treiber.ts:45"
             },
             {
               "name": "idle_allocCache",
@@ -471,7 +471,7 @@ export function bind(rt: Bind) {
       arena.fill(byte * 0x01010101 | 0, start + 2, start + BW);
     }
 
-    /** The spec's blockMemory predicate, read through the step's cache (spec/TreiberPool.ts:12). */
+    /** The spec's blockMemory predicate, read through the step's cache (spec/TreiberPool.ts:13). */
     function mapped(p: Proc, x_b: number): boolean {
       return (ld(p, ix(W_mapped, x_b, K_N)) !== 0);
     }
@@ -546,18 +546,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** T1: h := head (spec/TreiberPool.ts:20) */
+    /** T1: h := head (spec/lib/treiber.ts:22) */
     function Thread_T1(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // T1  spec/TreiberPool.ts:23
+      // T1  spec/lib/treiber.ts:25
       { p.ct[n] = 0; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 0: { // T1 -> T3  spec/TreiberPool.ts:23
+        case 0: { // T1 -> T3  spec/lib/treiber.ts:25
           const tx = 0;
           const l0 = ld(p, W_head);
           L.h = l0;
@@ -568,25 +568,25 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** T3: if h = NULL: return NULL; n := h->next (spec/TreiberPool.ts:21) */
+    /** T3: if h = NULL: return NULL; n := h->next (spec/lib/treiber.ts:23) */
     function Thread_T3(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // T3_empty  spec/TreiberPool.ts:24
+      // T3_empty  spec/lib/treiber.ts:26
       if ((L.h === NULL)) { p.ct[n] = 1; p.ca[n] = 0; n += 1; }
-      // T3_deref  spec/TreiberPool.ts:25
+      // T3_deref  spec/lib/treiber.ts:27
       if (((L.h !== NULL) && (L.h !== BUSY))) { p.ct[n] = 2; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 1: { // T3_empty -> os  spec/TreiberPool.ts:24
+        case 1: { // T3_empty -> os  spec/lib/treiber.ts:26
           const tx = 1;
           p.pc = 10; // os
           return tx;
         }
-        case 2: { // T3_deref -> T4  spec/TreiberPool.ts:25
+        case 2: { // T3_deref -> T4  spec/lib/treiber.ts:27
           const tx = 2;
           const c0 = rdb(p, tx, W_next, "next", L.h);
           if (!(c0 === NULL || c0 === BUSY || (c0 >= 1 && c0 <= K_N))) return refuse(p, tx, "n", undefined, c0, "ptr(Blocks)");
@@ -602,20 +602,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** T4: CAS(head, h, n) (spec/TreiberPool.ts:22) */
+    /** T4: CAS(head, h, n) (spec/lib/treiber.ts:24) */
     function Thread_T4(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // T4_ok  spec/TreiberPool.ts:26
+      // T4_ok  spec/lib/treiber.ts:28
       if ((ld(p, W_head) === L.h)) { p.ct[n] = 3; p.ca[n] = 0; n += 1; }
-      // T4_fail  spec/TreiberPool.ts:30  h := head; goto T2
+      // T4_fail  spec/lib/treiber.ts:32  h := head; goto T2
       if ((ld(p, W_head) !== L.h)) { p.ct[n] = 4; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 3: { // T4_ok -> idle  spec/TreiberPool.ts:26
+        case 3: { // T4_ok -> idle  spec/lib/treiber.ts:28
           const tx = 3;
           const s0 = L.n;
           // linearization point: CAS on head against the value this step read
@@ -635,7 +635,7 @@ export function bind(rt: Bind) {
           p.opCount += 1;
           return tx;
         }
-        case 4: { // T4_fail -> T3  spec/TreiberPool.ts:30
+        case 4: { // T4_fail -> T3  spec/lib/treiber.ts:32
           const tx = 4;
           const l0 = ld(p, W_head);
           const l1 = NULL;
@@ -787,18 +787,18 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** F1: n := head (spec/TreiberPool.ts:35) */
+    /** F1: n := head (spec/lib/treiber.ts:38) */
     function Thread_F1(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // F1  spec/TreiberPool.ts:37
+      // F1  spec/lib/treiber.ts:40
       { p.ct[n] = 11; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 11: { // F1 -> F2  spec/TreiberPool.ts:37
+        case 11: { // F1 -> F2  spec/lib/treiber.ts:40
           const tx = 11;
           const l0 = ld(p, W_head);
           L.fl = l0;
@@ -809,20 +809,20 @@ export function bind(rt: Bind) {
       return BLOCKED;
     }
 
-    /** F2: CAS(head, n, NULL); fail: goto F1 (spec/TreiberPool.ts:36) */
+    /** F2: CAS(head, n, NULL); fail: goto F1 (spec/lib/treiber.ts:39) */
     function Thread_F2(p: Proc, pol: Policy): number {
       const L = p.locals;
       let n = 0;
-      // F2_ok  spec/TreiberPool.ts:38
+      // F2_ok  spec/lib/treiber.ts:41
       if ((ld(p, W_head) === L.fl)) { p.ct[n] = 12; p.ca[n] = 0; n += 1; }
-      // F2_fail  spec/TreiberPool.ts:42
+      // F2_fail  spec/lib/treiber.ts:45
       if ((ld(p, W_head) !== L.fl)) { p.ct[n] = 13; p.ca[n] = 0; n += 1; }
       if (n === 0) return BLOCKED;
       const k = pol(p, n);
       if (k < 0) return BLOCKED;
       p.s = p.g + 1; // commit phase: reads from here on are not decisions
       switch (p.ct[k]) {
-        case 12: { // F2_ok -> walk  spec/TreiberPool.ts:38
+        case 12: { // F2_ok -> walk  spec/lib/treiber.ts:41
           const tx = 12;
           const s0 = NULL;
           // linearization point: CAS on head against the value this step read
@@ -837,7 +837,7 @@ export function bind(rt: Bind) {
           p.pc = 11; // walk
           return tx;
         }
-        case 13: { // F2_fail -> F1  spec/TreiberPool.ts:42
+        case 13: { // F2_fail -> F1  spec/lib/treiber.ts:45
           const tx = 13;
           p.pc = 8; // F1
           return tx;

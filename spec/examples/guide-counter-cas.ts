@@ -1,5 +1,5 @@
 // The fix: write with a compare-and-swap, and read again when another thread got there first.
-import { holds, int, protocol } from '../../src/dsl/index.ts';
+import { filter, holds, int, protocol } from '../../src/dsl/index.ts';
 
 export default protocol('GuideCounterCas', (p) => {
   const T = p.constant('T', 'int', 'number of threads');
@@ -16,4 +16,6 @@ export default protocol('GuideCounterCas', (p) => {
   p.invariant('NoLostUpdate', threads.every((th) => threads.pc(th).eq('done')).implies(x.eq(T)),
     'once every thread is done, the counter counts every increment');
   p.config('two', { constants: { T: 2 }, checkDeadlock: false, expect: holds() });
+  // Why it holds, for every interleaving: x always counts the threads that are done.
+  p.inductive('IndInv', { Counts: x.eq(filter(threads.ids, (th) => threads.pc(th).eq('done'), 'th').size()) });
 });

@@ -296,7 +296,20 @@ export function poolProtocol<V>(p: ProtocolBuilder, variant: Variant<V>, switche
   p.leadsTo('StarvationFree', threads, (th) => pc(th).ne('idle'), (th) => pc(th).eq('idle'),
     'every operation a thread starts completes (per thread, under weak fairness)');
   progress.set(p, [...locks.map((l) => l.released), ...(storesBusy(threads.transitions, 'head') && !locks.some((l) => l.released === 'BusyReleased') ? ['BusyReleased'] : []), 'Progress']);
+  poolPlaces(p, ctx, Threads, lhead);
   return { ...ctx, threads, labels: { idle: 'idle', os: 'os', walk: 'walk', ...entries } };
+}
+
+/**
+ * Where the blocks are, for the runtime's accounting (stress, replay): the list from its (logical)
+ * head, each thread's hands, local cache and block being freed, and each flush walk.
+ */
+function poolPlaces(p: ProtocolBuilder, c: PoolCtx, Threads: DomainRef, lhead: E): void {
+  p.place('list', 'list', listNodes(lhead, c.next, c.Blocks), { acyclic: listAcyclic(lhead, c.next, c.Blocks) });
+  p.place('held', 'hands', mapOver(Threads, (th) => c.held.of(th), 'th'));
+  p.place('cache', 'cache', mapOver(Threads, (th) => c.cache.of(th), 'th'));
+  p.place('freeing', 'transit', mapOver(Threads, (th) => filter(setOf([c.blk.of(th)]), (b) => c.isBlock(b), 'b'), 'th'));
+  p.place('flushWalk', 'transit', mapOver(Threads, (th) => listNodes(c.fw.of(th), c.next, c.Blocks), 'th'));
 }
 
 /** Whether some transition stores the BUSY pointer into the shared variable `name`. */

@@ -10,7 +10,7 @@ import { diffStates } from '../report/render.ts';
 import { forced, Instance, type Impl } from '../runtime/instance.ts';
 import type { StepProcess } from '../runtime/compiled/process.ts';
 import type { Fault } from '../runtime/process.ts';
-import { accountPool, isPoolModel, mappedIn, type Accounting } from '../runtime/pool-accounting.ts';
+import { accountPool, isPoolModel, type Accounting } from '../runtime/pool-accounting.ts';
 
 export interface ReplayResult {
   spec: string;
@@ -79,8 +79,7 @@ export function replay(model: Model, config: string, trace: TraceStep[], opts: {
   }
   result.faultStep = result.faults[0]?.step ?? null;
   if (isPoolModel(model)) {
-    const final = inst.state();
-    result.accounting = accountPool(final, mappedIn(model, consts, final));
+    result.accounting = accountPool(model, consts, inst.state());
   }
   return result;
 }

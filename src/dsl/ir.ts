@@ -253,9 +253,17 @@ export interface Model {
   sources: Record<string, SourcePos>;
   /** Inductive invariants (`p.inductive`). */
   inductive?: Inductive[];
+  /** Where blocks can be, for the runtime's block accounting (`p.place`). */
+  places?: Place[];
   /** Refinement mapping to an abstract model (`p.refines`). */
   refinement?: Refinement;
 }
+
+/** The runtime's accounting totals a place counts toward. */
+export type PlaceKind = 'list' | 'cache' | 'hands' | 'transit';
+
+/** A place blocks can be in: a set of blocks, or a map from a domain to sets (one place per element). */
+export interface Place { name: string; kind: PlaceKind; blocks: Expr; acyclic?: Expr }
 
 export const sourceKey = {
   model: () => 'model',

@@ -8,7 +8,7 @@ import type { PoolspecError, SourcePos } from '../errors.ts';
 import { callerPos, userFrame } from './source.ts';
 import { DomainRef, DslExprError, E, Ref, boundOf, exists, forall, lift, withBound, type Val } from './expr.ts';
 import type {
-  Assign, Config, ConstantDecl, Expectation, Expr, Fairness, Label, LocalDecl, Model, Param,
+  Assign, Config, ConstantDecl, Expectation, Expr, Fairness, Label, LocalDecl, Model, Param, PlaceKind,
   ProcType, Temporal, Transition, Type, VarDecl,
 } from './ir.ts';
 import { DONE_LABEL, sourceKey } from './ir.ts';
@@ -289,6 +289,18 @@ function makeProtocolBuilder(b: Builder) {
       const configs = opts.configs ?? m.configs.filter((c) => c.expect.verdict === 'holds' && !c.refines).map((c) => c.name);
       (m.inductive ??= []).push({ name, conjuncts: named, configs, expect: opts.expect ?? 'proved', sizes: opts.sizes, doc: opts.doc });
       m.sources[`inductive:${name}`] = at;
+    },
+    /**
+     * Where blocks can be, for the runtime's block accounting (`stress`, `replay`): `blocks` is a set
+     * of blocks, or a map from a domain to sets (`mapOver(Threads, ...)`: one place per element, so a
+     * block in two of them counts as duplicated). `kind` files it under the totals the runtime reports;
+     * `acyclic`, for a list, is false when the list loops. Mapped blocks in no place are lost.
+     */
+    place(name: string, kind: PlaceKind, blocks: Val, opts: { acyclic?: Val } = {}): void {
+      const at = callerPos();
+      if (!b.name(at, 'place', name)) return;
+      (m.places ??= []).push({ name, kind, blocks: lift(blocks), ...(opts.acyclic !== undefined ? { acyclic: lift(opts.acyclic) } : {}) });
+      m.sources[`place:${name}`] = at;
     },
     /**
      * A refinement mapping to an abstract protocol: each abstract variable (its shared and ghost

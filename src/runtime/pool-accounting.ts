@@ -1,11 +1,15 @@
 /**
- * Where every block of a pool is, from a model state of a pool spec (the variables of
- * spec/lib/pool.ts: head, next, where, held, cache, blk, fw). Computed from the real structures, not
- * from the ghost bookkeeping: the list walked from the head, each thread's hands and local cache, the
- * blocks in transit, the flush walks, and the OS (unmapped blocks).
+ * Where every block is, from a model state, as the spec itself describes its places (`p.place`: the
+ * shared lists or buckets, each thread's hands and local cache, the blocks in transit): each place's
+ * set is evaluated on the state (the runtime's state projected onto the model's variables), every
+ * block is counted once per place that holds it, and the OS holds the unmapped ones. A mapped block in
+ * no place is lost; a block in two places (or in a place and at the OS) is duplicated.
+ *
+ * The pool library (spec/lib/pool.ts) declares the places of every single-list pool; BucketPool and
+ * HazardStack declare their own. Nothing here knows a variable's name.
  */
-import type { Model } from '../dsl/ir.ts';
-import { evaluate } from '../engine/eval.ts';
+import type { Model, PlaceKind } from '../dsl/ir.ts';
+import { evaluate, type Env } from '../engine/eval.ts';
 import { isSet, type State, type Value } from '../engine/value.ts';
 
 export interface Accounting {
@@ -13,69 +17,59 @@ export interface Accounting {
   inList: number;
   inLocalCaches: number;
   inHands: number;
-  /** In transit inside an operation (being freed) or in a flush walk. */
+  /** In transit inside an operation (being freed, retired) or in a flush walk. */
   inTransit: number;
   atOs: number;
   /** Mapped blocks found nowhere. */
   lost: number;
   /** Blocks found in more than one place. */
   duplicated: number;
-  /** True when the walk from the head met a block twice (a cycle). */
+  /** True when a list the spec describes loops (a cycle). */
   cyclic: boolean;
+  /** Blocks per place the spec declares, by its name (summed over a map's elements). */
+  places: Record<string, number>;
 }
 
-const BUSY = -1;
-
-/** Whether a model has the variables of a pool spec (spec/lib/pool.ts) that accounting reads. */
+/** Whether the spec describes where its blocks are (`p.place`), which stress and replay's accounting need. */
 export function isPoolModel(model: Model): boolean {
-  const names = new Set([...model.vars.map((v) => v.name), ...model.procTypes.flatMap((p) => p.locals.map((l) => l.name))]);
-  return ['head', 'next', 'held', 'cache', 'blk', 'fw'].every((n) => names.has(n));
+  return (model.places?.length ?? 0) > 0 && model.blockSets.length > 0;
 }
 
-function walk(start: Value, next: Value[], n: number): { nodes: number[]; cyclic: boolean } {
-  const nodes: number[] = [];
-  const seen = new Set<number>();
-  let x = start as number;
-  while (typeof x === 'number' && x >= 1 && x <= n) {
-    if (seen.has(x)) return { nodes, cyclic: true };
-    seen.add(x);
-    nodes.push(x);
-    x = next[x - 1] as number;
-  }
-  return { nodes, cyclic: false };
+const TOTAL: Record<PlaceKind, 'inList' | 'inLocalCaches' | 'inHands' | 'inTransit'> = {
+  list: 'inList', cache: 'inLocalCaches', hands: 'inHands', transit: 'inTransit',
+};
+
+/** The sets a place's value stands for: one set, or a map's (array's) sets. */
+function setsOf(v: Value): number[][] {
+  if (isSet(v)) return [v.set as number[]];
+  if (Array.isArray(v)) return v.flatMap(setsOf);
+  return [];
 }
 
-/**
- * Counts every block of state `s`. The list starts at the head or, while the head is BUSY, at the
- * logical head the lock holder works on (BusyPool's ghost `lhead`).
- */
-export function accountPool(s: State, mappedOf: (b: number) => boolean): Accounting {
-  const next = s.next as Value[];
-  const n = next.length;
-  const head = s.head === BUSY && 'lhead' in s ? s.lhead : s.head;
+/** Counts every block of state `s` of `model` under the constants `consts`. */
+export function accountPool(model: Model, consts: Record<string, number | boolean>, s: State): Accounting {
+  const blockSet = model.memory?.blocks ?? model.blockSets[0].name;
+  const n = consts[model.blockSets.find((b) => b.name === blockSet)!.size] as number;
+  const env: Env = { model, consts, state: s, bound: new Map() };
+  const mappedOf = mappedIn(model, consts, s);
   const counts = new Array<number>(n + 1).fill(0);
-  const list = walk(head, next, n);
-  for (const b of list.nodes) counts[b] += 1;
-  const setOf = (v: Value): number[] => (isSet(v) ? (v.set as number[]) : []);
-  let inCaches = 0;
-  let inHands = 0;
-  let inTransit = 0;
-  (s.held as Value[]).forEach((h) => { for (const b of setOf(h)) { counts[b] += 1; inHands += 1; } });
-  (s.cache as Value[]).forEach((c) => { for (const b of setOf(c)) { counts[b] += 1; inCaches += 1; } });
-  (s.blk as Value[]).forEach((b) => { if (typeof b === 'number' && b >= 1) { counts[b] += 1; inTransit += 1; } });
-  (s.fw as Value[]).forEach((f) => {
-    for (const b of walk(f, next, n).nodes) { counts[b] += 1; inTransit += 1; }
-  });
-  let atOs = 0;
-  let lost = 0;
-  let duplicated = 0;
+  const a: Accounting = { blocks: n, inList: 0, inLocalCaches: 0, inHands: 0, inTransit: 0, atOs: 0, lost: 0, duplicated: 0, cyclic: false, places: {} };
+  for (const p of model.places ?? []) {
+    let here = 0;
+    for (const set of setsOf(evaluate(p.blocks, env))) {
+      for (const b of set) if (typeof b === 'number' && b >= 1 && b <= n) { counts[b] += 1; here += 1; }
+    }
+    a.places[p.name] = here;
+    a[TOTAL[p.kind]] += here;
+    if (p.acyclic && evaluate(p.acyclic, env) !== true) a.cyclic = true;
+  }
   for (let b = 1; b <= n; b += 1) {
     const mapped = mappedOf(b);
-    if (!mapped) atOs += 1;
-    if (mapped && counts[b] === 0) lost += 1;
-    if (counts[b] + (mapped ? 0 : 1) > 1) duplicated += 1;
+    if (!mapped) a.atOs += 1;
+    if (mapped && counts[b] === 0) a.lost += 1;
+    if (counts[b] + (mapped ? 0 : 1) > 1) a.duplicated += 1;
   }
-  return { blocks: n, inList: list.nodes.length, inLocalCaches: inCaches, inHands, inTransit, atOs, lost, duplicated, cyclic: list.cyclic };
+  return a;
 }
 
 /** The model's block-mapping predicate, evaluated on a model state. */

@@ -34,6 +34,9 @@ export class Interrupted extends Error {
   }
 }
 
+/** The operation name that stands for any step the initial label can take (a spec whose steps carry no `op`). */
+export const ANY_OP = '*';
+
 const branchOf = (c: Candidate) => c.t.name.slice(c.t.from.length + 1);
 
 export class PoolThread {
@@ -75,6 +78,19 @@ export class PoolThread {
     this.run('flush', () => true);
   }
 
+  /**
+   * Any other operation of the spec (`op: 'push'`, ...; `ANY_OP`: whatever the thread's initial label
+   * can do): runs it if one of its entry transitions is enabled, else returns false and does nothing.
+   */
+  tryOp(op: string): boolean {
+    return this.run(op, () => true, true);
+  }
+
+  /** Whether the thread is at a label no transition leaves (it has finished: `t.done()`). */
+  get finished(): boolean {
+    return !this.proc.pt.transitions.some((t) => t.from === this.proc.pc);
+  }
+
   /** Elapsed seconds since this thread attached. */
   elapsed(): number {
     return (performance.now() - this.t0) / 1000;
@@ -91,7 +107,7 @@ export class PoolThread {
     return enabled[enabled.length - 1];
   }
 
-  private run(op: string, accept: (c: Candidate) => boolean): void {
+  private run(op: string, accept: (c: Candidate) => boolean, optional = false): boolean {
     const p = this.proc;
     if (p.pc !== p.pt.initial) throw new Error(`thread ${p.id} is inside an operation (at ${p.pc})`);
     let first = true;
@@ -99,9 +115,11 @@ export class PoolThread {
     for (;;) {
       if (this.interrupt && (++this.polls & 63) === 0 && this.interrupt()) throw new Interrupted(p.id, p.pc);
       if (this.policy.chaos > 0 && this.rng.unit() < this.policy.chaos) this.pause(this.rng.below(50) / 1000);
-      const r = p.step(first ? (en) => this.weighted(en.filter((c) => c.t.op === op && accept(c))) : (en) => this.weighted(en));
+      const r = p.step(first ? (en) => this.weighted(en.filter((c) => (op === ANY_OP || c.t.op === op) && accept(c))) : (en) => this.weighted(en));
       if (!r) {
+        if (first && optional) return false;
         if (first) throw new Error(`operation ${op} cannot start in ${p.model.name} (no enabled entry transition)`);
+        if (this.finished) return true;
         // Blocked (a lock held elsewhere): back off now and then so the holder gets the core.
         spins += 1;
         if (spins % 64 === 0) this.pause(0.01);
@@ -112,7 +130,7 @@ export class PoolThread {
         this.faultCount += 1;
         if (this.faults.length < this.maxFaults) this.faults.push({ ...f, at: this.elapsed() });
       }
-      if (p.pc === p.pt.initial) return;
+      if (p.pc === p.pt.initial) return true;
     }
   }
 

@@ -396,12 +396,28 @@ export class RuntimeProcess {
     for (const a of effects) {
       if (a.target.kind !== 'var') continue;
       const v = this.varLayout(a.target.name);
-      const value = evaluate(a.value, env);
+      const value = v.decl.role === 'ghost' ? this.ghostValue(a.value, env) : evaluate(a.value, env);
       if (a.target.index) out.push({ v, index: evaluate(a.target.index, env) as number, value });
       else if (v.isArray) (value as Value[]).forEach((x, i) => out.push({ v, index: i + 1, value: x }));
       else out.push({ v, index: 1, value });
     }
     return out;
+  }
+
+  /**
+   * The value of a ghost assignment: specification bookkeeping (BucketPool's `where` of a whole
+   * cluster, read through `down`), not an access of the program, so its reads of in-block words are
+   * no faults. The program's own reads (guards, shared and local effects) are checked as before.
+   */
+  private ghostValue(x: Expr, env: Env): Value {
+    const reader = env.reader as StepReader;
+    const saved = reader.recordFaults;
+    reader.recordFaults = false;
+    try {
+      return evaluate(x, env);
+    } finally {
+      reader.recordFaults = saved;
+    }
   }
 
   private rawAfter(ws: PendingWrite[], base: Raw): Raw {

@@ -9,7 +9,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { nextSeed, Rng } from '../engine/random.ts';
-import { Interrupted, PoolThread, type Policy } from './pool.ts';
+import { ANY_OP, Interrupted, PoolThread, type Policy } from './pool.ts';
+import type { ProcType } from '../dsl/ir.ts';
 import type { SharedDesc } from './shared.ts';
 import { CTL } from './stress-control.ts';
 import { CompiledPoolThread, type Perturbation } from './compiled/pool-thread.ts';
@@ -50,6 +51,17 @@ export interface StressWorkerOutput {
   record?: ThreadLog;
 }
 
+/**
+ * The operation mix: 'pool' for the pool API (alloc, free, flush: allocation-heavy, a free only of a
+ * held block); otherwise the operations the initial label starts (`op` tags), picked uniformly, or
+ * ANY_OP when the spec tags none.
+ */
+function operations(pt: ProcType): 'pool' | string[] {
+  const ops = [...new Set(pt.transitions.filter((t) => t.from === pt.initial && t.op).map((t) => t.op!))];
+  if (ops.includes('alloc') && ops.every((o) => o === 'alloc' || o === 'free' || o === 'flush')) return 'pool';
+  return ops.length ? ops : [ANY_OP];
+}
+
 const input = workerData as StressWorkerInput;
 const ctl = new Int32Array(input.ctl);
 const thread = input.compiledJs
@@ -73,14 +85,22 @@ let interrupted = false;
 try {
   // The operation mix has a generator of its own, seeded apart from the policy's.
   const rng = new Rng(nextSeed(input.seed));
+  const mix = operations(thread.proc.pt);
   while (performance.now() < deadline && Atomics.load(ctl, CTL.STOP) === 0) {
-    const held = thread.held;
-    const r = rng.unit();
-    if (held.length === 0 || r < 0.45) thread.alloc();
-    else if (r < 0.97 || !input.flush) thread.free(rng.pick(held));
-    else thread.flush();
+    if (mix === 'pool') {
+      const held = thread.held;
+      const r = rng.unit();
+      if (held.length === 0 || r < 0.45) thread.alloc();
+      else if (r < 0.97 || !input.flush) thread.free(rng.pick(held));
+      else thread.flush();
+    } else if (!thread.tryOp(rng.pick(mix))) {
+      // That operation cannot start now (a scan with nothing retired, say): try another, without
+      // counting; if none ever can, the watchdog reports the stall.
+      continue;
+    }
     ops += 1;
     ctl[slot] = ops;
+    if (thread.finished) break;
   }
 } catch (err) {
   if (err instanceof Interrupted) interrupted = true;

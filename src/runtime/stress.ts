@@ -8,7 +8,8 @@
 import { Worker } from 'node:worker_threads';
 import type { Model } from '../dsl/ir.ts';
 import { freshSeed, nextSeed, type Seed } from '../engine/random.ts';
-import { accountPool, mappedIn, type Accounting } from './pool-accounting.ts';
+import { evaluate } from '../engine/eval.ts';
+import { accountPool, isPoolModel, type Accounting } from './pool-accounting.ts';
 import { withConfig, type Policy } from './pool.ts';
 import { RuntimeProcess, type Fault } from './process.ts';
 import { Shared } from './shared.ts';
@@ -64,7 +65,14 @@ export interface StressResult {
   faultCount: number;
   faults: (Fault & { at: number; thread: number })[];
   firstFaultSeconds: number | null;
-  accounting: Accounting;
+  /** The shared words at the end, rendered as in traces. */
+  shared: Record<string, string>;
+  /** The spec's invariants that are false in the final state (every thread stopped between two steps). */
+  violated: string[];
+  /** How many invariants were evaluated on the final state. */
+  invariants: number;
+  /** Where every block is at the end (null for a spec that declares no places: `p.place`). */
+  accounting: Accounting | null;
   /** Set when the watchdog saw no operation complete for `stallSeconds`; the workers were ended. */
   stalled: Stall | null;
   errors: string[];
@@ -195,7 +203,10 @@ export async function stress(model: Model, opts: StressOptions): Promise<StressR
     spec: model.name, threads: opts.threads, seconds: round3(seconds), seed, chaos: opts.chaos, blocks: opts.blocks,
     ops, opsPerSecond: Math.round(ops / Math.max(seconds, 1e-3)),
     faultCount: got.reduce((a, o) => a + o.faultCount, 0), faults, firstFaultSeconds: faults[0]?.at ?? null,
-    accounting: accountPool(state, mappedIn(m, shared.consts, state)),
+    accounting: isPoolModel(m) ? accountPool(m, shared.consts, state) : null,
+    shared: sharedWords(shared),
+    violated: m.invariants.filter((inv) => evaluate(inv.expr, { model: m, consts: shared.consts, state, bound: new Map() }) !== true).map((inv) => inv.name),
+    invariants: m.invariants.length,
     stalled,
     errors: [...errors, ...got.filter((o) => o.error).map((o) => `thread ${o.id}: ${o.error}`)],
     impl, ...(compiled && !compiled.ok ? { fallback: compiled.reason } : {}), perturb: perturb?.p ?? 0,

@@ -10,6 +10,9 @@ describe('docs/writing-a-spec.md', () => {
   it('has files and commands to check', () => {
     expect(blocks.filter((b) => b.kind === 'file').length).toBeGreaterThanOrEqual(2);
     expect(blocks.filter((b) => b.kind === 'command').length).toBeGreaterThanOrEqual(3);
+    // The steps the guide promises: a counterexample and its fix (check), proof obligations (prove),
+    // and runs on real threads (run, stress).
+    expect([...new Set(blocks.filter((b) => b.kind === 'command').map((b) => b.arg.split(' ')[0]))]).toEqual(['check', 'prove', 'run', 'stress']);
   });
   for (const b of blocks.filter((x) => x.kind === 'file')) {
     it(`shows ${b.arg} verbatim`, () => {

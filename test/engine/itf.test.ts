@@ -51,7 +51,7 @@ describe('ITF traces', () => {
     expect(itf.states[0]['#meta']).toEqual({ index: 0 });
     const last = itf.states.at(-1)!['#meta'];
     expect(last).toMatchObject({ index: r.trace!.length - 1, action: r.trace!.at(-1)!.via!.transition, procType: 'Thread' });
-    expect(last.source).toMatch(/^spec\/DwcasPool\.ts:\d+$/);
+    expect(last.source).toMatch(/^spec\/lib\/dwcas\.ts:\d+$/);
 
     const text = formatItf(itf);
     expect(text.split('\n').length).toBe(r.trace!.length + 7); // one state per line

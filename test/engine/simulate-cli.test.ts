@@ -34,7 +34,7 @@ describe('poolspec simulate', () => {
     const r = await run('DwcasPool', '--config', 'small', '--runs', '500', '--depth', '60', '--seed', '42');
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/^NoUseAfterFree is violated after \d+ steps:/);
-    expect(r.out).toMatch(/thread\d +A4_deref +spec\/DwcasPool\.ts:\d+/);
+    expect(r.out).toMatch(/thread\d +A4_deref +spec\/lib\/dwcas\.ts:\d+/);
     const replay = /replay: poolspec simulate DwcasPool --config small --seed (\d+) --runs 1 --depth 60/.exec(r.out);
     expect(replay).not.toBeNull();
     expect(r.err).toMatch(/seed 42/);

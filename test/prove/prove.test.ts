@@ -45,7 +45,7 @@ describe.concurrent('prove', () => {
     expect(failed.map((o) => o.name)).toContain('step:E6_ok');
     const cti = failed.find((o) => o.name === 'step:E6_ok')!.cti!;
     expect(cti.transition).toBe('E6_ok');
-    expect(cti.source).toMatch(/^spec\/BusyPool\.ts:\d+$/);
+    expect(cti.source).toMatch(/^spec\/lib\/busy\.ts:\d+$/);
     expect(cti.broken.length).toBeGreaterThan(0);
     expect(cti.engineAgrees).toBe(true);
   }, 180_000);

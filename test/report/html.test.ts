@@ -96,12 +96,12 @@ describe('the counterexample view', () => {
     const last = v.steps[22];
     expect(last).toMatchObject({ index: 23, thread: 'thread2', transition: 'A4_deref', breaks: ['NoUseAfterFree'] });
     expect(last.source).toEqual({
-      file: 'spec/DwcasPool.ts', line: 39,
+      file: 'spec/lib/dwcas.ts', line: 42,
       text: "t.step('A4', { branch: 'deref', to: 'A5', when: isBlock(ch), do: [nh.set(next.at(ch)), deref(ch)] });",
       statement: "t.step('A4', { branch: 'deref', to: 'A5', when: isBlock(ch), do: [nh.set(next.at(ch)), deref(ch)] });",
     });
     // a declaration over several lines is shown whole
-    expect(v.steps[18].source).toMatchObject({ line: 40, text: "t.step('A5', {", statement: expect.stringMatching(/^t\.step\('A5', \{ branch: 'ok', to: 'idle', .* doc: 'the caller owns ch' \}\);$/) });
+    expect(v.steps[18].source).toMatchObject({ line: 43, text: "t.step('A5', {", statement: expect.stringMatching(/^t\.step\('A5', \{ branch: 'ok', to: 'idle', .* doc: 'the caller owns ch' \}\);$/) });
     expect(last.accesses).toEqual([{ proc: 2, block: 1, write: false, fault: true }]);
     expect(last.memory!.blocks[0]).toMatchObject({ b: 1, mapped: false, place: { kind: 'os' }, refs: [{ proc: 2, local: 'ch' }] });
     expect(last.props.find((p) => p.name === 'NoUseAfterFree')!.holds).toBe(false);

@@ -73,7 +73,7 @@ describe('the emitted module', () => {
     if (!busy.ok || !dwcas.ok) throw new Error('refused');
     const caseOf = (text: string, t: string) => text.slice(text.indexOf(`// ${t} ->`), text.indexOf('return tx;', text.indexOf(`// ${t} ->`)));
     expect(caseOf(busy.text, 'D2_xchg')).toContain('xchg(p, W_head, s0);');
-    expect(caseOf(busy.text, 'D2_xchg')).toMatch(/spec\/BusyPool\.ts:\d+/);
+    expect(caseOf(busy.text, 'D2_xchg')).toMatch(/spec\/lib\/busy\.ts:\d+/);
     expect(caseOf(busy.text, 'E6_ok')).toContain('if (!casw(p, W_head, s0)) return RETRY;');
     expect(caseOf(busy.text, 'D7')).toContain('Atomics.store(i32, W_head, s0);');
     expect(caseOf(busy.text, 'E5_link')).toContain('Atomics.store(arena, bix(si0, W_next), s0);');
@@ -112,7 +112,7 @@ describe('compiled stress on real threads', () => {
     expect(r.errors).toEqual([]);
     expect(r.faultCount).toBe(0);
     expect(r.accounting).toMatchObject({ blocks: 4, lost: 0, duplicated: 0, cyclic: false });
-    const a = r.accounting;
+    const a = r.accounting!;
     expect(a.inList + a.inLocalCaches + a.inHands + a.inTransit + a.atOs).toBe(4);
   });
 });

@@ -7,12 +7,19 @@ import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { initialState, machine } from '../../src/engine/step.ts';
 import { mkSet, type State } from '../../src/engine/value.ts';
-import { accountPool, isPoolModel, mappedIn } from '../../src/runtime/pool-accounting.ts';
+import { accountPool as account, isPoolModel, mappedIn } from '../../src/runtime/pool-accounting.ts';
+import type { Model } from '../../src/dsl/ir.ts';
 import { fixtureSpec, spec } from '../helpers.ts';
 
 const NULL = 0;
 const BUSY = -1;
-const allMapped = () => true;
+// The places BusyPool declares through spec/lib/pool.ts (its list starts at the logical head lhead).
+const busy: Model = await spec('BusyPool');
+const consts = { T: 2, N: 4, OsFree: true, Flush: true, Warm: false };
+const allMapped = true;
+const someMapped = (m: boolean[]) => m;
+/** Accounting of a hand-built state; `mapped` is true (every block) or per block. */
+const accountPool = (s: State, mapped: boolean | boolean[]) => account(busy, consts, { ...s, mapped: mapped === true ? [true, true, true, true] : mapped });
 
 /** A pool state with 4 blocks and 2 threads; `next` is given 1-based, 0 is NULL. */
 function pool(over: Partial<Record<'head' | 'lhead', number>> & {
@@ -26,7 +33,7 @@ function pool(over: Partial<Record<'head' | 'lhead', number>> & {
     blk: over.blk ?? [NULL, NULL],
     fw: over.fw ?? [NULL, NULL],
   };
-  if (over.lhead !== undefined) s.lhead = over.lhead;
+  s.lhead = over.lhead ?? over.head ?? NULL;
   return s;
 }
 
@@ -34,13 +41,17 @@ describe('accountPool', () => {
   it('counts each block once where it is: list, hands, local cache, in transit', () => {
     // list 1 -> 2; thread 1 holds 3; thread 2 caches 4.
     const a = accountPool(pool({ head: 1, next: [2, NULL, NULL, NULL], held: [[3], []], cache: [[], [4]] }), allMapped);
-    expect(a).toEqual({ blocks: 4, inList: 2, inLocalCaches: 1, inHands: 1, inTransit: 0, atOs: 0, lost: 0, duplicated: 0, cyclic: false });
+    expect(a).toEqual({
+      blocks: 4, inList: 2, inLocalCaches: 1, inHands: 1, inTransit: 0, atOs: 0, lost: 0, duplicated: 0, cyclic: false,
+      places: { list: 2, held: 1, cache: 1, freeing: 0, flushWalk: 0 },
+    });
   });
 
   it('counts blocks being freed (blk) and in a flush walk (fw) as in transit', () => {
     // list 1; thread 1 frees 2; thread 2 flushes the chain 3 -> 4.
     const a = accountPool(pool({ head: 1, next: [NULL, NULL, 4, NULL], blk: [2, NULL], fw: [NULL, 3] }), allMapped);
-    expect(a).toEqual({ blocks: 4, inList: 1, inLocalCaches: 0, inHands: 0, inTransit: 3, atOs: 0, lost: 0, duplicated: 0, cyclic: false });
+    expect(a).toMatchObject({ blocks: 4, inList: 1, inLocalCaches: 0, inHands: 0, inTransit: 3, atOs: 0, lost: 0, duplicated: 0, cyclic: false });
+    expect(a.places).toMatchObject({ freeing: 1, flushWalk: 2 });
   });
 
   it('finds a block duplicated without any lost (in the list and in a thread\'s hands)', () => {
@@ -60,8 +71,7 @@ describe('accountPool', () => {
   });
 
   it('blocks at the OS are not lost, but an unmapped block still reachable is duplicated', () => {
-    const unmapped = new Set([3, 4]);
-    const mapped = (b: number) => !unmapped.has(b);
+    const mapped = someMapped([true, true, false, false]);
     expect(accountPool(pool({ head: 1, next: [2, NULL, NULL, NULL] }), mapped))
       .toMatchObject({ atOs: 2, lost: 0, duplicated: 0 });
     // Block 3 was given back to the OS, yet the list still links to it.
@@ -96,9 +106,9 @@ describe('accountPool', () => {
       .toMatchObject({ inList: 3, inTransit: 1, lost: 0, duplicated: 0 });
   });
 
-  it('walks from the head, not from a stale logical head, while the head is not BUSY', () => {
+  it('walks the list the spec declares: BusyPool\'s starts at its logical head', () => {
     expect(accountPool(pool({ head: 1, lhead: 3, next: [2, NULL, 4, NULL] }), allMapped))
-      .toMatchObject({ inList: 2, lost: 2 });
+      .toMatchObject({ inList: 2, lost: 2, places: { list: 2 } });
   });
 
   it('a pointer beyond the blocks ends the walk', () => {
@@ -110,9 +120,8 @@ describe('accountPool', () => {
 });
 
 describe('isPoolModel and mappedIn', () => {
-  it('a pool spec has the variables accounting reads; a fixture without them has not', async () => {
-    expect(isPoolModel(await spec('DwcasPool'))).toBe(true);
-    expect(isPoolModel(await spec('NoCachePool'))).toBe(true);
+  it('a spec that declares its places is accounted; a fixture without them is not', async () => {
+    for (const s of ['DwcasPool', 'NoCachePool', 'BucketPool', 'HazardStack']) expect(isPoolModel(await spec(s)), s).toBe(true);
     expect(isPoolModel(await fixtureSpec(path.join('..', 'engine', 'fixtures', 'Transient.ts')))).toBe(false);
   });
 

@@ -22,7 +22,7 @@ describe('replaying TLC counterexamples on the runtime', () => {
     expect(rp.faultStep).toBe(last.index);
     expect(rp.faults).toHaveLength(1);
     expect(rp.faults[0]).toMatchObject({ transition: 'A4_deref', variable: 'next', access: 'read', proc: last.via!.proc });
-    expect(rp.faults[0].source).toMatch(/^spec\/DwcasPool\.ts:\d+$/);
+    expect(rp.faults[0].source).toMatch(/^spec\/lib\/dwcas\.ts:\d+$/);
     // No fault anywhere before the violating step.
     expect(rp.faults.every((f) => f.step === last.index)).toBe(true);
   });

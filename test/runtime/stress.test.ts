@@ -17,7 +17,7 @@ describe('stress on real threads', () => {
       expect(r.ops).toBeGreaterThan(1000);
       expect(r.faultCount).toBe(0);
       expect(r.accounting).toMatchObject({ blocks: 4, lost: 0, duplicated: 0, cyclic: false });
-      const a = r.accounting;
+      const a = r.accounting!;
       expect(a.inList + a.inLocalCaches + a.inHands + a.inTransit + a.atOs).toBe(4);
     });
   }

@@ -7,7 +7,6 @@
  */
 import { nextSeed } from '../../engine/random.ts';
 import { DEFAULT_STALL_SECONDS, stress, type StressResult } from '../../runtime/stress.ts';
-import { isPoolModel } from '../../runtime/pool-accounting.ts';
 import { count, oneSpec, parseCommand, probability, seconds, seedArg, usageError as usageErr } from '../args.ts';
 import { EXIT, type Command } from '../command.ts';
 import { report } from '../report.ts';
@@ -23,7 +22,8 @@ const usage = `usage: poolspec stress SPEC [--threads N] [--seconds S] [--seed S
 
 const usageError = (message: string) => usageErr('stress', usage, message);
 
-const clean = (r: StressResult) => r.stalled === null && r.faultCount === 0 && r.accounting.lost === 0 && r.accounting.duplicated === 0 && r.errors.length === 0;
+const clean = (r: StressResult) => r.stalled === null && r.faultCount === 0 && (r.accounting === null || (r.accounting.lost === 0 && r.accounting.duplicated === 0))
+  && r.violated.length === 0 && r.errors.length === 0;
 
 export function median(xs: number[]): number | null {
   if (xs.length === 0) return null;
@@ -66,11 +66,11 @@ const command: Command = {
     const limit = checkThreads(threads as number) ?? checkBlocks(blocks as number, blockSize as number);
     if (limit) return report({ code: 'RESOURCE_LIMIT', message: limit });
 
-    const spec = await oneSpec('stress', usage, positionals, values.config ?? 'standard');
+    const spec = await oneSpec('stress', usage, positionals, values.config);
     if (typeof spec === 'number') return spec;
     const { model } = spec;
-    const config = spec.config.name;
-    if (!isPoolModel(model)) return usageError(`${model.name} is not a pool spec (stress needs the variables of spec/lib/pool.ts)`);
+    // The pool specs' default is `standard` (with pool_flush); a spec without one runs its default configuration.
+    const config = values.config ?? (model.configs.some((c) => c.name === 'standard') ? 'standard' : spec.config.name);
 
     const runs: StressResult[] = [];
     let s = seed as number;
@@ -100,7 +100,9 @@ const command: Command = {
       for (const r of runs) {
         const a = r.accounting;
         console.log(`${r.spec}: ${r.ops} ops in ${r.seconds} s (${r.opsPerSecond} ops/s), ${r.faultCount} faults${r.firstFaultSeconds !== null ? `, first after ${r.firstFaultSeconds.toFixed(3)} s` : ''}`);
-        console.log(`  blocks ${a.blocks}: list ${a.inList}, local caches ${a.inLocalCaches}, hands ${a.inHands}, in transit ${a.inTransit}, OS ${a.atOs}, lost ${a.lost}, duplicated ${a.duplicated}${a.cyclic ? ', CYCLE in the list' : ''}`);
+        if (a) console.log(`  blocks ${a.blocks}: list ${a.inList}, local caches ${a.inLocalCaches}, hands ${a.inHands}, in transit ${a.inTransit}, OS ${a.atOs}, lost ${a.lost}, duplicated ${a.duplicated}${a.cyclic ? ', CYCLE in the list' : ''}`);
+        if (!a) console.log(`  shared: ${Object.entries(r.shared).map(([k, v]) => `${k} = ${v}`).join(', ')}`);
+        console.log(`  final state: ${r.violated.length ? `violates ${r.violated.join(', ')}` : `every invariant holds (${r.invariants})`}`);
         for (const f of r.faults.slice(0, 3)) console.log(`  fault: thread${f.proc} ${f.transition} ${f.access} ${f.variable}[b${f.block}] of an unmapped block at ${f.source} (after ${f.opCount} ops, ${f.at.toFixed(3)} s)`);
         if (r.stalled) {
           const st = r.stalled;

@@ -11,7 +11,7 @@ import { Rng, type Seed } from '../../engine/random.ts';
 import type { Model } from '../../dsl/ir.ts';
 import { readsOf } from '../../dsl/print.ts';
 import { isSet, type Value } from '../../engine/value.ts';
-import { Interrupted, type Policy } from '../pool.ts';
+import { ANY_OP, Interrupted, type Policy } from '../pool.ts';
 import type { Fault } from '../process.ts';
 import { Shared, type SharedDesc } from '../shared.ts';
 import { CompiledProcess } from './process.ts';
@@ -90,6 +90,16 @@ export class CompiledPoolThread {
     this.run('flush', -1);
   }
 
+  /** As PoolThread.tryOp: runs operation `op` (or ANY_OP) if it can start, else returns false. */
+  tryOp(op: string): boolean {
+    return this.run(op, -1, true);
+  }
+
+  /** Whether the thread is at a label no transition leaves (it has finished). */
+  get finished(): boolean {
+    return !this.proc.pt.transitions.some((t) => t.from === this.proc.pc);
+  }
+
   elapsed(): number {
     return (performance.now() - this.t0) / 1000;
   }
@@ -104,7 +114,7 @@ export class CompiledPoolThread {
     const pick = this.pick;
     if (this.entryOp !== null) {
       for (let i = 0; i < n; i += 1) {
-        if (this.opOf[p.ct[i]] === this.entryOp && (this.entryBlock < 0 || p.ca[i] === this.entryBlock)) pick[m++] = i;
+        if ((this.entryOp === ANY_OP || this.opOf[p.ct[i]] === this.entryOp) && (this.entryBlock < 0 || p.ca[i] === this.entryBlock)) pick[m++] = i;
       }
     } else {
       if (n === 1) return 0;
@@ -123,7 +133,7 @@ export class CompiledPoolThread {
     return pick[m - 1];
   };
 
-  private run(op: string, block: number): void {
+  private run(op: string, block: number, optional = false): boolean {
     const proc = this.proc;
     const p = proc.p;
     if (p.pc !== this.initial) throw new Error(`thread ${proc.id} is inside an operation (at ${proc.pc})`);
@@ -140,7 +150,12 @@ export class CompiledPoolThread {
       const r = proc.stepWith(this.pol);
       // A refused step (a write outside its type) counts as a step here, as in PoolThread: its fault is recorded.
       if (r < 0 && r !== this.refused) {
+        if (first && optional) {
+          this.entryOp = null;
+          return false;
+        }
         if (first) throw new Error(`operation ${op} cannot start in ${proc.model.name} (no enabled entry transition)`);
+        if (this.finished) return true;
         spins += 1;
         if (spins % 64 === 0) this.pause(0.01);
         continue;
@@ -154,7 +169,7 @@ export class CompiledPoolThread {
         this.faultCount += 1;
         if (this.faults.length < this.maxFaults) this.faults.push({ ...fs[i], at: this.elapsed() });
       }
-      if (p.pc === this.initial) return;
+      if (p.pc === this.initial) return true;
     }
   }
 
