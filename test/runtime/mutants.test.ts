@@ -125,7 +125,7 @@ describe('runtime mutants: trace validation kills what stress cannot see', () =>
       expect(r.errors).toEqual([]);
       expect(r.impl).toBe('compiled');
       expect(r.ops).toBeGreaterThan(100);
-      expect([r.faultCount, r.stalled, r.accounting.lost, r.accounting.duplicated]).toEqual([0, null, 0, 0]);
+      expect([r.faultCount, r.stalled, r.accounting?.lost, r.accounting?.duplicated]).toEqual([0, null, 0, 0]);
     }
     const judge = async (f: string) => {
       const t = readTrace(f, model);
