@@ -4,6 +4,10 @@
  * same verdict, the same violated property, the same distinct/generated state counts and depth, and
  * the same counterexample (step by step, the PlusCal action being the label of the TLA+ transition).
  *
+ * POOLSPEC_DIFF=all adds every configuration of the main job (`check` with no --config: every spec of
+ * spec/, refinement checks included, onlyOnRequest left out), each run as `check --backend tla` and
+ * `check --backend pluscal` run it: the same verdict, violated property, counts, depth and counterexample.
+ *
  * No VIEW is needed: the translation declares exactly the TLA+ module's variables (checked by
  * translatePluscal), with the same values (pc values are the label names in both).
  */
@@ -17,6 +21,11 @@ import { pluscalFileName, pluscalModuleName } from '../../src/codegen/pluscal.ts
 import { generatePluscal, translatedVariables } from '../../src/codegen/pluscal-translate.ts';
 import { cfgFileName, stateVarNames } from '../../src/codegen/tla.ts';
 import { formatError } from '../../src/errors.ts';
+import { checkWithTlc } from '../../src/check/check.ts';
+import { pluscalBackend } from '../../src/check/pluscal-backend.ts';
+import { generateAll } from '../../src/codegen/generate.ts';
+import { listSpecFiles } from '../../src/dsl/load.ts';
+import type { CheckResult } from '../../src/check/result.ts';
 import { runSany, runTlc, type TlcRun } from '../../src/tlc/index.ts';
 import { config, jar, spec, POOL_SPECS } from '../helpers.ts';
 
@@ -82,4 +91,32 @@ describe.each(POOL_SPECS)('%s: PlusCal backend vs TLA+ backend', (name) => {
       expect(p.action?.name ?? null).toBe(s.action ? fromLabel.get(s.action.name) : null);
     }
   }, T);
+});
+
+const ALL = process.env.POOLSPEC_DIFF === 'all';
+
+describe.runIf(ALL).each(listSpecFiles().map((f) => path.basename(f, '.ts')))('%s: every configuration of the main job, PlusCal vs TLA+', (name) => {
+  let m: Model;
+  let files: Map<string, string>;
+  beforeAll(async () => {
+    m = await spec(name);
+    const g = await generateAll(m, j || await jar());
+    if (!g.ok) throw new Error(g.errors.map(formatError).join('\n'));
+    files = g.value;
+  });
+  const configs = () => m.configs.filter((c) => !c.onlyOnRequest);
+  // The names are known only once the spec is loaded: one test per spec, a failure names the configuration.
+  it('agrees on verdict, property, counts, depth and counterexample', async () => {
+    const figures = (r: CheckResult) => ({
+      verdict: r.verdict, violated: r.violated, distinct: r.distinctStates, generated: r.statesGenerated, depth: r.depth,
+      matches: r.matchesExpected, errors: r.errors.map(formatError),
+    });
+    for (const c of configs()) {
+      const a = await checkWithTlc(m, c, { jar: j, workers: 1, timeoutSeconds: 900, files });
+      const b = await checkWithTlc(m, c, { ...pluscalBackend(m, files), jar: j, workers: 1, timeoutSeconds: 900 });
+      expect(figures(a), `${name} ${c.name} (tla)`).toMatchObject({ matches: true, errors: [] });
+      expect(figures(b), `${name} ${c.name}: pluscal vs tla`).toEqual(figures(a));
+      expect(b.trace?.map((s) => s.state) ?? null, `${name} ${c.name}: the counterexample`).toEqual(a.trace?.map((s) => s.state) ?? null);
+    }
+  }, 3_600_000);
 });
