@@ -32,13 +32,18 @@ describe('judgeTrace', () => {
     expect(judgeTrace(m, run.slice(2))?.step).toBe(3);
   });
 
-  it('judges TLC\'s counterexample of TreiberPool small at its last step, and nothing before it', async () => {
-    const m = machine(await spec('TreiberPool'), 'small');
-    const r = explore(m);
-    const trace = r.trace!;
-    expect(judgeTrace(m, trace)).toEqual({ step: trace.length, property: 'NoUseAfterFree', failed: failedConjuncts(m, 'NoUseAfterFree', trace[trace.length - 1].state) });
-    expect(failedConjuncts(m, 'NoUseAfterFree', trace[trace.length - 1].state).length).toBeGreaterThan(0);
-    expect(judgeTrace(m, trace.slice(0, -1))).toBeNull();
+  it('judges the counterexamples of TreiberPool at their last step, naming the one false conjunct of six', async () => {
+    const cases = [
+      ['small', { step: 20, property: 'NoUseAfterFree', failed: ['!fault'] }],
+      // FreeListIntact, the second invariant, has six conjuncts: only the list/where agreement is false.
+      ['noOsFree', { step: 32, property: 'FreeListIntact', failed: ['(listNodes(head, next) == {b in 1..N : (where[b] == "list")})'] }],
+    ] as const;
+    for (const [config, judged] of cases) {
+      const m = machine(await spec('TreiberPool'), config);
+      const trace = explore(m).trace!;
+      expect(judgeTrace(m, trace), config).toEqual(judged);
+      expect(judgeTrace(m, trace.slice(0, -1)), config).toBeNull();
+    }
   });
 
   it('stops judging after a state outside the constraint (BeyondConstraint: x = 3 is judged, x = 4 is not)', async () => {
