@@ -31,5 +31,7 @@ export default {
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   tempDirName: '.stryker-tmp',
+  // scripts/mutation.ts gives each module its own sandbox directory (.stryker-tmp-<module>): none is copied into another.
+  ignorePatterns: ['/.stryker-tmp*', '/reports'],
   cleanTempDir: true,
 };

@@ -2,7 +2,7 @@
  * `npm run mutation [-- --mutate FILE[,FILE...]] [--concurrency N]`: Stryker on the core modules,
  * one module at a time, each against its own fast tests (vitest.mutation.config.ts, chosen by
  * POOLSPEC_MUTATE), then one line per module: killed, survived, no coverage, timeouts, score.
- * Each module's report is kept as reports/mutation/<module>.json (and .html).
+ * Each module's report is reports/mutation/<module>.json (and .html).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,23 +24,28 @@ const scores: Score[] = [];
 const bin = path.join('node_modules', '.bin', 'stryker');
 for (const module of modules) {
   const t0 = performance.now();
-  const r = spawnSync(bin, ['run', '--mutate', module, '--concurrency', values.concurrency!], {
+  const base = path.join('reports', 'mutation', module.replace(/^src\//, '').replace(/[/.]/g, '_'));
+  // A configuration of its own per module (report files, sandbox directory), so two modules may run at once.
+  const own = `${base}.stryker.mjs`;
+  fs.mkdirSync(path.dirname(own), { recursive: true });
+  fs.writeFileSync(own, `import base from '../../stryker.config.mjs';
+export default { ...base, tempDirName: '.stryker-tmp-${path.basename(base)}',
+  jsonReporter: { fileName: '${base}.json' }, htmlReporter: { fileName: '${base}.html' } };
+`);
+  const r = spawnSync(bin, ['run', own, '--mutate', module, '--concurrency', values.concurrency!], {
     stdio: 'inherit', env: { ...process.env, POOLSPEC_MUTATE: module },
   });
   if (r.status !== 0) {
     console.error(`poolspec mutation: stryker failed on ${module} (exit ${r.status ?? r.signal})`);
     process.exit(2);
   }
-  const report = JSON.parse(fs.readFileSync('reports/mutation/mutation.json', 'utf8')) as { files: Record<string, { mutants: { status: string }[] }> };
+  const report = JSON.parse(fs.readFileSync(`${base}.json`, 'utf8')) as { files: Record<string, { mutants: { status: string }[] }> };
   const count = (s: string) => Object.values(report.files).flatMap((f) => f.mutants).filter((x) => x.status === s).length;
   const [killed, survived, noCoverage, timeout] = ['Killed', 'Survived', 'NoCoverage', 'Timeout'].map(count);
   const errors = count('RuntimeError') + count('CompileError');
   // Stryker's mutation score: detected (killed or timed out) over valid mutants.
   const score = (100 * (killed + timeout)) / Math.max(1, killed + timeout + survived + noCoverage);
   scores.push({ module, killed, survived, noCoverage, timeout, errors, score, minutes: (performance.now() - t0) / 60_000 });
-  const base = path.join('reports', 'mutation', module.replace(/^src\//, '').replace(/[/.]/g, '_'));
-  fs.copyFileSync('reports/mutation/mutation.json', `${base}.json`);
-  if (fs.existsSync('reports/mutation/index.html')) fs.copyFileSync('reports/mutation/index.html', `${base}.html`);
 }
 
 console.log('\nmodule                           killed  survived  no coverage  timeout  score   minutes');

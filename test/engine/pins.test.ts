@@ -8,11 +8,11 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Model } from '../../src/dsl/ir.ts';
-import { loadSpec } from '../../src/dsl/load.ts';
+import { EXAMPLES_DIR, loadSpec } from '../../src/dsl/load.ts';
 import { formatError } from '../../src/errors.ts';
 import { explore, type ExploreResult } from '../../src/engine/explore.ts';
 import { propertiesViolatedByLasso } from '../../src/engine/liveness.ts';
-import { eachSuccessor, keyOf, machine, type Machine } from '../../src/engine/step.ts';
+import { allFinished, eachSuccessor, initialState, keyOf, machine, type Machine } from '../../src/engine/step.ts';
 import { spec } from '../helpers.ts';
 
 type Fig = [verdict: string, violated: string | null, distinct: number, generated: number, depth: number];
@@ -115,4 +115,36 @@ describe('the engine\'s liveness verdicts on the fixtures', () => {
       expect(propertiesViolatedByLasso(m, trace.map((s) => s.state), r.loopStart! - 1, r.stuttering)).toEqual([prop]);
     });
   }
+});
+
+async function example(name: string): Promise<Model> {
+  const r = await loadSpec(path.join(EXAMPLES_DIR, `${name}.ts`));
+  if (!r.ok) throw new Error(r.errors.map(formatError).join('\n'));
+  return r.value;
+}
+
+describe('processes that finish (t.done()) are not a deadlock', () => {
+  // TLC's figures, one worker (test/examples/examples.test.ts checks the engine and TLC agree).
+  it('CasCounter and Mutex: the runs that end with every thread Done hold', async () => {
+    expect(figures(explore(machine(await example('CasCounter'), 'correct')))).toEqual(['holds', null, 96, 155, 11]);
+    expect(figures(explore(machine(await example('CasCounter'), 'broken')))).toEqual(['violated', 'NoLostUpdate', 131, 188, 11]);
+    expect(figures(explore(machine(await example('Mutex'), 'correct')))).toEqual(['holds', null, 84, 134, 19]);
+  });
+
+  it('allFinished: every process at a terminal label, not some; never in a model without terminal labels', async () => {
+    const m = machine(await example('CasCounter'), 'correct');
+    const s = initialState(m);
+    const done = m.procs.map((p) => p.pt.labels.find((l) => l.terminal)!.name);
+    expect(allFinished(m, s)).toBe(false);
+    expect(allFinished(m, { ...s, pc: done })).toBe(true);
+    expect(allFinished(m, { ...s, pc: [done[0], ...(s.pc as string[]).slice(1)] })).toBe(false);
+    expect(allFinished(m, { ...s, pc: [...(s.pc as string[]).slice(0, -1), done[done.length - 1]] })).toBe(false);
+    const pool = machine(await spec('NoCachePool'), 'small');
+    expect(allFinished(pool, initialState(pool))).toBe(false);
+  });
+
+  it('a configuration that does not exist is named', async () => {
+    const model = await spec('NoCachePool');
+    expect(() => machine(model, 'nope')).toThrow('no configuration nope in NoCachePool');
+  });
 });
