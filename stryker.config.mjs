@@ -25,7 +25,8 @@ export default {
   concurrency: 2,
   // Static mutants (module-level constants) would rerun every test each; they are few and left out.
   ignoreStatic: true,
-  timeoutMS: 60_000,
+  // Added to 1.5 x the dry run's time per test: a mutant that loops forever costs this much.
+  timeoutMS: 10_000,
   thresholds: { high: 90, low: 80, break: null },
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
