@@ -117,7 +117,13 @@ describe.runIf(ALL).each(listSpecFiles().map((f) => path.basename(f, '.ts')))('%
       const b = await checkWithTlc(m, c, { ...pluscalBackend(m, files), jar: j, workers: 1, timeoutSeconds: 900 });
       expect(figures(a), `${name} ${c.name} (tla)`).toMatchObject({ matches: true, errors: [] });
       expect(figures(b), `${name} ${c.name}: pluscal vs tla`).toEqual(figures(a));
-      expect(b.trace?.map((s) => s.state) ?? null, `${name} ${c.name}: the counterexample`).toEqual(a.trace?.map((s) => s.state) ?? null);
+      // A liveness counterexample is whichever lasso TLC's search meets first, which differs between the
+      // two modules (BusyPool starvation: 33 and 51 states): both must be lassos. Safety ones are the same shortest trace.
+      if (a.loopStart !== null || b.loopStart !== null) {
+        expect([a.loopStart !== null, b.loopStart !== null], `${name} ${c.name}: both lassos`).toEqual([true, true]);
+      } else {
+        expect(b.trace?.map((s) => s.state) ?? null, `${name} ${c.name}: the counterexample`).toEqual(a.trace?.map((s) => s.state) ?? null);
+      }
     }
   }, 3_600_000);
 });
