@@ -1,24 +1,44 @@
 /**
- * The tests Stryker runs against each mutant (`npm run mutation`): those that exercise the mutated
- * modules in the test process. Tests that judge a child process (the CLI, TLC, SANY, a browser, a
- * terminal) cannot see Stryker's active mutant, and those that time real threads are not
- * deterministic, so they are left out; each would only add minutes per mutant.
+ * The tests Stryker runs against each mutant (`npm run mutation`, scripts/mutation.ts). Each core
+ * module has its own fast tests, those that exercise it in the test process: a test that judges a
+ * child process (the CLI, TLC, SANY, a browser) cannot see Stryker's active mutant, and one that times
+ * real threads is not deterministic, so neither is listed; each would only add minutes per mutant.
+ * scripts/mutation.ts names the module in POOLSPEC_MUTATE; without it, every listed test runs.
  */
 import { defineConfig } from 'vitest/config';
 
+const ENGINE = ['test/engine/pins.test.ts', 'test/engine/explore.test.ts', 'test/engine/judge.test.ts'];
+
+export const MUTATION_TESTS: Record<string, string[]> = {
+  'src/engine/eval.ts': ENGINE,
+  'src/engine/step.ts': ENGINE,
+  'src/engine/explore.ts': ENGINE,
+  'src/engine/liveness.ts': ['test/engine/pins.test.ts'],
+  'src/engine/judge.ts': ['test/engine/judge.test.ts'],
+  'src/check/result.ts': ['test/check/result.test.ts'],
+  'src/tlc/tool-output.ts': ['test/tlc/tool-output.test.ts'],
+  'src/check/tlc-trace.ts': ['test/tlc/tool-output.test.ts'],
+  'src/tlc/tla-value.ts': ['test/tlc/tla-value.test.ts', 'test/tlc/tool-output.test.ts'],
+  'src/dsl/validate.ts': ['test/dsl/malformed.test.ts', 'test/dsl/warnings.test.ts'],
+  'src/dsl/validate-names.ts': ['test/dsl/malformed.test.ts'],
+  'src/dsl/validate-values.ts': ['test/dsl/malformed.test.ts'],
+  'src/runtime/pool-accounting.ts': ['test/runtime/pool-accounting.test.ts'],
+  'src/conformance/accept.ts': ['test/runtime/conformance.test.ts'],
+  'src/conformance/replay.ts': ['test/runtime/conformance.test.ts'],
+  'src/codegen/tla-expr.ts': ['test/codegen/tla-emitter.test.ts', 'test/engine/judge.test.ts'],
+};
+
+const only = process.env.POOLSPEC_MUTATE;
+const include = only ? MUTATION_TESTS[only] : [...new Set(Object.values(MUTATION_TESTS).flat())];
+if (!include) throw new Error(`POOLSPEC_MUTATE=${only}: not a core module of vitest.mutation.config.ts`);
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    exclude: [
-      'test/ci/**', 'test/cli/**', 'test/examples/**', 'test/report/html.test.ts', 'test/report/progress.test.ts',
-      'test/check/any-protocol.test.ts', 'test/check/failures.test.ts', 'test/check/verdicts.test.ts',
-      'test/check/progress.test.ts', 'test/codegen/generated-fresh.test.ts', 'test/codegen/pluscal-tlc.test.ts',
-      'test/codegen/pluscal.test.ts', 'test/engine/differential.test.ts', 'test/engine/liveness.test.ts',
-      'test/engine/bench.test.ts', 'test/engine/simulate-cli.test.ts', 'test/runtime/replay.test.ts', 'test/runtime/stall.test.ts',
-      'test/runtime/stress.test.ts', 'test/tlc/run-tlc.test.ts', 'test/tlc/sany-pcal.test.ts', 'test/tlc/timeout.test.ts',
-    ],
+    include,
+    // Tells the engine pins to leave out their slowest cases (seconds each, per mutant).
+    env: { POOLSPEC_MUTATION: '1' },
     testTimeout: 180_000,
     hookTimeout: 180_000,
-    globalSetup: ['test/global-setup.ts'],
+    // No global setup: none of these tests runs TLC, so the jar is not needed (its check costs seconds per mutant).
   },
 });
