@@ -93,7 +93,8 @@ export function exploreCompiled(P: Program, m: Machine, opts: FastOptions = {}):
   if (P.constraint(init)) {
     const X = canonical ? init.slice() : init;
     canonical?.(X);
-    P.pack(X, store.arena, store.scratch);
+    const o = store.scratch;
+    P.pack(X, store.arena, o);
     store.insert(-1);
     depth = 1;
     levelEnd = 1;
@@ -113,7 +114,8 @@ export function exploreCompiled(P: Program, m: Machine, opts: FastOptions = {}):
     generated += 1;
     if (P.constraint(T)) {
       if (canonical) { C.set(T); canonical(C); }
-      P.pack(C, store.arena, store.scratch);
+      const o = store.scratch; // may grow the arena: read before it
+      P.pack(C, store.arena, o);
       const r = store.insert(current);
       if (r >= 0) {
         if (curDepth + 1 > depth) depth = curDepth + 1;
