@@ -10,9 +10,8 @@ import { jsonTrace } from '../../check/result.ts';
 import { formatItf, toItf } from '../../engine/itf.ts';
 import type { Seed } from '../../engine/random.ts';
 import { count, oneSpec, parseCommand, seconds, seedArg, usageError as usageErr } from '../args.ts';
-import type { SimulateResult } from '../../engine/simulate.ts';
+import { simulateWorkers, type PoolResult } from '../../engine/compiled/sim-pool.ts';
 import { report } from '../report.ts';
-import { runTask } from '../tasks.ts';
 import { setLoadTimeout } from '../load-models.ts';
 import { checkTraceLength } from '../limits.ts';
 import { writableFile } from '../outputs.ts';
@@ -22,8 +21,10 @@ import { EXIT, type Command } from '../command.ts';
 
 const DEFAULT_RUNS = 100;
 const DEFAULT_DEPTH = 100;
+/** Worker threads beyond the cores only share them; the cap keeps a typo from starting thousands. */
+const MAX_WORKERS = 64;
 
-const usage = `usage: poolspec simulate SPEC [--config NAME] [--runs N] [--depth D] [--seed S] [--timeout SECONDS] [--json] [--out-itf FILE]`;
+const usage = `usage: poolspec simulate SPEC [--config NAME] [--runs N] [--depth D] [--seed S] [--workers N] [--timeout SECONDS] [--json] [--out-itf FILE]`;
 
 const usageError = (message: string) => usageErr('simulate', usage, message);
 
@@ -33,7 +34,7 @@ const command: Command = {
   usage,
   async run(argv) {
     const args = parseCommand('simulate', usage, argv, {
-          config: { type: 'string' }, runs: { type: 'string' }, depth: { type: 'string' }, seed: { type: 'string' },
+          config: { type: 'string' }, runs: { type: 'string' }, depth: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' },
           json: { type: 'boolean' }, 'out-itf': { type: 'string' }, timeout: { type: 'string' },
     });
     if (typeof args === 'number') return args;
@@ -42,7 +43,9 @@ const command: Command = {
     const depth = count(values.depth, DEFAULT_DEPTH, '--depth');
     const seed = seedArg(values.seed);
     const timeout = seconds(values.timeout, 1800, '--timeout');
-    for (const x of [runs, depth, seed, timeout]) if (typeof x === 'string') return usageError(x);
+    const workers = count(values.workers, 1, '--workers');
+    for (const x of [runs, depth, seed, timeout, workers]) if (typeof x === 'string') return usageError(x);
+    if ((workers as number) > MAX_WORKERS) return usageError(`--workers must be at most ${MAX_WORKERS}, got ${workers}`);
     if (values['out-itf'] !== undefined) {
       const w = writableFile(values['out-itf'], '--out-itf');
       if (w) return report(w);
@@ -58,9 +61,9 @@ const command: Command = {
     if (limit) return report({ code: 'RESOURCE_LIMIT', message: limit });
 
     const opts = { runs: runs as number, depth: depth as number, seed: seed as Seed };
-    if (!values.json) process.stderr.write(`simulating ${model.name} ${configName}: up to ${opts.runs} runs of up to ${opts.depth} steps, seed ${opts.seed}\n`);
-    // In the task worker, so --timeout ends it (the engine is synchronous).
-    const task = await runTask<SimulateResult>('simulate', [model, configName, opts], (timeout as number) * 1000);
+    if (!values.json) process.stderr.write(`simulating ${model.name} ${configName}: up to ${opts.runs} runs of up to ${opts.depth} steps, seed ${opts.seed}${workers === 1 ? '' : `, ${workers} workers`}\n`);
+    // In worker threads (compiled engine), so --timeout ends them (the engine is synchronous).
+    const task = await simulateWorkers(model, configName, opts, workers as number, (timeout as number) * 1000);
     if (!task.ok) {
       return report(task.timedOut
         ? { code: 'SIMULATE_TIMEOUT', message: `simulation of ${model.name} ${configName} did not finish within ${timeout} s` }
@@ -87,18 +90,20 @@ const command: Command = {
   },
 };
 
-function printJson(model: Model, config: string, opts: { runs: number; depth: number; seed: Seed }, r: SimulateResult): void {
+function printJson(model: Model, config: string, opts: { runs: number; depth: number; seed: Seed }, r: PoolResult): void {
   console.log(JSON.stringify({
     spec: model.name, config, backend: 'simulate', runs: opts.runs, depth: opts.depth, seed: opts.seed,
     verdict: r.verdict, violated: r.violated, run: r.run, runSeed: r.runSeed, runsDone: r.runsDone,
     trace: r.verdict !== 'holds' && r.trace ? jsonTrace(model, r.trace) : null,
     statesVisited: r.statesVisited, distinctStates: r.distinctStates, seconds: r.seconds,
+    workers: r.workers, behavioursPerSecond: Math.round(r.behavioursPerSecond),
     errors: r.error ? [{ ...r.error, text: formatError(r.error) }] : [],
   }, null, 2));
 }
 
-function printText(model: Model, config: string, opts: { runs: number; depth: number; seed: Seed }, r: SimulateResult, specArg: string): void {
-  const stats = `${r.statesVisited} states visited, ${r.distinctStates} distinct, ${r.seconds.toFixed(2)} s`;
+function printText(model: Model, config: string, opts: { runs: number; depth: number; seed: Seed }, r: PoolResult, specArg: string): void {
+  const distinct = r.distinctStates === null ? '' : `, ${r.distinctStates} distinct`;
+  const stats = `${r.statesVisited} states visited${distinct}, ${r.seconds.toFixed(2)} s, ${Math.round(r.behavioursPerSecond)} behaviours/s${r.workers > 1 ? ` on ${r.workers} workers` : ''}`;
   const replay = `poolspec simulate ${/\s/.test(specArg) ? JSON.stringify(specArg) : specArg} --config ${config} --seed ${r.runSeed} --runs 1 --depth ${opts.depth}`;
   if (r.verdict === 'error') {
     console.log(`in run ${r.run} (seed ${r.runSeed}); replay: ${replay}`);

@@ -173,7 +173,7 @@ function rebuild(P: Program, store: StateStore, at: number, canonical?: (S: Int3
   const chain: number[] = [];
   for (let i = at; i >= 0; i = store.parent[i]) chain.unshift(i);
   const W = store.W;
-  let cur = P.init.slice();
+  let cur: Int32Array = P.init.slice();
   const steps: Omit<TraceStep, 'index'>[] = [{ state: decode(P, cur) }];
   const T = new Int32Array(P.L.slots);
   const C = new Int32Array(P.L.slots);

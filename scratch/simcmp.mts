@@ -1,0 +1,11 @@
+import { loadSpec, resolveSpecs } from '/work/wt/fastengine/src/dsl/load.ts';
+import { simulate } from '/work/wt/fastengine/src/engine/simulate.ts';
+import { simulateFast } from '/work/wt/fastengine/src/engine/compiled/simulate.ts';
+import { machine } from '/work/wt/fastengine/src/engine/step.ts';
+const [spec, cfg, seed, runs, depth] = process.argv.slice(2);
+const r = await loadSpec((resolveSpecs([spec]) as any).value[0]);
+const m = machine((r as any).value, cfg);
+const o = { seed: Number(seed), runs: Number(runs), depth: Number(depth) };
+const a = simulate(m, o); const b = simulateFast(m, o);
+const f = (x: any) => JSON.stringify([x.verdict, x.violated, x.run, x.runSeed, x.runsDone, x.statesVisited, x.distinctStates]);
+console.log(f(a), a.seconds.toFixed(2)); console.log(f(b), b.seconds.toFixed(2), b.compiled, JSON.stringify(a.trace) === JSON.stringify(b.trace));
