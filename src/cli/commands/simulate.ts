@@ -18,13 +18,14 @@ import { writableFile } from '../outputs.ts';
 import { initialStateBytes } from '../state-size.ts';
 import { formatTrace } from '../../report/trace-text.ts';
 import { EXIT, type Command } from '../command.ts';
+import { parseSizes } from '../../prove/prove.ts';
 
 const DEFAULT_RUNS = 100;
 const DEFAULT_DEPTH = 100;
 /** Worker threads beyond the cores only share them; the cap keeps a typo from starting thousands. */
 const MAX_WORKERS = 64;
 
-const usage = `usage: poolspec simulate SPEC [--config NAME] [--runs N] [--depth D] [--seed S] [--workers N] [--timeout SECONDS] [--json] [--out-itf FILE]`;
+const usage = `usage: poolspec simulate SPEC [--config NAME] [--runs N] [--depth D] [--seed S] [--workers N] [--sizes T=..,N=..] [--timeout SECONDS] [--json] [--out-itf FILE]`;
 
 const usageError = (message: string) => usageErr('simulate', usage, message);
 
@@ -34,7 +35,7 @@ const command: Command = {
   usage,
   async run(argv) {
     const args = parseCommand('simulate', usage, argv, {
-          config: { type: 'string' }, runs: { type: 'string' }, depth: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' },
+          config: { type: 'string' }, runs: { type: 'string' }, depth: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, sizes: { type: 'string' },
           json: { type: 'boolean' }, 'out-itf': { type: 'string' }, timeout: { type: 'string' },
     });
     if (typeof args === 'number') return args;
@@ -54,8 +55,13 @@ const command: Command = {
 
     const spec = await oneSpec('simulate', usage, positionals, values.config);
     if (typeof spec === 'number') return spec;
-    const { model, config } = spec;
+    const { config } = spec;
     const configName = config.name;
+    // --sizes: the configuration with bigger (or smaller) integer constants, as prove's --sizes.
+    const sizes = parseSizes(values.sizes, spec.model);
+    if (!sizes.ok) return usageError(sizes.errors[0].message);
+    const model = values.sizes === undefined ? spec.model
+      : { ...spec.model, configs: spec.model.configs.map((c) => (c.name === configName ? { ...c, constants: { ...c.constants, ...sizes.value } } : c)) };
     // A run keeps its trace (up to --depth states): bounded by memory before it starts.
     const limit = checkTraceLength('--depth', depth as number, initialStateBytes(model, configName));
     if (limit) return report({ code: 'RESOURCE_LIMIT', message: limit });
@@ -84,7 +90,7 @@ const command: Command = {
     // The replay hint names the spec the way the user did (a name, or the path given).
     const specArg = positionals[0] ?? model.name;
     if (values.json) printJson(model, configName, opts, r);
-    else printText(model, configName, opts, r, specArg);
+    else printText(model, configName, opts, r, specArg, values.sizes);
     if (r.verdict === 'error') return values.json ? EXIT.ERROR : report(r.error!);
     return r.verdict === 'violated' ? EXIT.MISMATCH : EXIT.OK;
   },
@@ -101,10 +107,10 @@ function printJson(model: Model, config: string, opts: { runs: number; depth: nu
   }, null, 2));
 }
 
-function printText(model: Model, config: string, opts: { runs: number; depth: number; seed: Seed }, r: PoolResult, specArg: string): void {
+function printText(model: Model, config: string, opts: { runs: number; depth: number; seed: Seed }, r: PoolResult, specArg: string, sizes?: string): void {
   const distinct = r.distinctStates === null ? '' : `, ${r.distinctStates} distinct`;
   const stats = `${r.statesVisited} states visited${distinct}, ${r.seconds.toFixed(2)} s, ${Math.round(r.behavioursPerSecond)} behaviours/s${r.workers > 1 ? ` on ${r.workers} workers` : ''}`;
-  const replay = `poolspec simulate ${/\s/.test(specArg) ? JSON.stringify(specArg) : specArg} --config ${config} --seed ${r.runSeed} --runs 1 --depth ${opts.depth}`;
+  const replay = `poolspec simulate ${/\s/.test(specArg) ? JSON.stringify(specArg) : specArg} --config ${config}${sizes ? ` --sizes ${sizes.replace(/\s/g, '')}` : ''} --seed ${r.runSeed} --runs 1 --depth ${opts.depth}`;
   if (r.verdict === 'error') {
     console.log(`in run ${r.run} (seed ${r.runSeed}); replay: ${replay}`);
     return;
