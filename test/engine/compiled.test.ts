@@ -80,6 +80,11 @@ describe('compiled engine equals the interpreted engine', () => {
     expect(r.compiled).toBe(true);
     expect(figures(r)).toEqual(figures(explore(m)));
     expect(calls).toBeGreaterThanOrEqual(r.distinctStates);
+    // The value-level form (decode, canonicalize, encode): every successor passes through it.
+    const seen: string[] = [];
+    const v = exploreFast(m, { canonicalState: (s) => { seen.push(s.pc as never); return s; } });
+    expect(figures(v)).toEqual(figures(r));
+    expect(seen.length).toBe(calls);
   });
 
   it('simulation: the same runs from the same seed', async () => {

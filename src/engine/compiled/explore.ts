@@ -17,27 +17,33 @@ import { EvalError } from '../eval.ts';
 import { explore, type ExploreOptions, type ExploreResult } from '../explore.ts';
 import type { Machine } from '../step.ts';
 import type { TraceStep, TraceVia } from '../trace.ts';
-import { Unsupported } from './layout.ts';
+import { decodeState, encodeState, Unsupported } from './layout.ts';
+import type { State } from '../value.ts';
 import { compile, decode, viaOf, type Program } from './program.ts';
 import { StateStore } from './store.ts';
 
 export interface FastOptions extends ExploreOptions {
   /** Symmetry: replaces a slot state by its canonical representative, in place. */
   canonical?: (S: Int32Array) => void;
+  /**
+   * Symmetry at the value level (e.g. src/engine/symmetry.ts): the canonical representative of a
+   * state. Applied as decode -> canonicalize -> encode on every successor (slower than `canonical`).
+   */
+  canonicalState?: (s: State) => State;
 }
 
-/** Why the compiled engine does not run this configuration, or null. */
-export function compiledUnsupported(m: Machine): string | null {
+/** Why the compiled engine does not run this configuration (with these options), or null. */
+export function compiledUnsupported(m: Machine, opts: FastOptions = {}): string | null {
   if (m.config.properties.length > 0) return 'temporal properties are checked by the interpreted engine';
   if (m.config.refines) return 'refinement is not checked by the engine';
-  if (((m.config as { symmetry?: unknown[] }).symmetry?.length ?? 0) > 0) return 'symmetry needs a canonicalization hook';
+  const symmetric = ((m.config as { symmetry?: unknown[] }).symmetry?.length ?? 0) > 0;
+  if (symmetric && !opts.canonical && !opts.canonicalState) return 'symmetry without a canonicalization hook';
   return null;
 }
 
 /** The engine's exhaustive check: compiled when it can be, else the interpreted explorer. */
 export function exploreFast(m: Machine, opts: FastOptions = {}): ExploreResult & { compiled: boolean; storeBytes?: number } {
-  const why = compiledUnsupported(m);
-  if (!why || (opts.canonical && !m.config.properties.length && !m.config.refines)) {
+  if (!compiledUnsupported(m, opts)) {
     try {
       const P = compile(m);
       return { ...exploreCompiled(P, m, opts), compiled: true };
@@ -56,7 +62,8 @@ export function exploreCompiled(P: Program, m: Machine, opts: FastOptions = {}):
   const store = new StateStore(W, P.hash);
   const S = new Int32Array(L.slots);
   const T = new Int32Array(L.slots);
-  const canonical = opts.canonical;
+  const byValue = opts.canonicalState;
+  const canonical = opts.canonical ?? (byValue ? (X: Int32Array) => X.set(encodeState(L, byValue(decodeState(L, X)))) : undefined);
   const C = canonical ? new Int32Array(L.slots) : T;
   let generated = 0;
   let depth = 0;
