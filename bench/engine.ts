@@ -129,7 +129,8 @@ async function benchEngine(spec: string, config: string, interpreted: boolean): 
 
 async function benchTlc(spec: string, config: string, jar: string, workers: number): Promise<TlcFigures> {
   const model = await loadModel(spec);
-  const cfg = model.configs.find((c) => c.name === withSizes(model, config))!;
+  const name = withSizes(model, config);
+  const cfg = model.configs.find((c) => c.name === name)!;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `poolspec-bench-${spec}-`));
   try {
     for (const [name, text] of generateTla(model)) fs.writeFileSync(path.join(dir, name), text);
