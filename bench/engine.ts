@@ -6,12 +6,13 @@
  * peak memory (and per distinct state), and whether the state counts agree.
  *
  *   npm run bench:engine                                   # BusyPool standard and a 3-block configuration
- *   npm run bench:engine -- --models BusyPool:flush+N=3+T=3,LockedPool:standard --rounds 3
+ *   npm run bench:engine -- --models BusyPool:standard+N=3,LockedPool:standard --rounds 3
  *   npm run bench:engine -- --quick | --no-tlc | --interpreted
  *
  * A model is SPEC:CONFIG, optionally with constants overridden (`+NAME=VALUE`, as prove's --sizes):
- * `BusyPool:flush+N=3` is the `flush` configuration with 3 blocks (written as a configuration
- * `flush_N3` for TLC too).
+ * `BusyPool:standard+T=2+N=3` is the `standard` configuration with 2 threads and 3 blocks (written as
+ * a configuration `standard_T2N3` for TLC too). A configuration with temporal properties (`flush`,
+ * `small`) runs on the interpreted engine, liveness included: the bench says which engine ran.
  *
  * How it measures: each engine run is a fresh child process (`--child`), so its peak RSS
  * (resourceUsage().maxRSS) is its own; "search" is the exploration alone (after compiling),
@@ -39,7 +40,8 @@ import { formatError } from '../src/errors.ts';
 import { locateJar } from '../src/tlc/index.ts';
 
 const SELF = fileURLToPath(import.meta.url);
-const DEFAULT_MODELS = ['BusyPool:standard', 'BusyPool:flush+N=3'];
+// standard: 3 threads, 2 blocks; standard+T=2+N=3: 2 threads, 3 blocks, with flush (safety only, as standard).
+const DEFAULT_MODELS = ['BusyPool:standard', 'BusyPool:standard+T=2+N=3'];
 const QUICK_MODELS = ['BusyPool:small'];
 
 interface EngineFigures { distinct: number; generated: number; verdict: string; explore: number; wall: number; peakMB: number; compiled: boolean; storeBytes: number | null }
