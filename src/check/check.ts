@@ -10,7 +10,8 @@ import type { PoolspecError } from '../errors.ts';
 import type { Config, Model } from '../dsl/ir.ts';
 import { cfgFileName, tlaFileName } from '../codegen/tla.ts';
 import { generateTla } from '../codegen/generate.ts';
-import { explore, type ExploreOptions } from '../engine/explore.ts';
+import type { ExploreOptions } from '../engine/explore.ts';
+import { exploreFast } from '../engine/compiled/explore.ts';
 import { machine, type Machine } from '../engine/step.ts';
 import { propertiesViolatedByLasso } from '../engine/liveness.ts';
 import { runTlc, type TlcProgress, type TlcRun } from '../tlc/index.ts';
@@ -37,7 +38,7 @@ const base = (model: Model, config: Config, backend: Backend) => ({ spec: model.
 
 export function checkWithEngine(model: Model, config: Config, opts: { onProgress?: ExploreOptions['onProgress'] } = {}): CheckResult {
   const m = machine(model, config.name);
-  const res = explore(m, { onProgress: opts.onProgress });
+  const res = exploreFast(m, { onProgress: opts.onProgress }); // compiled, or interpreted where it must be
   const trace = res.verdict === 'error' ? null : res.trace;
   const { loopStart, stuttering } = res;
   return {

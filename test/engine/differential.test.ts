@@ -1,5 +1,5 @@
 /**
- * Differential test: the engine's exhaustive exploration and the real TLC (one worker, on the TLA+
+ * Differential test: the engine's exhaustive exploration (compiled where it can be) and the real TLC (one worker, on the TLA+
  * the emitter generates) must agree on verdict, violated property, distinct states, states generated
  * and depth, and produce the same counterexample. A disagreement is a bug in the emitter or the
  * engine. By default: every pool spec in `small`, the `standard` configurations that finish in a
@@ -14,7 +14,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkWithTlc } from '../../src/check/check.ts';
 import type { Model } from '../../src/dsl/ir.ts';
-import { explore } from '../../src/engine/explore.ts';
+import { exploreFast } from '../../src/engine/compiled/explore.ts';
 import { fromItf, toItf } from '../../src/engine/itf.ts';
 import { machine } from '../../src/engine/step.ts';
 import type { TraceStep } from '../../src/engine/trace.ts';
@@ -67,7 +67,9 @@ const states = (t: TraceStep[] | null) => t?.map((s) => s.state) ?? null;
       it(`${c.name} ${name}`, async () => {
         const cfg = config(model, name);
         const tlcRun = checkWithTlc(model, cfg, { jar: jarPath, workers: 1, timeoutSeconds: 900 });
-        const eng = explore(machine(model, name)); // runs while TLC does
+        const eng = exploreFast(machine(model, name)); // the engine backend's search; runs while TLC does
+        // Safety-only configurations run compiled (temporal properties and refinement, interpreted).
+        expect(eng.compiled, `compiled engine on ${c.name} ${name}`).toBe(cfg.properties.length === 0);
         const tlc = await tlcRun;
 
         const figures = (r: { verdict: string; violated: string | null; distinctStates: number | null; statesGenerated: number | null; depth: number | null }) =>

@@ -50,7 +50,22 @@ describe('poolspec simulate', () => {
   it('exit 0 when no violation is found', async () => {
     const r = await run('BusyPool', '--runs', '20', '--depth', '30', '--seed', '0x10');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^no violation in 20 runs of up to 30 steps \(620 states visited, \d+ distinct, [\d.]+ s\); seed 16\n$/);
+    expect(r.out).toMatch(/^no violation in 20 runs of up to 30 steps \(620 states visited, \d+ distinct, [\d.]+ s, \d+ behaviours\/s\); seed 16\n$/);
+  });
+
+  it('--workers 2: a violation stops the workers and its seed replays it with one worker', async () => {
+    const r = await run('DwcasPool', '--config', 'small', '--runs', '5000', '--depth', '60', '--seed', '42', '--workers', '2', '--json');
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.out);
+    expect(doc).toMatchObject({ verdict: 'violated', violated: 'NoUseAfterFree', workers: 2, distinctStates: null });
+    expect(doc.behavioursPerSecond).toBeGreaterThan(0);
+    expect(doc.runsDone).toBeLessThan(5000); // stopped early
+    // Worker k runs k+1, k+3, ...: the run number says which worker's stream the seed came from.
+    expect(doc.run).toBeGreaterThan(0);
+    const again = await run('DwcasPool', '--config', 'small', '--seed', String(doc.runSeed), '--runs', '1', '--depth', '60', '--json');
+    const replayed = JSON.parse(again.out);
+    expect(replayed).toMatchObject({ verdict: 'violated', violated: 'NoUseAfterFree', run: 1, runSeed: doc.runSeed, workers: 1 });
+    expect(replayed.trace).toEqual(doc.trace);
   });
 
   it('--json prints one document with the shape of check results', async () => {
@@ -85,6 +100,8 @@ describe('poolspec simulate', () => {
       [['BusyPool', '--config', 'huge'], /BusyPool has no configuration huge; configurations: small/],
       [['BusyPool', '--runs', '0'], /--runs must be a positive integer, got "0"/],
       [['BusyPool', '--depth', 'ten'], /--depth must be a positive integer, got "ten"/],
+      [['BusyPool', '--workers', '0'], /--workers must be a positive integer, got "0"/],
+      [['BusyPool', '--workers', '65'], /--workers must be at most 64, got 65/],
       [['BusyPool', '--seed', '4294967296'], /--seed must be an integer from 0 to 4294967295/],
       [['BusyPool', '--frobnicate'], /Unknown option '--frobnicate'/],
       [[], /name a spec/],
