@@ -18,6 +18,7 @@ import { matches, noCounterexample, type Backend, type CheckResult } from './res
 import { labelTlcTrace, type LabelledTrace } from './tlc-trace.ts';
 import { explainCounterexample } from './explain.ts';
 import { specLineFor } from './source-map.ts';
+import { symmetryErrors } from '../dsl/symmetry.ts';
 
 export interface CheckOptions {
   jar: string;
@@ -61,11 +62,16 @@ export async function checkWithTlc(model: Model, config: Config, opts: CheckOpti
   const backend = opts.backend ?? 'tla';
   const files = opts.files ?? generateTla(model);
   const moduleFile = opts.moduleFile ?? tlaFileName(model);
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `poolspec-${model.name}-${config.name}-`));
   const errorResult = (errors: PoolspecError[], seconds = 0): CheckResult => ({
     ...base(model, config, backend), verdict: 'error', violated: null, matchesExpected: false,
     distinctStates: null, statesGenerated: null, depth: null, seconds, ...noCounterexample(), errors,
   });
+  // Validation refuses these already; a Model built by hand must not reach TLC with them either.
+  const refused = backend === 'pluscal' && config.symmetry?.length
+    ? [{ code: 'SPEC_SYMMETRY' as const, message: `configuration ${config.name}: the PlusCal backend does not support symmetry: check it with the TLA+ backend or the engine`, at: model.sources[`config:${config.name}`] }]
+    : symmetryErrors(model, config);
+  if (refused.length) return errorResult(refused);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `poolspec-${model.name}-${config.name}-`));
   try {
     // TLC needs the modules and configurations only (generated/ also holds the runtime modules).
     for (const [name, text] of files) if (/\.(tla|cfg)$/.test(name)) await fs.writeFile(path.join(dir, name), text);
