@@ -19,6 +19,7 @@ import { labelTlcTrace, type LabelledTrace } from './tlc-trace.ts';
 import { explainCounterexample } from './explain.ts';
 import { specLineFor } from './source-map.ts';
 import { symmetryErrors } from '../dsl/symmetry.ts';
+import { runDistributed, type DistributedCheck } from './distributed.ts';
 
 export interface CheckOptions {
   jar: string;
@@ -32,6 +33,8 @@ export interface CheckOptions {
   onProgress?: (text: string) => void;
   /** TLC's progress reports, as parsed. */
   onStats?: (p: TlcProgress) => void;
+  /** Safety by TLC's distributed mode, temporal properties by a local run (src/check/distributed.ts). */
+  distributed?: DistributedCheck;
 }
 
 const base = (model: Model, config: Config, backend: Backend) => ({ spec: model.name, config: config.name, backend, expected: config.expect });
@@ -75,6 +78,15 @@ export async function checkWithTlc(model: Model, config: Config, opts: CheckOpti
   try {
     // TLC needs the modules and configurations only (generated/ also holds the runtime modules).
     for (const [name, text] of files) if (/\.(tla|cfg)$/.test(name)) await fs.writeFile(path.join(dir, name), text);
+    if (opts.distributed) {
+      const onProgress = (p: TlcProgress) => {
+        opts.onStats?.(p);
+        opts.onProgress?.(`${p.distinctStates} distinct states, ${p.statesGenerated} generated`);
+      };
+      const d = await runDistributed(model, config, dir, moduleFile, opts.distributed, { jar: opts.jar, timeoutSeconds: opts.timeoutSeconds, onProgress });
+      if (!d.ok) return errorResult(d.errors.map((e) => mapToSpec(model, files.get(moduleFile) ?? '', e)));
+      return { ...fromTlcRun(model, config, backend, d.run, files.get(moduleFile) ?? ''), distributed: d.info };
+    }
     const r = await runTlc({
       jar: opts.jar, dir, module: moduleFile, cfg: cfgFileName(model, config),
       // TLC 2.18's liveness checking with several workers can miss a violation or print a lasso
