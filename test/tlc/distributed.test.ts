@@ -34,8 +34,11 @@ describe('check --distributed equals a local run', () => {
         expect({ distinct: d.distinctStates, generated: d.statesGenerated, depth: d.depth }).toEqual({ distinct: l.distinctStates, generated: l.statesGenerated, depth: l.depth });
       }
       const info = d.distributed!;
-      // Both workers registered with the server, which explored the same state space.
-      expect(info.safety.registered).toBe(2);
+      // The workers registered with the server (on a small model the first may finish the search
+      // before the second registers), which explored the same state space.
+      expect(info.safety.tlcWorkers).toBe(2);
+      expect(info.safety.registered).toBeGreaterThanOrEqual(1);
+      expect(info.safety.registered).toBeLessThanOrEqual(2);
       if (info.safety.verdict === 'holds') expect(info.safety.distinctStates).toBe(l.distinctStates);
       // Temporal properties: distributed TLC skips them, so a local run checked them (or safety failed first).
       expect(info.temporal.properties).toEqual(c.properties);
