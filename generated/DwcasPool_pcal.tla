@@ -66,6 +66,8 @@ ListAcyclic(x, link, S) == EndsWithin(x, link, S, Cardinality(S))
 
     Constraint_warmNoOsFree == (seq <= MaxSeq)
 
+    Constraint_large == (seq <= MaxSeq)
+
     Constraint_starvation == (seq <= MaxSeq)
 
     Constraint_refines_noOsFree == (seq <= MaxSeq)
@@ -269,6 +271,8 @@ Constraint_noOsFree == (seq <= MaxSeq)
 Constraint_warm == (seq <= MaxSeq)
 
 Constraint_warmNoOsFree == (seq <= MaxSeq)
+
+Constraint_large == (seq <= MaxSeq)
 
 Constraint_starvation == (seq <= MaxSeq)
 

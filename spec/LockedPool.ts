@@ -16,7 +16,7 @@ export default protocol('LockedPool', (p) => {
       expect: violates('StarvationFree'),
       why: 'spin_lock is a test-and-set loop: a waiting thread has no step while the lock is taken, so weak fairness lets the other thread take the lock again each time it is released. Expected: only a fair (ticket or queue) lock or strong fairness would prevent it',
     },
-  });
+  }, { largeSymmetry: ['Blocks'] }); // `lock` holds a thread id as an integer (0: free): threads are not symmetric in it
 
   // ------------------------------------------------------------ proofs (poolspec prove, Refines)
   // The spinlock: `lock` names the one thread inside a critical section (0: none); under it, the

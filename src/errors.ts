@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'SPEC_ATOMICITY'
   | 'SPEC_CONFIG'
   | 'SPEC_UNSUPPORTED'
+  /** A configuration's symmetry is refused: unknown set, liveness, refinement, or an order-dependent construct. */
+  | 'SPEC_SYMMETRY'
   | 'SPEC_NAME'
   | 'SPEC_VALUE'
   | 'SPEC_TIMEOUT'

@@ -116,8 +116,8 @@ export interface Expected { expect: Expectation; why: string }
  */
 export function poolConfigs(
   p: ProtocolBuilder,
-  expect: { small: Expectation; standard: Expectation; flush: Expectation; noOsFree?: Expectation; warm?: Expectation; warmNoOsFree?: Expectation; starvation?: Expected },
-  extra: { constants?: Record<string, number | boolean>; constraint?: Val; docs?: Partial<Record<SizeName, string>> } = {},
+  expect: { small: Expectation; standard: Expectation; flush: Expectation; noOsFree?: Expectation; warm?: Expectation; warmNoOsFree?: Expectation; starvation?: Expected; large?: Expectation },
+  extra: { constants?: Record<string, number | boolean>; constraint?: Val; docs?: Partial<Record<SizeName, string>>; largeSymmetry?: string[] } = {},
 ): void {
   const sizes: Record<SizeName, Record<string, number | boolean>> = {
     small: { T: 2, N: 2, OsFree: true, Flush: false, Warm: false },
@@ -149,7 +149,7 @@ export function poolConfigs(
       constraint: extra.constraint, expect: e, doc: docs[name],
     });
   }
-  if (!expect.starvation) return;
+  largeConfig(p, expect.large ?? expect.standard, extra); if (!expect.starvation) return; // on one line: keeps the lines the generated modules cite
   const base = expect.noOsFree ? 'noOsFree' : 'small';
   p.config('starvation', {
     constants: { ...sizes[base], ...extra.constants },
@@ -341,3 +341,19 @@ export type PoolHandles<V> = PoolCtx & V & {
   threads: ProcHandle;
   labels: { idle: 'idle'; os: 'os'; walk: 'walk'; pop: string; push: string; flush: string };
 };
+
+/**
+ * `large`: 3 threads, 3 blocks, with pool_flush, safety only, under symmetry (threads are
+ * interchangeable, and so are block addresses; NULL and BUSY stay fixed): TLC's SYMMETRY and the
+ * engine's canonical states explore one state per orbit. It expects what `standard` expects unless given.
+ * `largeSymmetry` narrows the symmetry for a variant that stores a thread id in an integer (LockedPool's lock).
+ */
+function largeConfig(p: ProtocolBuilder, expect: Expectation, extra: { constants?: Record<string, number | boolean>; constraint?: Val; largeSymmetry?: string[] }): void {
+  const symmetry = extra.largeSymmetry ?? ['Threads', 'Blocks'];
+  p.config('large', {
+    constants: { T: 3, N: 3, OsFree: true, Flush: true, Warm: false, ...extra.constants },
+    // Out of the default run: BusyPool's alone took TLC 203 s (2 workers, load 15-19; README).
+    properties: [], symmetry, constraint: extra.constraint, expect, onlyOnRequest: true,
+    doc: `3 threads, 3 blocks, with pool_flush, safety only, with symmetry (${symmetry.join(' and ')} interchangeable)`,
+  });
+}

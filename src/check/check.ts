@@ -19,6 +19,8 @@ import { matches, noCounterexample, type Backend, type CheckResult } from './res
 import { labelTlcTrace, type LabelledTrace } from './tlc-trace.ts';
 import { explainCounterexample } from './explain.ts';
 import { specLineFor } from './source-map.ts';
+import { symmetryErrors } from '../dsl/symmetry.ts';
+import { runDistributed, type DistributedCheck } from './distributed.ts';
 
 export interface CheckOptions {
   jar: string;
@@ -32,6 +34,8 @@ export interface CheckOptions {
   onProgress?: (text: string) => void;
   /** TLC's progress reports, as parsed. */
   onStats?: (p: TlcProgress) => void;
+  /** Safety by TLC's distributed mode, temporal properties by a local run (src/check/distributed.ts). */
+  distributed?: DistributedCheck;
 }
 
 const base = (model: Model, config: Config, backend: Backend) => ({ spec: model.name, config: config.name, backend, expected: config.expect });
@@ -62,14 +66,28 @@ export async function checkWithTlc(model: Model, config: Config, opts: CheckOpti
   const backend = opts.backend ?? 'tla';
   const files = opts.files ?? generateTla(model);
   const moduleFile = opts.moduleFile ?? tlaFileName(model);
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `poolspec-${model.name}-${config.name}-`));
   const errorResult = (errors: PoolspecError[], seconds = 0): CheckResult => ({
     ...base(model, config, backend), verdict: 'error', violated: null, matchesExpected: false,
     distinctStates: null, statesGenerated: null, depth: null, seconds, ...noCounterexample(), errors,
   });
+  // Validation refuses these already; a Model built by hand must not reach TLC with them either.
+  const refused = backend === 'pluscal' && config.symmetry?.length
+    ? [{ code: 'SPEC_SYMMETRY' as const, message: `configuration ${config.name}: the PlusCal backend does not support symmetry: check it with the TLA+ backend or the engine`, at: model.sources[`config:${config.name}`] }]
+    : symmetryErrors(model, config);
+  if (refused.length) return errorResult(refused);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `poolspec-${model.name}-${config.name}-`));
   try {
     // TLC needs the modules and configurations only (generated/ also holds the runtime modules).
     for (const [name, text] of files) if (/\.(tla|cfg)$/.test(name)) await fs.writeFile(path.join(dir, name), text);
+    if (opts.distributed) {
+      const onProgress = (p: TlcProgress) => {
+        opts.onStats?.(p);
+        opts.onProgress?.(`${p.distinctStates} distinct states, ${p.statesGenerated} generated`);
+      };
+      const d = await runDistributed(model, config, dir, moduleFile, opts.distributed, { jar: opts.jar, timeoutSeconds: opts.timeoutSeconds, onProgress });
+      if (!d.ok) return errorResult(d.errors.map((e) => mapToSpec(model, files.get(moduleFile) ?? '', e)));
+      return { ...fromTlcRun(model, config, backend, d.run, files.get(moduleFile) ?? ''), distributed: d.info };
+    }
     const r = await runTlc({
       jar: opts.jar, dir, module: moduleFile, cfg: cfgFileName(model, config),
       // TLC 2.18's liveness checking with several workers can miss a violation or print a lasso

@@ -37,6 +37,17 @@ export interface CheckResult {
   /** For a deadlock or a behaviour that ends stuttering: where each process stops, and why. */
   stops: ThreadStop[] | null;
   errors: PoolspecError[];
+  /** With `check --distributed`: how TLC's distributed mode took part (see src/check/distributed.ts). */
+  distributed?: DistributedInfo;
+}
+
+export interface DistributedInfo {
+  /** TLC's distributed server and its workers checked the invariants and deadlock. */
+  safety: { tlcWorkers: number; registered: number; port: number; distinctStates: number; statesGenerated: number; depth: number; seconds: number; verdict: Verdict };
+  /** How the temporal properties were checked: by a local TLC run (distributed TLC checks none), or not at all. */
+  temporal: { properties: string[]; checkedBy: 'local TLC' | 'none (no temporal properties)' | 'not checked (safety failed)'; seconds: number | null };
+  /** The command that adds a worker on another host. */
+  workerCommand: string;
 }
 
 /** The fields a result without a counterexample has. */

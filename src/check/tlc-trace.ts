@@ -10,6 +10,8 @@ import { initialState, keyOf, successors } from '../engine/step.ts';
 import type { TraceStep } from '../engine/trace.ts';
 import { mkSet, type State, type Value } from '../engine/value.ts';
 import type { TlaValue, TlcTraceStep } from '../tlc/index.ts';
+import { modelValueNumbers } from '../dsl/symmetry.ts';
+import { numberModelValues } from './model-values.ts';
 
 export function fromTla(v: TlaValue): Value {
   if (typeof v !== 'object') return v;
@@ -47,6 +49,7 @@ export function labelTlcTrace(m: Machine, steps: TlcTraceStep[]): LabelledTrace 
   let stuttering = false;
   const locals = new Set(m.model.procTypes.flatMap((pt) => pt.locals.map((l) => l.name)));
   let init: State | undefined;
+  const numbers = modelValueNumbers(m.model, m.config);
   const identify = (prev: TraceStep, state: State, s: TlcTraceStep) => {
     const k = keyOf(m, state);
     const candidates = successors(m, prev.state).filter((c) => keyOf(m, c.next) === k);
@@ -79,7 +82,7 @@ export function labelTlcTrace(m: Machine, steps: TlcTraceStep[]): LabelledTrace 
     }
     const state: State = {};
     for (const name of m.varOrder) {
-      state[name] = fromTla(s.vars[name]);
+      state[name] = fromTla(numberModelValues(s.vars[name], numbers));
       // PlusCal keeps a process-local variable over its own process type only; the model keeps it over
       // every process, the other types' entries at their initial values forever.
       if (locals.has(name) && m.model.procTypes.length > 1) {

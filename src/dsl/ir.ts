@@ -198,6 +198,11 @@ export interface Config {
   refines?: boolean;
   /** Checked only when asked for by name (`check --config NAME`): too heavy for the default run. */
   onlyOnRequest?: boolean;
+  /**
+   * Sets whose elements are interchangeable (a block set's name, e.g. `Blocks`, or a process type's id
+   * set, e.g. `Threads`): TLC's SYMMETRY, and canonical states in the engine (src/dsl/symmetry.ts).
+   */
+  symmetry?: string[];
 }
 
 /**

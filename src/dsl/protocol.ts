@@ -78,6 +78,8 @@ export interface ConfigOpts {
   doc?: string;
   /** Checked only by `check --config NAME`, not in the default run (a heavy configuration). */
   onlyOnRequest?: boolean;
+  /** Interchangeable sets (`['Threads', 'Blocks']` or a subset): see Config.symmetry. Safety only. */
+  symmetry?: string[];
 }
 
 export const holds = (): Expectation => ({ verdict: 'holds' });
@@ -95,6 +97,7 @@ const configSchema = z.object({
   ]),
   doc: z.string().optional(),
   onlyOnRequest: z.boolean().optional(),
+  symmetry: z.array(z.string()).min(1).optional(),
 }).strict();
 
 const stepSchema = z.object({
@@ -286,7 +289,8 @@ function makeProtocolBuilder(b: Builder) {
       const named = conjuncts !== null && typeof conjuncts === 'object' && !(conjuncts instanceof E) && !('expr' in (conjuncts as object))
         ? Object.entries(conjuncts as Record<string, Val>).map(([n, x]) => ({ name: n, expr: lift(x) }))
         : [{ name, expr: lift(conjuncts as Val) }];
-      const configs = opts.configs ?? m.configs.filter((c) => c.expect.verdict === 'holds' && !c.refines).map((c) => c.name);
+      // Not the symmetric configurations (`large`): they are sizes for exploring, not for proofs.
+      const configs = opts.configs ?? m.configs.filter((c) => c.expect.verdict === 'holds' && !c.refines && !c.symmetry?.length).map((c) => c.name);
       (m.inductive ??= []).push({ name, conjuncts: named, configs, expect: opts.expect ?? 'proved', sizes: opts.sizes, doc: opts.doc });
       m.sources[`inductive:${name}`] = at;
     },
@@ -358,6 +362,7 @@ function makeProtocolBuilder(b: Builder) {
         expect: opts.expect,
         doc: opts.doc,
         ...(opts.onlyOnRequest ? { onlyOnRequest: true } : {}),
+        ...(opts.symmetry ? { symmetry: opts.symmetry } : {}),
       };
       m.configs.push(cfg);
       m.sources[sourceKey.config(name)] = at;

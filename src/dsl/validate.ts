@@ -8,6 +8,7 @@ import { sourceKey } from './ir.ts';
 import { showExpr, showType, walkExpr } from './print.ts';
 import { validateNames } from './validate-names.ts';
 import { validateValues } from './validate-values.ts';
+import { validateSymmetry } from './symmetry.ts';
 
 type Family = 'bool' | 'num' | 'str' | 'set' | 'array';
 
@@ -346,6 +347,7 @@ export function validate(model: Model): PoolspecError[] {
   }
   // Names of modules and files, and values every backend can represent (src/dsl/validate-*.ts).
   if (errors.length === 0) errors.push(...validateNames(model), ...validateValues(model));
+  if (errors.length === 0) errors.push(...validateSymmetry(model));
   return errors;
 }
 

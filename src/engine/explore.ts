@@ -21,6 +21,7 @@ import { allFinished, eachSuccessor, initialState, inConstraint, keyOf, violated
 import type { State } from './value.ts';
 import type { TraceStep, TraceVia } from './trace.ts';
 import { checkLiveness, GraphRecorder, livenessUnsupported } from './liveness.ts';
+import { isSymmetry, symmetryOf } from './symmetry.ts';
 
 export interface ExploreResult {
   verdict: 'holds' | 'violated' | 'error';
@@ -81,8 +82,12 @@ export function explore(m: Machine, opts: ExploreOptions = {}): ExploreResult {
     };
   };
 
+  // With symmetry, states are told apart by their orbit's canonical key (the stored state stays the
+  // one reached, so traces are real behaviours), as TLC stores its states' canonical fingerprints.
+  const symmetry = symmetryOf(m.model, m.config);
+  const keyFor = isSymmetry(symmetry) ? symmetry.key : (s: State) => keyOf(m, s);
   const add = (state: State, parent: number, via?: TraceVia): { index: number; fresh: boolean } => {
-    const k = keyOf(m, state);
+    const k = keyFor(state);
     const old = seen.get(k);
     if (old !== undefined) return { index: old, fresh: false };
     const d = parent < 0 ? 1 : nodes[parent].depth + 1;
@@ -92,6 +97,7 @@ export function explore(m: Machine, opts: ExploreOptions = {}): ExploreResult {
     return { index: nodes.length - 1, fresh: true };
   };
 
+  if (symmetry && !isSymmetry(symmetry)) return finish(null, null, undefined, symmetry);
   const liveness = m.config.properties.length > 0;
   if (liveness) {
     // Saying "holds" without checking them would hide a disagreement with TLC.

@@ -111,6 +111,12 @@ export interface RunTlcOptions {
   checkDeadlock?: boolean;
   extraArgs?: string[];
   onProgress?: (p: TlcProgress) => void;
+  /** The Java class to run (default tlc2.TLC); TLC's distributed server takes no -workers. */
+  mainClass?: string;
+  /** JVM options (system properties) before the main class. */
+  jvmArgs?: string[];
+  /** Every -tool message as it arrives (the distributed server's "ready" starts its workers). */
+  onMessage?: (m: ToolMessage) => void;
 }
 
 /** How long TLC gets to exit after SIGTERM before it is SIGKILLed. */
@@ -132,10 +138,10 @@ export async function runTlc(opts: RunTlcOptions): Promise<Result<TlcRun>> {
     await mkdir(javaTmp);
     // TLC runs under the watchdog: it halts when poolspec is gone (even SIGKILLed), removing its
     // scratch space (or the process's whole private temp dir), and at the deadline whatever happens.
-    const args = await watchedJavaArgs(['-XX:+UseParallelGC', `-Djava.io.tmpdir=${javaTmp}`], opts.jar, 'tlc2.TLC', [
+    const mainClass = opts.mainClass ?? 'tlc2.TLC';
+    const args = await watchedJavaArgs(['-XX:+UseParallelGC', `-Djava.io.tmpdir=${javaTmp}`, ...(opts.jvmArgs ?? [])], opts.jar, mainClass, [
       '-tool',
-      '-workers',
-      String(opts.workers ?? 1),
+      ...(mainClass === 'tlc2.TLC' ? ['-workers', String(opts.workers ?? 1)] : []),
       '-metadir',
       join(scratch, 'states'),
       ...(opts.checkDeadlock === false ? ['-deadlock'] : []),
@@ -152,6 +158,7 @@ export async function runTlc(opts: RunTlcOptions): Promise<Result<TlcRun>> {
     let lastProgress: TlcProgress | null = null;
     const parser = new ToolOutputParser((m) => {
       messages.push(m);
+      opts.onMessage?.(m);
       if (m.code === TLC_PROGRESS_STATS) {
         const p = parseStats(m.body);
         if (p) {

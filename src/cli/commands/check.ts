@@ -39,7 +39,8 @@ const BACKENDS: Record<string, Backend[]> = {
 };
 
 const usage = `usage: poolspec check [SPEC...] [--config NAME] [--backend tla|pluscal|both|engine|all]
-                      [--workers N] [--timeout SECONDS] [--json] [--no-gen] [--no-typecheck] [--out-itf FILE] [--html FILE]`;
+                      [--workers N] [--timeout SECONDS] [--json] [--no-gen] [--no-typecheck] [--out-itf FILE] [--html FILE]
+                      [--distributed [--tlc-workers N] [--tlc-host ADDR]]`;
 
 const usageError = (message: string) => usageErr('check', usage, message);
 
@@ -52,6 +53,7 @@ const command: Command = {
           config: { type: 'string' }, backend: { type: 'string', default: 'tla' }, workers: { type: 'string' },
           timeout: { type: 'string' }, json: { type: 'boolean' }, 'no-gen': { type: 'boolean' },
           'out-itf': { type: 'string' }, html: { type: 'string' }, 'no-typecheck': { type: 'boolean' },
+          distributed: { type: 'boolean' }, 'tlc-workers': { type: 'string' }, 'tlc-host': { type: 'string' },
     });
     if (typeof args === 'number') return args;
     const { values } = args;
@@ -61,6 +63,15 @@ const command: Command = {
     const timeout = seconds(values.timeout, 1800, '--timeout');
     if (typeof workers === 'string') return usageError(workers);
     if (typeof timeout === 'string') return usageError(timeout);
+    // --distributed: TLC's distributed mode, a server and N local worker JVMs (src/check/distributed.ts).
+    const tlcWorkers = count(values['tlc-workers'], 2, '--tlc-workers');
+    if (typeof tlcWorkers === 'string') return usageError(tlcWorkers);
+    if (!values.distributed && (values['tlc-workers'] !== undefined || values['tlc-host'] !== undefined)) return usageError('--tlc-workers and --tlc-host go with --distributed');
+    if (values.distributed && backends.includes('engine')) return usageError('--distributed runs TLC: use --backend tla, pluscal or both');
+    const distributed = values.distributed ? {
+      tlcWorkers, host: values['tlc-host'],
+      onServerReady: (cmd: string) => process.stderr.write(`TLC distributed server ready with ${tlcWorkers} local worker(s); to add a worker on another host (with --tlc-host set to this host's address): ${cmd}\n`),
+    } : undefined;
     const tooMany = checkWorkers(workers);
     if (tooMany) return report({ code: 'RESOURCE_LIMIT', message: tooMany });
 
@@ -130,8 +141,8 @@ const command: Command = {
           const r = backend === 'engine'
             ? await engineWithin(model, config, timeout as number, onStats)
             : backend === 'pluscal'
-              ? await checkWithTlc(model, config, { ...pluscalBackend(model, files.value), jar: jarPath, workers, timeoutSeconds: timeout, onStats })
-              : await checkWithTlc(model, config, { jar: jarPath, workers, timeoutSeconds: timeout, files: files.value, onStats });
+              ? await checkWithTlc(model, config, { ...pluscalBackend(model, files.value), jar: jarPath, workers, timeoutSeconds: timeout, onStats, distributed })
+              : await checkWithTlc(model, config, { jar: jarPath, workers, timeoutSeconds: timeout, files: files.value, onStats, distributed });
           progress.stop();
           results.push(r);
           if (!values.json) printResult(model, r);
