@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { checkWithTlc } from '../../src/check/check.ts';
 import type { Config, Model } from '../../src/dsl/ir.ts';
 import { explore } from '../../src/engine/explore.ts';
+import { exploreFast } from '../../src/engine/compiled/explore.ts';
 import { machine } from '../../src/engine/step.ts';
 import { isSymmetry, symmetryOf } from '../../src/engine/symmetry.ts';
 import { emitCfg, emitTla } from '../../src/codegen/tla.ts';
@@ -36,6 +37,11 @@ describe('symmetry: TLC and the engine count the same orbits, with the verdicts 
       const plain = explore(machine(m, base));
       const c = symmetric(m, base, sets);
       const eng = explore(machine(m, c.name));
+      // The engine backend's compiled search reduces by the same canonical form.
+      const fast = exploreFast(machine(m, c.name));
+      expect(fast.compiled).toBe(true);
+      expect([fast.verdict, fast.violated, fast.distinctStates, fast.statesGenerated, fast.depth])
+        .toEqual([eng.verdict, eng.violated, eng.distinctStates, eng.statesGenerated, eng.depth]);
       const tlc = await checkWithTlc(m, c, { jar: await jar(), workers: 1 });
       expect(tlc.errors).toEqual([]);
       expect(eng.error).toBeUndefined();
@@ -54,7 +60,8 @@ describe('symmetry: TLC and the engine count the same orbits, with the verdicts 
     for (const name of ['NoCachePool', 'TreiberPool', 'DwcasPool', 'BusyPool', 'LockedPool']) {
       const m = await spec(name);
       const c = config(m, 'large');
-      const eng = explore(machine(m, 'large'));
+      const eng = exploreFast(machine(m, 'large'));
+      expect(eng.compiled).toBe(true);
       const tlc = await checkWithTlc(m, c, { jar: await jar(), workers: 2 });
       expect([name, tlc.verdict, tlc.violated, tlc.distinctStates]).toEqual([name, eng.verdict, eng.violated, eng.distinctStates]);
       expect(tlc.matchesExpected).toBe(true);

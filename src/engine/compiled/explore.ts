@@ -12,6 +12,7 @@
  * Configurations it does not cover (temporal properties, refinement, values outside the bitmask or
  * the declared types) run on the interpreted engine: `exploreFast` decides.
  */
+import { isSymmetry, symmetryOf } from '../symmetry.ts';
 import type { PoolspecError } from '../../errors.ts';
 import { EvalError } from '../eval.ts';
 import { explore, type ExploreOptions, type ExploreResult } from '../explore.ts';
@@ -43,6 +44,12 @@ export function compiledUnsupported(m: Machine, opts: FastOptions = {}): string 
 
 /** The engine's exhaustive check: compiled when it can be, else the interpreted explorer. */
 export function exploreFast(m: Machine, opts: FastOptions = {}): ExploreResult & { compiled: boolean; storeBytes?: number } {
+  // A symmetric configuration is reduced by src/engine/symmetry.ts's canonical form, at the value level;
+  // a refused one goes to the interpreted explorer, which reports the refusal.
+  if (m.config.symmetry?.length && !opts.canonical && !opts.canonicalState) {
+    const sym = symmetryOf(m.model, m.config);
+    if (isSymmetry(sym)) opts = { ...opts, canonicalState: sym.canonical };
+  }
   if (!compiledUnsupported(m, opts)) {
     try {
       const P = compile(m);
@@ -65,6 +72,14 @@ export function exploreCompiled(P: Program, m: Machine, opts: FastOptions = {}):
   const byValue = opts.canonicalState;
   const canonical = opts.canonical ?? (byValue ? (X: Int32Array) => X.set(encodeState(L, byValue(decodeState(L, X)))) : undefined);
   const C = canonical ? new Int32Array(L.slots) : T;
+  // Under symmetry the store holds canonical states, but, as TLC does, the search expands the state
+  // actually reached first (its successors come in another order, which changes the counts at a violation).
+  let actual = canonical ? new Int32Array(W * 1024) : null;
+  const keepActual = (r: number, X: Int32Array) => {
+    if (!actual) return;
+    if ((r + 1) * W > actual.length) { const a = new Int32Array(actual.length * 2); a.set(actual); actual = a; }
+    P.pack(X, actual, r * W);
+  };
   let generated = 0;
   let depth = 0;
   let curDepth = 1;
@@ -102,7 +117,7 @@ export function exploreCompiled(P: Program, m: Machine, opts: FastOptions = {}):
     canonical?.(X);
     const o = store.scratch;
     P.pack(X, store.arena, o);
-    store.insert(-1);
+    keepActual(store.insert(-1), init);
     depth = 1;
     levelEnd = 1;
     const bad = P.invariant(init);
@@ -125,6 +140,7 @@ export function exploreCompiled(P: Program, m: Machine, opts: FastOptions = {}):
       P.pack(C, store.arena, o);
       const r = store.insert(current);
       if (r >= 0) {
+        keepActual(r, T);
         if (curDepth + 1 > depth) depth = curDepth + 1;
         const bad = P.invariant(T);
         if (bad >= 0) { stop = { violated: invName(bad), at: r }; return true; }
@@ -152,7 +168,7 @@ export function exploreCompiled(P: Program, m: Machine, opts: FastOptions = {}):
       if (opts.maxStates && store.count > opts.maxStates) {
         return finish(null, i, undefined, { code: 'ENGINE_LIMIT', message: `more than ${opts.maxStates} distinct states: exploration stopped` });
       }
-      P.unpack(store.arena, i * W, S);
+      P.unpack(actual ?? store.arena, i * W, S);
       deadlocked = true;
       if (P.expand(S, T, emit)) {
         const s = stop!;
