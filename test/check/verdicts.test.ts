@@ -79,7 +79,7 @@ describe("DwcasPool's counterexample is the seed commit's race", () => {
     // The readable form names the threads, transitions and spec lines.
     const text = formatTrace(m, trace, { violated: r.violated });
     expect(text).toContain('NoUseAfterFree is violated');
-    expect(text).toMatch(/thread\d\s+A4_deref\s+spec\/DwcasPool\.ts:\d+/);
+    expect(text).toMatch(/thread\d\s+A4_deref\s+spec\/lib\/dwcas\.ts:42/);
     expect(text).toMatch(/B3_crowded\s+spec\/lib\/pool\.ts:\d+/);
     expect(text).toContain('fault: FALSE -> TRUE');
   });
