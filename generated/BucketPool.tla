@@ -100,8 +100,8 @@ Progress == ((\E t \in Threads : (pc[t] # "idle")) ~> (\E t \in Threads : (pc[t]
 \* spec/BucketPool.ts:249  every operation a thread starts completes (per thread, under weak fairness)
 StarvationFree == \A p_StarvationFree \in Threads : ((pc[p_StarvationFree] # "idle") ~> (pc[p_StarvationFree] = "idle"))
 
-\* configuration large: Threads and Blocks are interchangeable (TLC's SYMMETRY; model values in the .cfg)
-Symmetry_large == Permutations(Threads) \cup Permutations(Blocks)
+\* configuration threeBlocksFlush: Threads and Blocks are interchangeable (TLC's SYMMETRY; model values in the .cfg)
+Symmetry_threeBlocksFlush == Permutations(Threads) \cup Permutations(Blocks)
 
 Init ==
   /\ fl = [k \in 1..B |-> (IF (Warm /\ (k = 1)) THEN 1 ELSE NULL)]

@@ -267,7 +267,7 @@ export default protocol('BucketPool', (p) => {
     constants: base, invariants: [], properties: ['StarvationFree'], expect: violates('StarvationFree'), ...heavy,
     doc: 'small, StarvationFree only: a refill can keep finding the buckets BUSY or empty while the other thread keeps taking and putting back clusters (the BUSY lock is not FIFO). Expected, as in HAProxy',
   });
-  p.config('large', {
+  p.config('threeBlocksFlush', {
     constants: { ...base, N: 3, Flush: true }, properties: [], symmetry: ['Threads', 'Blocks'], expect: holds(), ...heavy,
     doc: '2 threads, 3 blocks, 2 buckets, clusters of 2, with pool_flush (safety only), with symmetry (Threads and Blocks interchangeable); without symmetry TLC did not finish in 30 min',
   });
