@@ -31,7 +31,7 @@ export function renderBlock(results: CheckResult[], wallSeconds: number): string
   return [
     BEGIN,
     `This table comes from \`npx poolspec ${CHECK_ARGS.filter((a) => a !== '--json').join(' ')}\` on the 2-core development`,
-    `machine, shared with other jobs while it ran (\`npm run readme:table\` runs it and rewrites this block; one`,
+    `machine (\`npm run readme:table\` runs it and rewrites this block; one`,
     `TLC worker makes every count repeatable). ${outcome}, in ${formatWall(wallSeconds)} wall clock. The`,
     'configurations marked `onlyOnRequest` (BucketPool\'s heavy ones, the `refines_standard` refinement',
     'checks) run only when named with `--config`.',
