@@ -1,5 +1,5 @@
 /**
- * The worker side of src/cli/tasks.ts: runs named tasks (spec loading, the engine, simulation) one
+ * The worker side of src/cli/tasks.ts: runs named tasks (spec loading, the engine) one
  * at a time and posts each result back. In a worker so that the main thread can end a task that
  * never finishes (a spec module stuck at load time, an exploration beyond --timeout).
  */
@@ -17,10 +17,6 @@ const TASKS: Record<string, () => Promise<Task>> = {
     const { checkWithEngine } = await import('../check/check.ts');
     return ((model: Parameters<typeof checkWithEngine>[0], config: Parameters<typeof checkWithEngine>[1]) =>
       checkWithEngine(model, config, { onProgress: progress })) as Task;
-  },
-  simulate: async () => {
-    const [{ simulate }, { machine }] = await Promise.all([import('../engine/simulate.ts'), import('../engine/step.ts')]);
-    return ((model: Parameters<typeof machine>[0], config: string, opts: Parameters<typeof simulate>[1]) => simulate(machine(model, config), opts)) as Task;
   },
 };
 
