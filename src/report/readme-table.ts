@@ -4,7 +4,7 @@
  * test/docs/readme-table.test.ts, which compares it with another fresh run. One TLC worker makes
  * every count repeatable, so every column but `seconds` must match exactly.
  */
-import { spawnSync } from 'node:child_process';
+import { execa } from 'execa';
 import path from 'node:path';
 import type { CheckResult } from '../check/result.ts';
 import { PROJECT_ROOT } from '../dsl/source.ts';
@@ -85,14 +85,15 @@ export function withoutSeconds(r: Row): Omit<Row, 'seconds'> {
  * Runs the main job in a child process as a user would, timed by the wall clock. Exit 0 or 1 (every
  * result matched, or some did not) gives the results; anything else is an error naming the exit.
  */
-export function runMainJob(): { results: CheckResult[]; wallSeconds: number } {
+export async function runMainJob(): Promise<{ results: CheckResult[]; wallSeconds: number }> {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'poolspec.js'), ...CHECK_ARGS], {
-    cwd: PROJECT_ROOT, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'],
+  // Asynchronous: a test waits minutes for it, and a blocked event loop breaks vitest's worker RPC.
+  const r = await execa(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'poolspec.js'), ...CHECK_ARGS], {
+    cwd: PROJECT_ROOT, reject: false, stdin: 'ignore', maxBuffer: 1 << 30,
   });
   const wallSeconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0 && r.status !== 1) {
-    throw new Error(`poolspec ${CHECK_ARGS.join(' ')} exited ${r.status ?? r.signal}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  if (r.exitCode !== 0 && r.exitCode !== 1) {
+    throw new Error(`poolspec ${CHECK_ARGS.join(' ')} exited ${r.exitCode ?? r.signal}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   }
   return { results: (JSON.parse(r.stdout) as { results: CheckResult[] }).results, wallSeconds };
 }

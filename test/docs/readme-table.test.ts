@@ -29,8 +29,8 @@ describe('the README verdict table', () => {
     expect(rows.filter((r) => r.ok !== 'yes')).toEqual([]);
   });
 
-  it.runIf(process.env.POOLSPEC_README === '1')('equals a fresh run of the main job in every column but seconds', () => {
-    const { results } = runMainJob();
+  it.runIf(process.env.POOLSPEC_README === '1')('equals a fresh run of the main job in every column but seconds', async () => {
+    const { results } = await runMainJob();
     const fresh = rowsOf(results).map(withoutSeconds);
     const documented = readme().rows.map(withoutSeconds);
     // Row by row, so a failure names the one row that drifted.
