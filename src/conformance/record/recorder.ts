@@ -79,8 +79,8 @@ export class StepLog {
     this.last = performance.now();
   }
 
-  push(tx: number, arg: number, flags: number, wi: number, r: number, rh: number, w: number, wh: number): void {
-    const t = performance.now();
+  /** A full buffer is kept (whole run) or overwritten from its start (the last K events). */
+  private roll(): void {
     if (this.k === this.cap) {
       if (this.lastK === undefined) {
         this.full.push({ ints: this.ints, times: this.times });
@@ -89,6 +89,11 @@ export class StepLog {
       }
       this.k = 0;
     }
+  }
+
+  push(tx: number, arg: number, flags: number, wi: number, r: number, rh: number, w: number, wh: number): void {
+    const t = performance.now();
+    this.roll();
     const slot = this.k;
     const o = slot * INTS;
     const a = this.ints;
@@ -106,14 +111,7 @@ export class StepLog {
    * still holds the step, and saves a clock read on the hot path.
    */
   pushLocal(tx: number, arg: number, flags: number): void {
-    if (this.k === this.cap) {
-      if (this.lastK === undefined) {
-        this.full.push({ ints: this.ints, times: this.times });
-        this.ints = new Int32Array(this.cap * INTS);
-        this.times = new Float64Array(this.cap * 2);
-      }
-      this.k = 0;
-    }
+    this.roll();
     const o = this.k * INTS;
     const a = this.ints;
     a[o] = tx; a[o + 1] = arg; a[o + 2] = flags; a[o + 3] = 0; a[o + 4] = 0; a[o + 5] = 0; a[o + 6] = 0; a[o + 7] = 0;
