@@ -10,14 +10,14 @@ JAVA_MIN=11
 NODE_CACHE="${POOLSPEC_CI_CACHE:-$HOME/.cache/poolspec}/node"
 
 # version_ge A B: A >= B for dotted versions.
-version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
+version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | sed -n 1p)" = "$2" ]; }
 
 node_version() { command -v node >/dev/null 2>&1 && node -e 'process.stdout.write(process.versions.node)' 2>/dev/null; }
 
 # The major version of `java -version` ("1.8.0_412" is 8, "17.0.15" is 17); empty without java.
 java_major() {
   command -v java >/dev/null 2>&1 || return 0
-  java -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -n1 | awk -F. '{ print ($1 == "1" ? $2 : $1) }'
+  java -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | sed -n 1p | awk -F. '{ print ($1 == "1" ? $2 : $1) }'
 }
 
 node_ok() { local v; v="$(node_version)"; [ -n "$v" ] && version_ge "$v" "$NODE_MIN"; }

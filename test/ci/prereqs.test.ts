@@ -1,6 +1,6 @@
 /** .ci/prereqs.sh judges Node and Java by version, not presence: fake old tools on PATH are refused. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -53,5 +53,16 @@ describe('.ci/prereqs.sh --check', () => {
     const dir = fakeBin({ ps: 'exit 127' });
     expect(check(dir)).toEqual({ status: 1, lines: ['ci: ps (procps) is required, found none'] });
     expect(execFileSync('bash', ['-n', '.ci/run']).toString()).toBe('');
+  });
+});
+
+describe('.ci scripts under pipefail', () => {
+  // `tool | head -1` kills a tool still writing (SIGPIPE); under pipefail that failed CI's run of
+  // `mvn -v | head -1` about one time in five. A pipeline in .ci must read its whole input.
+  it('no pipeline ends in head', () => {
+    for (const file of ['.ci/run', '.ci/prereqs.sh']) {
+      const lines = readFileSync(file, 'utf8').split('\n').filter((l) => !l.trim().startsWith('#'));
+      expect(lines.filter((l) => /\|\s*head\b/.test(l)), file).toEqual([]);
+    }
   });
 });
