@@ -14,6 +14,7 @@ export default {
   // The core modules (scripts/mutation.ts passes one at a time with --mutate).
   mutate: [
     'src/engine/{eval,explore,liveness,step,judge}.ts',
+    'src/engine/compiled/{codegen,explore,layout,program,store}.ts',
     'src/check/{result,tlc-trace}.ts',
     'src/tlc/{tool-output,tla-value}.ts',
     'src/dsl/validate*.ts',

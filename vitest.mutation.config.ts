@@ -7,7 +7,9 @@
  */
 import { defineConfig } from 'vitest/config';
 
-const ENGINE = ['test/engine/pins.test.ts', 'test/engine/explore.test.ts', 'test/engine/judge.test.ts'];
+const ENGINE = ['test/engine/pins.test.ts', 'test/engine/explore.test.ts', 'test/engine/explore-edges.test.ts', 'test/engine/judge.test.ts'];
+
+const COMPILED = ['test/engine/compiled.test.ts'];
 
 export const MUTATION_TESTS: Record<string, string[]> = {
   'src/engine/eval.ts': ENGINE,
@@ -15,6 +17,12 @@ export const MUTATION_TESTS: Record<string, string[]> = {
   'src/engine/explore.ts': ENGINE,
   'src/engine/liveness.ts': ['test/engine/pins.test.ts'],
   'src/engine/judge.ts': ['test/engine/judge.test.ts'],
+  // The compiled engine (the engine backend's search on safety configurations) against the interpreted one.
+  'src/engine/compiled/codegen.ts': COMPILED,
+  'src/engine/compiled/explore.ts': COMPILED,
+  'src/engine/compiled/layout.ts': COMPILED,
+  'src/engine/compiled/program.ts': COMPILED,
+  'src/engine/compiled/store.ts': COMPILED,
   'src/check/result.ts': ['test/check/result.test.ts'],
   'src/tlc/tool-output.ts': ['test/tlc/tool-output.test.ts'],
   'src/check/tlc-trace.ts': ['test/tlc/tool-output.test.ts'],

@@ -1,5 +1,5 @@
 /**
- * `npm run mutation [-- --mutate FILE[,FILE...]] [--concurrency N]`: Stryker on the core modules,
+ * `npm run mutation [-- --mutate FILE[,FILE...]] [--concurrency N] [--force]`: Stryker on the core modules,
  * one module at a time, each against its own fast tests (vitest.mutation.config.ts, chosen by
  * POOLSPEC_MUTATE), then one line per module: killed, survived, no coverage, timeouts, score.
  * Each module's report is reports/mutation/<module>.json (and .html).
@@ -10,7 +10,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MUTATION_TESTS } from '../vitest.mutation.config.ts';
 
-const { values } = parseArgs({ options: { mutate: { type: 'string', multiple: true }, concurrency: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: {
+  mutate: { type: 'string', multiple: true }, concurrency: { type: 'string', default: '1' }, force: { type: 'boolean', default: false },
+} });
 const modules = values.mutate?.flatMap((m) => m.split(',')) ?? Object.keys(MUTATION_TESTS);
 for (const m of modules) {
   if (!MUTATION_TESTS[m]) {
@@ -19,8 +21,10 @@ for (const m of modules) {
   }
 }
 
+interface Mutant { status: string; mutatorName: string; replacement?: string; location: { start: { line: number; column: number } } }
 interface Score { module: string; killed: number; survived: number; noCoverage: number; timeout: number; errors: number; score: number; minutes: number }
 const scores: Score[] = [];
+const live: string[] = [];
 const bin = path.join('node_modules', '.bin', 'stryker');
 for (const module of modules) {
   const t0 = performance.now();
@@ -30,27 +34,34 @@ for (const module of modules) {
   fs.mkdirSync(path.dirname(own), { recursive: true });
   fs.writeFileSync(own, `import base from '../../stryker.config.mjs';
 export default { ...base, tempDirName: '.stryker-tmp-${path.basename(base)}',
-  jsonReporter: { fileName: '${base}.json' }, htmlReporter: { fileName: '${base}.html' } };
+  jsonReporter: { fileName: '${base}.json' }, htmlReporter: { fileName: '${base}.html' },
+  // A rerun tests again only the mutants whose code or covering tests changed (--force: all of them).
+  incremental: true, incrementalFile: '${base}.incremental.json' };
 `);
-  const r = spawnSync(bin, ['run', own, '--mutate', module, '--concurrency', values.concurrency!], {
+  const r = spawnSync(bin, ['run', own, '--mutate', module, '--concurrency', values.concurrency!, ...(values.force ? ['--force'] : [])], {
     stdio: 'inherit', env: { ...process.env, POOLSPEC_MUTATE: module },
   });
   if (r.status !== 0) {
     console.error(`poolspec mutation: stryker failed on ${module} (exit ${r.status ?? r.signal})`);
     process.exit(2);
   }
-  const report = JSON.parse(fs.readFileSync(`${base}.json`, 'utf8')) as { files: Record<string, { mutants: { status: string }[] }> };
-  const count = (s: string) => Object.values(report.files).flatMap((f) => f.mutants).filter((x) => x.status === s).length;
+  const report = JSON.parse(fs.readFileSync(`${base}.json`, 'utf8')) as { files: Record<string, { mutants: Mutant[] }> };
+  const mutants = Object.values(report.files).flatMap((f) => f.mutants);
+  const count = (s: string) => mutants.filter((x) => x.status === s).length;
   const [killed, survived, noCoverage, timeout] = ['Killed', 'Survived', 'NoCoverage', 'Timeout'].map(count);
   const errors = count('RuntimeError') + count('CompileError');
   // Stryker's mutation score: detected (killed or timed out) over valid mutants.
   const score = (100 * (killed + timeout)) / Math.max(1, killed + timeout + survived + noCoverage);
   scores.push({ module, killed, survived, noCoverage, timeout, errors, score, minutes: (performance.now() - t0) / 60_000 });
+  // Each live mutant, where it is and what it does: docs/mutation.md explains or kills every one in the engine.
+  live.push(...mutants.filter((x) => x.status === 'Survived' || x.status === 'NoCoverage')
+    .map((x) => `${module}:${x.location.start.line}:${x.location.start.column}  ${x.status === 'Survived' ? 'survived' : 'no coverage'}  ${x.mutatorName}  ${JSON.stringify(x.replacement ?? '').slice(0, 90)}`));
 }
 
 console.log('\nmodule                           killed  survived  no coverage  timeout  score   minutes');
 for (const s of scores) {
   console.log(`${s.module.padEnd(31)}  ${String(s.killed).padStart(6)}  ${String(s.survived).padStart(8)}  ${String(s.noCoverage).padStart(11)}  ${String(s.timeout).padStart(7)}  ${s.score.toFixed(1).padStart(5)}%  ${s.minutes.toFixed(1).padStart(7)}`);
 }
+if (live.length) console.log(`\nlive mutants (${live.length}):\n${live.join('\n')}`);
 const low = scores.filter((s) => s.score < 80);
 console.log(low.length ? `\nbelow the 80% goal: ${low.map((s) => s.module).join(', ')}` : '\nevery module at or above the 80% goal');
