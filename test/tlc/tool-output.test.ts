@@ -9,6 +9,7 @@ import { ModuleFiles, parseSanyReport, parseTlaRange } from '../../src/tlc/sany.
 import {
   GENERAL,
   CFG_ERROR_READING_FILE,
+  parseInitGenerated,
   parseSearchDepth,
   parseStats,
   parseToolOutput,
@@ -99,7 +100,52 @@ describe('parseToolOutput', () => {
   });
 });
 
+describe('parseToolOutput: line edges', () => {
+  const bodies = (out: string) => parseToolOutput(out).map((m) => [m.code, m.body]);
+
+  it('strips one carriage return at the end of a line, and keeps one inside it', () => {
+    expect(bodies(`${START(2200, 0)}\r\n10%\r20%\r\ndone\r\n${END(2200)}\r\n`)).toEqual([[2200, '10%\r20%\ndone']]);
+  });
+
+  it('keeps blank lines inside text, drops trailing whitespace, and skips whitespace-only text', () => {
+    expect(bodies(`a\n\nb\n${START(2217, 4)}\nx\n\ny\n \n\n${END(2217)}\n   \n \n`)).toEqual([
+      [PLAIN_TEXT, 'a\n\nb'], [TLC_STATE_PRINT2, 'x\n\ny'],
+    ]);
+  });
+
+  it('splits text before and after a marker on the same line', () => {
+    expect(bodies(`before ${START(2185, 0)}Starting... ${END(2185)} after\n`)).toEqual([
+      [PLAIN_TEXT, 'before'], [2185, 'Starting...'], [PLAIN_TEXT, ' after'],
+    ]);
+  });
+
+  it('an empty nested message adds nothing to the one around it', () => {
+    expect(bodies(`${START(1000, 1)}\nouter\n${START(2103, 0)}\n${END(2103)}\nmore\n${END(1000)}\n`)).toEqual([
+      [2103, ''], [GENERAL, 'outer\nmore'],
+    ]);
+  });
+
+  it('ignores an END without its START, and delivers a flushed line once', () => {
+    expect(bodies(`${END(2186)}\nplain\n`)).toEqual([[PLAIN_TEXT, 'plain']]);
+    const got: ToolMessage[] = [];
+    const p = new ToolOutputParser((m) => got.push(m));
+    p.push('no newline yet');
+    p.end();
+    p.end();
+    expect(got).toEqual([{ code: PLAIN_TEXT, severity: 0, body: 'no newline yet' }]);
+  });
+});
+
 describe('stats lines', () => {
+  it('reads the singular forms TLC prints for one state', () => {
+    expect(parseStats('1 state generated, 1 distinct state found, 1 state left on queue.')).toEqual({ statesGenerated: 1, distinctStates: 1, queue: 1 });
+    expect(parseInitGenerated('Finished computing initial states: 1 distinct state generated at 2026-11-27 09:00:00.')).toBe(1);
+    expect(parseInitGenerated('Finished computing initial states: 1,024 distinct states generated at 2026-11-27 09:00:00.')).toBe(1024);
+    expect(parseInitGenerated('Computing initial states...')).toBeNull();
+    expect(parseSearchDepth('The depth of the complete state graph search is 1,234.')).toBe(1234);
+    expect(parseSearchDepth('no depth here')).toBeNull();
+  });
+
   it('reads progress (with rates and thousands separators) and final stats', () => {
     expect(
       parseStats(
