@@ -25,7 +25,7 @@ export const MUTATION_TESTS: Record<string, string[]> = {
   'src/engine/compiled/store.ts': COMPILED,
   'src/check/result.ts': ['test/check/result.test.ts'],
   'src/tlc/tool-output.ts': ['test/tlc/tool-output.test.ts'],
-  'src/check/tlc-trace.ts': ['test/tlc/tool-output.test.ts'],
+  'src/check/tlc-trace.ts': ['test/check/tlc-trace.test.ts'],
   'src/tlc/tla-value.ts': ['test/tlc/tla-value.test.ts', 'test/tlc/tool-output.test.ts'],
   'src/dsl/validate.ts': ['test/dsl/malformed.test.ts', 'test/dsl/warnings.test.ts'],
   'src/dsl/validate-names.ts': ['test/dsl/malformed.test.ts'],

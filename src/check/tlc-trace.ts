@@ -63,12 +63,24 @@ export function labelTlcTrace(m: Machine, steps: TlcTraceStep[]): LabelledTrace 
     return pick ? { proc: pick.proc, procType: pick.procType, transition: pick.transition.name, args: pick.args } : undefined;
   };
   for (const s of steps) {
+    try {
+      if (!labelStep(s)) break;
+    } catch (err) {
+      // A value fromTla cannot read, or a state the engine cannot evaluate: a disagreement, not a crash.
+      errors.push({ code: 'TLC_ERROR', message: `step ${s.index} of TLC's trace cannot be read: ${(err as Error).message}` });
+      break;
+    }
+  }
+  return { trace, errors, loopStart, stuttering };
+
+  /** Appends TLC's step `s`; false when it ends the behaviour (stuttering, or the loop closing). */
+  function labelStep(s: TlcTraceStep): boolean {
     const prev = trace[trace.length - 1];
     if (s.stuttering) {
       // "N: Stuttering": the behaviour stays in the previous state forever.
       stuttering = true;
       loopStart = prev?.index ?? null;
-      break;
+      return false;
     }
     if (s.backToState !== undefined) {
       // "N: Back to state: <A>": the loop closes with action A from the last state to state K; the
@@ -77,8 +89,10 @@ export function labelTlcTrace(m: Machine, steps: TlcTraceStep[]): LabelledTrace 
       if (prev && target) {
         loopStart = target.index;
         trace.push({ index: prev.index + 1, via: identify(prev, target.state, s), state: target.state });
+      } else {
+        errors.push({ code: 'TLC_ERROR', message: `step ${s.index} of TLC's trace goes back to state ${s.backToState}, which is not in the trace` });
       }
-      break;
+      return false;
     }
     const state: State = {};
     for (const name of m.varOrder) {
@@ -91,8 +105,8 @@ export function labelTlcTrace(m: Machine, steps: TlcTraceStep[]): LabelledTrace 
       }
     }
     trace.push(prev ? { index: s.index, via: identify(prev, state, s), state } : { index: s.index, state });
+    return true;
   }
-  return { trace, errors, loopStart, stuttering };
 }
 
 /** A local's value over some processes, completed with the model's initial values for the others. */
