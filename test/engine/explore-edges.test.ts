@@ -2,15 +2,17 @@
  * Exploration at its edges (test/engine/fixtures/Edges.ts): violations and evaluation errors in the
  * initial state, inside and outside the state constraint; where an error happened, as the message
  * says it; the limit on stored states; progress reports; what the engine refuses; and the figures a
- * result carries besides the verdict (seconds, stuttering). Written against the mutants of
- * src/engine/explore.ts that the other engine tests let live (docs/mutation.md).
+ * result carries besides the verdict (seconds, stuttering). Each safety case runs in both engines,
+ * interpreted (explore) and compiled (exploreFast). Written against the mutants of src/engine/explore.ts
+ * and src/engine/compiled/explore.ts that the other engine tests let live (docs/mutation.md).
  */
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Model } from '../../src/dsl/ir.ts';
 import { loadSpec } from '../../src/dsl/load.ts';
 import { formatError } from '../../src/errors.ts';
-import { explore, type ExploreProgress, type ExploreResult } from '../../src/engine/explore.ts';
+import { exploreFast } from '../../src/engine/compiled/explore.ts';
+import { explore, type ExploreOptions, type ExploreProgress, type ExploreResult } from '../../src/engine/explore.ts';
 import { machine } from '../../src/engine/step.ts';
 import { spec } from '../helpers.ts';
 
@@ -21,11 +23,20 @@ beforeAll(async () => {
   model = r.value;
 });
 
-const run = (config: string, opts = {}) => explore(machine(model, config), opts);
 const figures = (r: ExploreResult) => ({
   verdict: r.verdict, violated: r.violated, distinct: r.distinctStates, generated: r.statesGenerated, depth: r.depth,
   trace: r.trace?.map((s) => s.state.x) ?? null, loopStart: r.loopStart, stuttering: r.stuttering, error: r.error ?? null,
 });
+
+/** The interpreted engine's result; for a safety configuration, the compiled engine must give the same. */
+function run(config: string, opts: ExploreOptions = {}): ExploreResult {
+  const r = explore(machine(model, config), opts);
+  const fast = exploreFast(machine(model, config), opts);
+  const safety = model.configs.find((c) => c.name === config)!.properties.length === 0;
+  expect(fast.compiled, `${config}: compiled`).toBe(safety);
+  expect(figures(fast), `${config}: compiled vs interpreted`).toEqual(figures(r));
+  return r;
+}
 
 describe('explore at its edges', () => {
   it('an initial state that violates an invariant is the whole counterexample', () => {
@@ -79,7 +90,13 @@ describe('explore at its edges', () => {
     }]);
   });
 
-  it('stops past maxStates stored states, and not at exactly that many', () => {
+  it('stops past maxStates stored states, and not at exactly that many (both engines)', async () => {
+    const m = machine(await spec('LockedPool'), 'small');
+    m.config = { ...m.config, properties: [] }; // 3935 states, holds
+    for (const search of [explore, exploreFast]) {
+      expect(search(m, { maxStates: 3935 }).verdict, search.name).toBe('holds');
+      expect(search(m, { maxStates: 3934 }).error, search.name).toEqual({ code: 'ENGINE_LIMIT', message: 'more than 3934 distinct states: exploration stopped' });
+    }
     const all = run('live');
     expect(run('live', { maxStates: all.distinctStates }).verdict).toBe('violated');
     const cut = run('live', { maxStates: all.distinctStates - 1 });
@@ -97,7 +114,15 @@ describe('explore at its edges', () => {
     expect(calls[1]).toEqual({ distinctStates: 340, statesGenerated: 676, queue: 84, depth: 13 });
     const none: ExploreProgress[] = [];
     explore(m, { onProgress: (p) => none.push(p), progressMs: 3_600_000 });
+    exploreFast(m, { onProgress: (p) => none.push(p), progressMs: 3_600_000 });
     expect(none).toEqual([]);
+    // The compiled engine reports every 1024 expanded states: LockedPool small's 3935 states, 4 times.
+    const locked = machine(await spec('LockedPool'), 'small');
+    locked.config = { ...locked.config, properties: [] };
+    const fast: ExploreProgress[] = [];
+    expect(exploreFast(locked, { onProgress: (p) => fast.push(p), progressMs: 0 }).compiled).toBe(true);
+    expect(fast.map((c) => [c.distinctStates, c.queue])).toEqual([[1, 1], [1107, 83], [2121, 73], [3224, 152]]);
+    expect(fast[1]).toEqual({ distinctStates: 1107, statesGenerated: 2198, queue: 83, depth: 23 });
   });
 
   it('reports its time in seconds', () => {

@@ -109,55 +109,56 @@ export function exploreCompiled(P: Program, m: Machine, opts: FastOptions = {}):
   };
   const invName = (i: number) => m.config.invariants[i];
 
-  // ---- the initial state
-  const init = P.init.slice();
-  generated = 1;
-  if (P.constraint(init)) {
-    const X = canonical ? init.slice() : init;
-    canonical?.(X);
-    const o = store.scratch;
-    P.pack(X, store.arena, o);
-    keepActual(store.insert(-1), init);
-    depth = 1;
-    levelEnd = 1;
-    const bad = P.invariant(init);
-    if (bad >= 0) return finish(invName(bad), 0);
-  } else {
-    const bad = P.invariant(init);
-    if (bad >= 0) return finish(invName(bad), null, { S: init });
-    return finish(null, null);
-  }
-
-  // ---- the search
-  let deadlocked = true;
-  let stop: { violated: string; at: number | null; beyond?: { S: Int32Array; via?: TraceVia } } | null = null;
-  const emit = (self: number, k: number, copies: number, a0: number, a1: number, a2: number): boolean => {
-    deadlocked = false;
-    generated += 1;
-    if (P.constraint(T)) {
-      if (canonical) { C.set(T); canonical(C); }
-      const o = store.scratch; // may grow the arena: read before it
-      P.pack(C, store.arena, o);
-      const r = store.insert(current);
-      if (r >= 0) {
-        keepActual(r, T);
-        if (curDepth + 1 > depth) depth = curDepth + 1;
-        const bad = P.invariant(T);
-        if (bad >= 0) { stop = { violated: invName(bad), at: r }; return true; }
-      }
-    } else {
-      const bad = P.invariant(T);
-      if (bad >= 0) {
-        stop = { violated: invName(bad), at: current, beyond: { S: T.slice(), via: viaOf(P, self, k, [a0, a1, a2]) } };
-        return true;
-      }
-    }
-    generated += copies - 1;
-    return false;
-  };
-
-  let reported = t0;
+  // An evaluation error in the initial state is reported like one during the search (the catch below).
   try {
+    // ---- the initial state
+    const init = P.init.slice();
+    generated = 1;
+    if (P.constraint(init)) {
+      const X = canonical ? init.slice() : init;
+      canonical?.(X);
+      const o = store.scratch;
+      P.pack(X, store.arena, o);
+      keepActual(store.insert(-1), init);
+      depth = 1;
+      levelEnd = 1;
+      const bad = P.invariant(init);
+      if (bad >= 0) return finish(invName(bad), 0);
+    } else {
+      const bad = P.invariant(init);
+      if (bad >= 0) return finish(invName(bad), null, { S: init });
+      return finish(null, null);
+    }
+
+    // ---- the search
+    let deadlocked = true;
+    let stop: { violated: string; at: number | null; beyond?: { S: Int32Array; via?: TraceVia } } | null = null;
+    const emit = (self: number, k: number, copies: number, a0: number, a1: number, a2: number): boolean => {
+      deadlocked = false;
+      generated += 1;
+      if (P.constraint(T)) {
+        if (canonical) { C.set(T); canonical(C); }
+        const o = store.scratch; // may grow the arena: read before it
+        P.pack(C, store.arena, o);
+        const r = store.insert(current);
+        if (r >= 0) {
+          keepActual(r, T);
+          if (curDepth + 1 > depth) depth = curDepth + 1;
+          const bad = P.invariant(T);
+          if (bad >= 0) { stop = { violated: invName(bad), at: r }; return true; }
+        }
+      } else {
+        const bad = P.invariant(T);
+        if (bad >= 0) {
+          stop = { violated: invName(bad), at: current, beyond: { S: T.slice(), via: viaOf(P, self, k, [a0, a1, a2]) } };
+          return true;
+        }
+      }
+      generated += copies - 1;
+      return false;
+    };
+
+    let reported = t0;
     for (let i = 0; i < store.count; i += 1) {
       current = i;
       if (i >= levelEnd) { curDepth += 1; levelEnd = store.count; }
