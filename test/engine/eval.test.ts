@@ -11,7 +11,7 @@ import { apply, bound, evaluate, EvalError, tlcBranches, update, type Env } from
 import { mkSet, type Value } from '../../src/engine/value.ts';
 import { spec } from '../helpers.ts';
 
-const lit = (value: Value): Expr => ({ op: 'lit', value });
+const lit = (value: Value): Expr => ({ op: 'lit', value } as Expr);
 const bin = (fn: string, a: Expr | Value, b: Expr | Value): Expr =>
   ({ op: 'bin', fn, a: isExpr(a) ? a : lit(a), b: isExpr(b) ? b : lit(b) } as Expr);
 const isExpr = (x: unknown): x is Expr => typeof x === 'object' && x !== null && 'op' in x;
