@@ -67,6 +67,10 @@ describe('explore at its edges', () => {
     const expand = run('expandError');
     expect(figures(expand)).toMatchObject({ verdict: 'error', distinct: 3, generated: 3, depth: 3, trace: [1, 2] });
     expect(expand.error).toEqual({ code: 'ENGINE_EVAL', message: 'evaluation failed while expanding a state at depth 2: index 3 is outside the domain 1..2' });
+    // Expanding the initial state (the first stored, index 0) is expanding, not the initial state.
+    const first = run('expandInitError');
+    expect(figures(first)).toMatchObject({ verdict: 'error', distinct: 2, generated: 2, depth: 2, trace: [2] });
+    expect(first.error).toEqual({ code: 'ENGINE_EVAL', message: 'evaluation failed while expanding a state at depth 1: index 3 is outside the domain 1..2' });
     // Safety holds; evaluating the temporal property fails: no state is being expanded, so no trace.
     const live = run('liveError');
     expect(figures(live)).toMatchObject({ verdict: 'error', distinct: 3, generated: 3, depth: 3, trace: null });
