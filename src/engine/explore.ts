@@ -44,6 +44,26 @@ export interface ExploreResult {
 
 interface Node { state: State; parent: number; via?: TraceVia; depth: number }
 
+/** A safety search's result, from either engine (interpreted here, compiled in compiled/explore.ts). */
+export function searchResult(r: {
+  violated: string | null; distinct: number; generated: number; depth: number; trace: TraceStep[] | null; t0: number; error?: PoolspecError;
+}): ExploreResult {
+  return {
+    verdict: r.error ? 'error' : r.violated ? 'violated' : 'holds',
+    violated: r.violated,
+    distinctStates: r.distinct,
+    statesGenerated: r.generated,
+    // TLC reports the deepest level stored so far, also at a violation (a violating state outside the
+    // constraint is not stored); an initial state violating outside it leaves only the trace.
+    depth: r.depth === 0 && r.trace ? r.trace.length : r.depth,
+    trace: r.trace,
+    loopStart: null,
+    stuttering: false,
+    seconds: (performance.now() - r.t0) / 1000,
+    ...(r.error ? { error: r.error } : {}),
+  };
+}
+
 const viaOf = (s: Step): TraceVia => ({ proc: s.proc, procType: s.procType, transition: s.transition.name, args: s.args });
 
 export interface ExploreProgress { distinctStates: number; statesGenerated: number; queue: number; depth: number }
@@ -66,20 +86,7 @@ export function explore(m: Machine, opts: ExploreOptions = {}): ExploreResult {
   const finish = (violated: string | null, at: number | null, beyond?: { state: State; via?: TraceVia }, error?: PoolspecError): ExploreResult => {
     const trace = at === null && !beyond ? null : [...(at === null ? [] : pathTo(nodes, at)), ...(beyond ? [beyond] : [])]
       .map((s, i) => ({ ...s, index: i + 1 }));
-    return {
-      verdict: error ? 'error' : violated ? 'violated' : 'holds',
-      violated,
-      distinctStates: nodes.length,
-      statesGenerated: generated,
-      // TLC reports the deepest level stored so far, also at a violation (a violating state outside the
-      // constraint is not stored); an initial state violating outside it leaves only the trace.
-      depth: depth === 0 && trace ? trace.length : depth,
-      trace,
-      loopStart: null,
-      stuttering: false,
-      seconds: (performance.now() - t0) / 1000,
-      ...(error ? { error } : {}),
-    };
+    return searchResult({ violated, distinct: nodes.length, generated, depth, trace, t0, error });
   };
 
   // With symmetry, states are told apart by their orbit's canonical key (the stored state stays the

@@ -15,7 +15,7 @@
 import { isSymmetry, symmetryOf } from '../symmetry.ts';
 import type { PoolspecError } from '../../errors.ts';
 import { EvalError } from '../eval.ts';
-import { explore, type ExploreOptions, type ExploreResult } from '../explore.ts';
+import { explore, searchResult, type ExploreOptions, type ExploreResult } from '../explore.ts';
 import type { Machine } from '../step.ts';
 import type { TraceStep, TraceVia } from '../trace.ts';
 import { decodeState, encodeState, Unsupported } from './layout.ts';
@@ -93,19 +93,7 @@ export function exploreCompiled(P: Program, m: Machine, opts: FastOptions = {}):
       if (beyond) steps.push(beyond.via ? { via: beyond.via, state: decode(P, beyond.S) } : { state: decode(P, beyond.S) });
       trace = steps.map((s, i) => ({ ...s, index: i + 1 }));
     }
-    return {
-      verdict: error ? 'error' : violated ? 'violated' : 'holds',
-      violated,
-      distinctStates: store.count,
-      statesGenerated: generated,
-      depth: depth === 0 && trace ? trace.length : depth,
-      trace,
-      loopStart: null,
-      stuttering: false,
-      seconds: (performance.now() - t0) / 1000,
-      storeBytes: store.bytes(),
-      ...(error ? { error } : {}),
-    };
+    return { ...searchResult({ violated, distinct: store.count, generated, depth, trace, t0, error }), storeBytes: store.bytes() };
   };
   const invName = (i: number) => m.config.invariants[i];
 
