@@ -35,11 +35,12 @@ export function formatTrace(model: Model, trace: TraceStep[], opts: TraceNotes =
   const lasso = opts.loopStart !== undefined && opts.loopStart !== null;
   if (opts.violated) {
     const n = trace.length - 1;
+    const steps = `${n} step${n === 1 ? '' : 's'}`;
     lines.push(lasso
       ? opts.stuttering
-        ? `${opts.violated} is violated by a behaviour that stops after ${n} steps and stutters forever:`
+        ? `${opts.violated} is violated by a behaviour that stops after ${steps} and stutters forever:`
         : `${opts.violated} is violated by a behaviour that repeats steps ${opts.loopStart! + 1}-${trace[trace.length - 1].index} forever:`
-      : `${opts.violated} is violated after ${n} steps:`);
+      : `${opts.violated} is violated after ${steps}:`);
   }
   trace.forEach((step, i) => {
     const num = String(step.index).padStart(3);
