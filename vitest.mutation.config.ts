@@ -32,7 +32,7 @@ export const MUTATION_TESTS: Record<string, string[]> = {
   'src/dsl/validate-values.ts': ['test/dsl/malformed.test.ts'],
   'src/runtime/pool-accounting.ts': ['test/runtime/pool-accounting.test.ts'],
   'src/conformance/accept.ts': ['test/conformance/accept.test.ts', 'test/runtime/conformance.test.ts'],
-  'src/conformance/replay.ts': ['test/runtime/conformance.test.ts'],
+  'src/conformance/replay.ts': ['test/conformance/replay.test.ts'],
   'src/codegen/tla-expr.ts': ['test/codegen/tla-emitter.test.ts', 'test/engine/judge.test.ts'],
 };
 
