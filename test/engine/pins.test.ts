@@ -96,6 +96,8 @@ const LIVE: [string, string, 'stuttering' | 'cycle' | null][] = [
   ['LiveLock', 'acquires', 'cycle'], ['LiveSpinGo', 'finish', null], ['LiveNoFair', 'finish', 'stuttering'],
   ['LivePerThread', 'finish', 'stuttering'], ['LiveCycle', 'reset', null], ['LiveCycle', 'stops', 'stuttering'],
   ['LiveCycle', 'loops', 'cycle'], ['LiveConstrained', 'cut', null], ['LiveConstrained', 'stops', 'stuttering'],
+  // test/report/trace-text.test.ts: a thread that has finished stutters, in TLC too.
+  ['Finishes', 'live', 'stuttering'],
 ];
 
 describe('the engine\'s liveness verdicts on the fixtures', () => {
