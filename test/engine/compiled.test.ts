@@ -9,12 +9,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Model } from '../../src/dsl/ir.ts';
 import { loadSpec, SPEC_DIR } from '../../src/dsl/load.ts';
-import { exploreFast } from '../../src/engine/compiled/explore.ts';
+import { compiledUnsupported, exploreFast } from '../../src/engine/compiled/explore.ts';
 import { compile } from '../../src/engine/compiled/program.ts';
 import { simulateFast } from '../../src/engine/compiled/simulate.ts';
 import { explore, type ExploreResult } from '../../src/engine/explore.ts';
 import { simulate } from '../../src/engine/simulate.ts';
-import { machine } from '../../src/engine/step.ts';
+import { eachSuccessor, initialState, keyOf, machine } from '../../src/engine/step.ts';
 import { formatError } from '../../src/errors.ts';
 import { spec, POOL_SPECS } from '../helpers.ts';
 
@@ -41,7 +41,7 @@ const FAST_ONLY = process.env.POOLSPEC_MUTATION === '1';
 const CASES: { name: string; load: () => Promise<Model>; configs?: string[] }[] = [
   ...POOL_SPECS.map((n) => ({ name: n, load: () => spec(n), configs: FAST_ONLY ? ['small'] : ['small', 'flush'] })),
   ...(FAST_ONLY ? [] : [{ name: 'NoCachePool', load: () => spec('NoCachePool') }]),
-  ...['BeyondConstraint.ts', 'Branches.ts', 'Stuck.ts', 'Transient.ts'].map((f) => ({ name: f, load: () => load(path.join(import.meta.dirname, 'fixtures', f)) })),
+  ...['BeyondConstraint.ts', 'ChosenBeyond.ts', 'Branches.ts', 'Stuck.ts', 'Transient.ts'].map((f) => ({ name: f, load: () => load(path.join(import.meta.dirname, 'fixtures', f)) })),
   ...['CasCounter.ts', 'Mutex.ts', 'ReadersWriter.ts', 'TicketLock.ts', 'guide-counter.ts', 'guide-counter-cas.ts'].map((f) => ({ name: f, load: () => load(path.join(SPEC_DIR, 'examples', f)) })),
 ];
 
@@ -63,6 +63,49 @@ describe('compiled engine equals the interpreted engine', () => {
     const r = exploreFast(machine(await spec('BusyPool'), 'small'));
     expect(r.compiled).toBe(false);
     expect([r.verdict, r.distinctStates]).toEqual(['holds', 4198]);
+  });
+
+  it('says why it declines a configuration: temporal properties, refinement, symmetry without a hook', async () => {
+    const busy = await spec('BusyPool');
+    expect(compiledUnsupported(machine(busy, 'small'))).toBe('temporal properties are checked by the interpreted engine');
+    expect(compiledUnsupported(safety(busy, 'standard'))).toBeNull();
+    const refines = busy.configs.find((c) => c.refines)!;
+    expect(compiledUnsupported(safety(busy, refines.name))).toBe('refinement is not checked by the engine');
+    const large = machine(busy, 'large');
+    expect(compiledUnsupported(large)).toBe('symmetry without a canonicalization hook');
+    expect(compiledUnsupported(large, { canonical: () => {} })).toBeNull();
+    expect(compiledUnsupported(large, { canonicalState: (s) => s })).toBeNull();
+  });
+
+  it('falls back to the interpreted engine when the layout cannot hold a value (a set over 31 blocks)', async () => {
+    const m = machine(await load(path.join(import.meta.dirname, 'fixtures', 'ManyBlocks.ts')), 'small');
+    expect(compiledUnsupported(m)).toBeNull();
+    const r = exploreFast(m);
+    expect(r.compiled).toBe(false);
+    expect(figures(r)).toEqual({ ...figures(explore(m)), verdict: 'holds', distinct: 3, depth: 3 });
+  });
+
+  // TLC's figures, one worker (the README's verdict table): the compiled search reduces by the
+  // symmetry's canonical form yet expands the states actually reached, as TLC does. DwcasPool's
+  // 2,760 states are more than the first buffer of reached states holds (1024). Mutation runs keep TreiberPool.
+  it('symmetry: TLC\'s figures on the large configurations', async () => {
+    const tlc = { TreiberPool: ['violated', 'NoUseAfterFree', 2760, 8894, 17], NoCachePool: ['holds', null, 796, 3769, 18], DwcasPool: ['violated', 'NoUseAfterFree', 9951, 29909, 22] };
+    for (const [name, fig] of Object.entries(tlc).slice(0, FAST_ONLY ? 1 : 3)) {
+      const m = machine(await spec(name), 'large');
+      const r = exploreFast(m);
+      expect(r.compiled, name).toBe(true);
+      expect([r.verdict, r.violated, r.distinctStates, r.statesGenerated, r.depth], name).toEqual(fig);
+      if (!r.trace) continue;
+      // A real behaviour from the initial state, of the depth's length, step by step.
+      expect(r.trace).toHaveLength(fig[4] as number);
+      expect(keyOf(m, r.trace[0].state)).toBe(keyOf(m, initialState(m)));
+      for (let i = 1; i < r.trace.length; i += 1) {
+        const via = r.trace[i].via!;
+        const k = keyOf(m, r.trace[i].state);
+        expect([...eachSuccessor(m, r.trace[i - 1].state)].some((s) => s.proc === via.proc && s.transition.name === via.transition
+          && JSON.stringify(s.args) === JSON.stringify(via.args) && keyOf(m, s.next) === k), `${name} step ${i + 1}`).toBe(true);
+      }
+    }
   });
 
   it('packs a state into few words and unpacks it unchanged', async () => {
