@@ -119,6 +119,12 @@ describe('parseToolOutput: line edges', () => {
     ]);
   });
 
+  it('whitespace beside a marker is not text, and blank lines before a message are dropped', () => {
+    expect(bodies(`a\n\n\n${START(1000, 1)}\nouter\n  ${START(2103, 0)}inner${END(2103)}   \nmore\n${END(1000)}\n`)).toEqual([
+      [PLAIN_TEXT, 'a'], [2103, 'inner'], [GENERAL, 'outer\ninner\nmore'],
+    ]);
+  });
+
   it('an empty nested message adds nothing to the one around it', () => {
     expect(bodies(`${START(1000, 1)}\nouter\n${START(2103, 0)}\n${END(2103)}\nmore\n${END(1000)}\n`)).toEqual([
       [2103, ''], [GENERAL, 'outer\nmore'],
