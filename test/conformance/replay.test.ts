@@ -24,6 +24,7 @@ for (const impl of ['interpreted', 'compiled'] as const) {
       const trace = counterexample(m, 'small');
       const rp = replay(m, 'small', trace, { impl });
       expect(rp.impl).toBe(impl);
+      expect(rp).not.toHaveProperty('fallback');
       expect([rp.matched, rp.mismatch, rp.steps, rp.executed]).toEqual([true, null, trace.length - 1, trace.length - 1]);
       const last = trace[trace.length - 1];
       expect(rp.faultStep).toBe(last.index);
@@ -92,3 +93,13 @@ for (const impl of ['interpreted', 'compiled'] as const) {
     });
   });
 }
+
+describe('replay on a spec the compiled runtime does not compile', () => {
+  it('runs interpreted when the compiled runtime is asked for, and says why', async () => {
+    const m = await fixtureSpec('models/times.ts');
+    const trace = counterexample(m, 'small');
+    expect(trace.map((s) => s.state.x)).toEqual([1, 2, 4]);
+    const rp = replay(m, 'small', trace, { impl: 'compiled' });
+    expect([rp.impl, rp.fallback, rp.matched, rp.executed]).toEqual(['interpreted', 'the operator mul', true, 2]);
+  });
+});
