@@ -8,6 +8,9 @@ export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutation.config.ts', related: false },
   checkers: ['typescript'],
+  // Stryker would prepend '// @ts-nocheck' to the sandbox's files, shifting the spec lines that the
+  // emitted TLA+ cites (test/codegen/generated-tla.test.ts); vitest does not type-check anyway.
+  disableTypeChecks: false,
   tsconfigFile: 'tsconfig.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: 'perTest',
