@@ -22,7 +22,7 @@ export const MUTATION_TESTS: Record<string, string[]> = {
   'src/engine/compiled/explore.ts': COMPILED,
   'src/engine/compiled/layout.ts': COMPILED,
   'src/engine/compiled/program.ts': COMPILED,
-  'src/engine/compiled/store.ts': COMPILED,
+  'src/engine/compiled/store.ts': [...COMPILED, 'test/engine/store.test.ts'],
   'src/check/result.ts': ['test/check/result.test.ts'],
   'src/tlc/tool-output.ts': ['test/tlc/tool-output.test.ts'],
   'src/check/tlc-trace.ts': ['test/check/tlc-trace.test.ts'],
