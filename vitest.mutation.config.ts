@@ -34,7 +34,7 @@ export const MUTATION_TESTS: Record<string, string[]> = {
   'src/runtime/pool-accounting.ts': ['test/runtime/pool-accounting.test.ts'],
   'src/conformance/accept.ts': ['test/conformance/accept.test.ts', 'test/runtime/conformance.test.ts'],
   'src/conformance/replay.ts': ['test/conformance/replay.test.ts'],
-  'src/codegen/tla-expr.ts': ['test/codegen/generated-tla.test.ts', 'test/codegen/tla-emitter.test.ts', 'test/engine/judge.test.ts'],
+  'src/codegen/tla-expr.ts': ['test/codegen/tla-expr.test.ts', 'test/codegen/generated-tla.test.ts', 'test/codegen/tla-emitter.test.ts', 'test/engine/judge.test.ts'],
 };
 
 const only = process.env.POOLSPEC_MUTATE;
