@@ -30,7 +30,7 @@ export const MUTATION_TESTS: Record<string, string[]> = {
   // Each malformed fixture must be refused, and every spec of spec/ accepted (generated-tla loads them all).
   'src/dsl/validate.ts': ['test/dsl/malformed.test.ts', 'test/dsl/warnings.test.ts', 'test/codegen/generated-tla.test.ts'],
   'src/dsl/validate-names.ts': ['test/dsl/validate-names.test.ts', 'test/dsl/malformed.test.ts', 'test/codegen/generated-tla.test.ts'],
-  'src/dsl/validate-values.ts': ['test/dsl/malformed.test.ts', 'test/codegen/generated-tla.test.ts'],
+  'src/dsl/validate-values.ts': ['test/dsl/validate-values.test.ts', 'test/dsl/malformed.test.ts', 'test/codegen/generated-tla.test.ts'],
   'src/runtime/pool-accounting.ts': ['test/runtime/pool-accounting.test.ts'],
   'src/conformance/accept.ts': ['test/conformance/accept.test.ts', 'test/runtime/conformance.test.ts'],
   'src/conformance/replay.ts': ['test/conformance/replay.test.ts'],
