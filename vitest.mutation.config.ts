@@ -38,7 +38,10 @@ export const MUTATION_TESTS: Record<string, string[]> = {
 };
 
 const only = process.env.POOLSPEC_MUTATE;
-const include = only ? MUTATION_TESTS[only] : [...new Set(Object.values(MUTATION_TESTS).flat())];
+// POOLSPEC_MUTATION_TESTS=a.test.ts,b.test.ts narrows a run to some tests (e.g. only those written
+// against a module's survivors, to measure what they kill without rerunning the rest).
+const narrowed = process.env.POOLSPEC_MUTATION_TESTS?.split(',').filter(Boolean);
+const include = narrowed ?? (only ? MUTATION_TESTS[only] : [...new Set(Object.values(MUTATION_TESTS).flat())]);
 if (!include) throw new Error(`POOLSPEC_MUTATE=${only}: not a core module of vitest.mutation.config.ts`);
 
 export default defineConfig({

@@ -53,7 +53,8 @@ describe('validateValues: constants, counts and sizes', () => {
   });
 
   it('a negative process count, at the process type', () => {
-    const m = base({ neg: { P: -1 } });
+    // K = -1 would make int(0, K) empty: not reported, the configuration's other checks are skipped.
+    const m = base({ neg: { P: -1, K: -1 }, none: { P: 0 } });
     const errs = validateValues(m);
     expect(errs.map((e) => e.message)).toEqual(['configuration neg: process type Worker has -1 processes; a count is at least 0']);
     expect(errs[0].at).toEqual(m.sources[sourceKey.procType('Worker')]);
@@ -81,6 +82,8 @@ describe('validateValues: types', () => {
       p.process('Worker', 1, {}, (t) => { t.label('idle'); });
       p.config('one', { constants: { K: 1 }, expect: holds() });
       p.config('max', { constants: { K: MAX }, expect: holds() });
+      // int(3, 3) holds one value: not empty.
+      p.config('three', { constants: { K: 3 }, expect: holds() });
     }));
     expect(msgs(m)).toEqual([
       'variable x: int(2, K) is the empty range 2..1 in configuration one',
@@ -104,6 +107,7 @@ describe('validateValues: initial values inside their types', () => {
       p.shared('s', setType(int(0, 3)), setOf([1, K], int(0, 9)));
       p.shared('a', arrayOf(R, int(0, 3)), mapOver(R, () => K));
       p.shared('ok', arrayOf(R, bool), mapOver(R, () => true));
+      p.shared('a2', arrayOf(R, int(0, 3)), mapOver(R, (r) => ite(r.eq(1), 0, K)));
       p.process('Worker', 2, {}, (t) => {
         t.local('v', int(0, 3), K);
         t.label('idle');
@@ -111,6 +115,7 @@ describe('validateValues: initial values inside their types', () => {
       p.config('inside', { constants: { K: 2, N: 2 }, expect: holds() });
       p.config('outside', { constants: { K: 7, N: 2 }, expect: holds() });
       p.config('edge', { constants: { K: -1, N: 2 }, expect: holds() });
+      p.config('belowBusy', { constants: { K: -2, N: 2 }, expect: holds() });
     }));
     const errs = validateValues(m);
     expect(errs.map((e) => e.message)).toEqual([
@@ -119,16 +124,25 @@ describe('validateValues: initial values inside their types', () => {
       'variable w: its initial value in configuration outside is outside its type: 7 is not a Worker id',
       'variable s: its initial value in configuration outside is outside its type: 7 is outside int(0, 3) = 0..3',
       'variable a: its initial value in configuration outside is outside its type: 7 is outside int(0, 3) = 0..3',
+      'variable a2: its initial value in configuration outside is outside its type: 7 is outside int(0, 3) = 0..3',
       'local v of Worker: its initial value in configuration outside is outside its type: 7 is outside int(0, 3) = 0..3',
       // -1 is BUSY, a pointer; not an int of 0..3, nor a process id.
       'variable i: its initial value in configuration edge is outside its type: -1 is outside int(0, 3) = 0..3',
       'variable w: its initial value in configuration edge is outside its type: -1 is not a Worker id',
       'variable s: its initial value in configuration edge is outside its type: -1 is outside int(0, 3) = 0..3',
       'variable a: its initial value in configuration edge is outside its type: -1 is outside int(0, 3) = 0..3',
+      'variable a2: its initial value in configuration edge is outside its type: -1 is outside int(0, 3) = 0..3',
       'local v of Worker: its initial value in configuration edge is outside its type: -1 is outside int(0, 3) = 0..3',
+      'variable i: its initial value in configuration belowBusy is outside its type: -2 is outside int(0, 3) = 0..3',
+      'variable q: its initial value in configuration belowBusy is outside its type: -2 is not NULL, BUSY or a block of Blocks (1..2)',
+      'variable w: its initial value in configuration belowBusy is outside its type: -2 is not a Worker id',
+      'variable s: its initial value in configuration belowBusy is outside its type: -2 is outside int(0, 3) = 0..3',
+      'variable a: its initial value in configuration belowBusy is outside its type: -2 is outside int(0, 3) = 0..3',
+      'variable a2: its initial value in configuration belowBusy is outside its type: -2 is outside int(0, 3) = 0..3',
+      'local v of Worker: its initial value in configuration belowBusy is outside its type: -2 is outside int(0, 3) = 0..3',
     ]);
     expect(errs[0].at).toEqual(m.sources[sourceKey.variable('i')]);
-    expect(errs[5].at).toEqual(m.sources[sourceKey.local('Worker', 'v')]);
+    expect(errs[6].at).toEqual(m.sources[sourceKey.local('Worker', 'v')]);
   });
 
   it('a local whose type is wrong is reported for its type only', () => {
@@ -141,6 +155,17 @@ describe('validateValues: initial values inside their types', () => {
       p.config('one', { constants: { K: 1 }, expect: holds() });
     }));
     expect(msgs(m)).toEqual(['local v of Worker: int(2, K) is the empty range 2..1 in configuration one']);
+    // No process of the type: its local's initial value (outside its type here) is never made.
+    const none = built(protocol('Values', (p) => {
+      const P = p.constant('P');
+      p.process('Worker', P, {}, (t) => {
+        t.local('v', int(0, 3), 9);
+        t.label('idle');
+      });
+      p.config('none', { constants: { P: 0 }, expect: holds() });
+      p.config('one', { constants: { P: 1 }, expect: holds() });
+    }));
+    expect(msgs(none)).toEqual(['local v of Worker: its initial value in configuration one is outside its type: 9 is outside int(0, 3) = 0..3']);
   });
 });
 
@@ -154,6 +179,7 @@ describe('validateValues: arithmetic within 32 bits', () => {
       const y = p.shared('y', int(L, 0), 0);
       const a = p.shared('a', arrayOf(R, int(0, K)), mapOver(R, () => 0));
       const c = p.shared('c', bool, false);
+      const small = p.shared('small', arrayOf(R, int(0, 3)), mapOver(R, () => 0));
       p.process('Worker', 1, {}, (t) => {
         const v = t.local('v', int(0, K), 0);
         t.label('idle');
@@ -165,9 +191,23 @@ describe('validateValues: arithmetic within 32 bits', () => {
         t.step('idle', { branch: 'ite', to: 'idle', do: [x.set(ite(c, x.add(K), 0))] });
         t.step('idle', { branch: 'lit', to: 'idle', do: [x.set(ite(c, 0, 1))] });
         t.step('idle', { branch: 'diff', to: 'idle', do: [x.set(x.sub(y))] });
+        // An array element is bounded by its own array's type (small's 0..3), not another variable's.
+        t.step('idle', { branch: 'incSmall', to: 'idle', do: [small.at(1).set(small.at(1).add(1))] });
+        t.step('idle', { branch: 'low', to: 'idle', do: [y.set(ite(c, y.sub(1), 0))] });
+        t.step('idle', { branch: 'diff2', to: 'idle', do: [y.set(y.sub(x))] });
+        // Both ends beyond: the message names the high end when the low end is exactly the minimum.
+        t.step('idle', { branch: 'wide', to: 'idle', do: [x.set(ite(c, y, x.add(1)))] });
+      });
+      // Another process type with a local of the same name and a narrower type.
+      p.process('Other', 1, {}, (t) => {
+        const v = t.local('v', int(0, 3), 0);
+        t.label('run');
+        t.step('run', { to: 'run', do: [v.set(v.add(1))] });
       });
       p.config('small', { constants: { K: 3, L: -3 }, expect: holds() });
       p.config('max', { constants: { K: MAX, L: MIN }, expect: holds() });
+      // Sums and differences that reach exactly the 32-bit limits, and not beyond.
+      p.config('limits', { constants: { K: MAX - 1, L: MIN + 1 }, expect: holds() });
     }));
     const errs = validateValues(m);
     expect(errs.map((e) => e.message)).toEqual([
@@ -177,6 +217,12 @@ describe('validateValues: arithmetic within 32 bits', () => {
       'configuration max: transition idle_incA assigns a a value that can reach 2147483648, beyond the 32-bit integers of TLC and the runtime',
       'configuration max: transition idle_ite assigns x a value that can reach 4294967294, beyond the 32-bit integers of TLC and the runtime',
       'configuration max: transition idle_diff assigns x a value that can reach 4294967295, beyond the 32-bit integers of TLC and the runtime',
+      'configuration max: transition idle_low assigns y a value that can reach -2147483649, beyond the 32-bit integers of TLC and the runtime',
+      'configuration max: transition idle_diff2 assigns y a value that can reach -4294967295, beyond the 32-bit integers of TLC and the runtime',
+      'configuration max: transition idle_wide assigns x a value that can reach 2147483648, beyond the 32-bit integers of TLC and the runtime',
+      'configuration limits: transition idle_ite assigns x a value that can reach 4294967292, beyond the 32-bit integers of TLC and the runtime',
+      'configuration limits: transition idle_diff assigns x a value that can reach 4294967293, beyond the 32-bit integers of TLC and the runtime',
+      'configuration limits: transition idle_diff2 assigns y a value that can reach -4294967293, beyond the 32-bit integers of TLC and the runtime',
     ]);
     expect(errs[0].at).toEqual(m.sources[sourceKey.transition('Worker', 'idle_incX')]);
   });
