@@ -1,5 +1,5 @@
 /**
- * `npm run mutation [-- --mutate FILE[,FILE...]] [--concurrency N] [--force]`: Stryker on the core modules,
+ * `npm run mutation [-- --mutate FILE[,FILE...]] [--concurrency N] [--force] [--tests T[,T...]]`: Stryker on the core modules,
  * one module at a time, each against its own fast tests (vitest.mutation.config.ts, chosen by
  * POOLSPEC_MUTATE), then one line per module: killed, survived, no coverage, timeouts, score.
  * Each module's report is reports/mutation/<module>.json (and .html).
@@ -12,7 +12,12 @@ import { MUTATION_TESTS } from '../vitest.mutation.config.ts';
 
 const { values } = parseArgs({ options: {
   mutate: { type: 'string', multiple: true }, concurrency: { type: 'string', default: '1' }, force: { type: 'boolean', default: false },
+  tests: { type: 'string' },
 } });
+// --tests a.test.ts,b.test.ts: a narrowed run (e.g. only the tests written against a module's
+// survivors), reported beside the module's full report as <module>.narrowed.json; the score printed
+// counts a mutant as detected when the full run or the narrowed run detected it.
+const narrowed = values.tests;
 const modules = values.mutate?.flatMap((m) => m.split(',')) ?? Object.keys(MUTATION_TESTS);
 for (const m of modules) {
   if (!MUTATION_TESTS[m]) {
@@ -21,14 +26,19 @@ for (const m of modules) {
   }
 }
 
-interface Mutant { status: string; mutatorName: string; replacement?: string; location: { start: { line: number; column: number } } }
+interface Mutant { status: string; mutatorName: string; replacement?: string; location: { start: { line: number; column: number }; end: { line: number; column: number } } }
 interface Score { module: string; killed: number; survived: number; noCoverage: number; timeout: number; errors: number; score: number; minutes: number }
 const scores: Score[] = [];
 const live: string[] = [];
 const bin = path.join('node_modules', '.bin', 'stryker');
 for (const module of modules) {
   const t0 = performance.now();
-  const base = path.join('reports', 'mutation', module.replace(/^src\//, '').replace(/[/.]/g, '_'));
+  const full = path.join('reports', 'mutation', module.replace(/^src\//, '').replace(/[/.]/g, '_'));
+  const base = narrowed ? `${full}.narrowed` : full;
+  if (narrowed && !fs.existsSync(`${full}.json`)) {
+    console.error(`poolspec mutation: --tests needs a full run of ${module} first (${full}.json)`);
+    process.exit(2);
+  }
   // A configuration of its own per module (report files, sandbox directory), so two modules may run at once.
   const own = `${base}.stryker.mjs`;
   fs.mkdirSync(path.dirname(own), { recursive: true });
@@ -36,17 +46,17 @@ for (const module of modules) {
 export default { ...base, tempDirName: '.stryker-tmp-${path.basename(base)}',
   jsonReporter: { fileName: '${base}.json' }, htmlReporter: { fileName: '${base}.html' },
   // A rerun tests again only the mutants whose code or covering tests changed (--force: all of them).
-  incremental: true, incrementalFile: '${base}.incremental.json' };
+  incremental: ${!narrowed}, incrementalFile: '${base}.incremental.json' };
 `);
   const r = spawnSync(bin, ['run', own, '--mutate', module, '--concurrency', values.concurrency!, ...(values.force ? ['--force'] : [])], {
-    stdio: 'inherit', env: { ...process.env, POOLSPEC_MUTATE: module },
+    stdio: 'inherit', env: { ...process.env, POOLSPEC_MUTATE: module, ...(narrowed ? { POOLSPEC_MUTATION_TESTS: narrowed } : {}) },
   });
   if (r.status !== 0) {
     console.error(`poolspec mutation: stryker failed on ${module} (exit ${r.status ?? r.signal})`);
     process.exit(2);
   }
-  const report = JSON.parse(fs.readFileSync(`${base}.json`, 'utf8')) as { files: Record<string, { mutants: Mutant[] }> };
-  const mutants = Object.values(report.files).flatMap((f) => f.mutants);
+  const read = (f: string) => Object.values((JSON.parse(fs.readFileSync(f, 'utf8')) as { files: Record<string, { mutants: Mutant[] }> }).files).flatMap((x) => x.mutants);
+  const mutants = narrowed ? union(read(`${full}.json`), read(`${base}.json`)) : read(`${base}.json`);
   const count = (s: string) => mutants.filter((x) => x.status === s).length;
   const [killed, survived, noCoverage, timeout] = ['Killed', 'Survived', 'NoCoverage', 'Timeout'].map(count);
   const errors = count('RuntimeError') + count('CompileError');
@@ -65,3 +75,13 @@ for (const s of scores) {
 if (live.length) console.log(`\nlive mutants (${live.length}):\n${live.join('\n')}`);
 const low = scores.filter((s) => s.score < 80);
 console.log(low.length ? `\nbelow the 80% goal: ${low.map((s) => s.module).join(', ')}` : '\nevery module at or above the 80% goal');
+
+/** The full run's mutants, each detected when either run detected it (matched by place, mutator and replacement). */
+function union(full: Mutant[], narrow: Mutant[]): Mutant[] {
+  const id = (m: Mutant) => `${JSON.stringify(m.location)} ${m.mutatorName} ${m.replacement ?? ''}`;
+  const byId = new Map(narrow.map((m) => [id(m), m.status]));
+  return full.map((m) => {
+    const n = byId.get(id(m));
+    return (m.status === 'Survived' || m.status === 'NoCoverage') && (n === 'Killed' || n === 'Timeout') ? { ...m, status: n } : m;
+  });
+}
