@@ -195,11 +195,13 @@ describe('validateValues: arithmetic within 32 bits', () => {
         t.step('idle', { branch: 'incSmall', to: 'idle', do: [small.at(1).set(small.at(1).add(1))] });
         t.step('idle', { branch: 'low', to: 'idle', do: [y.set(ite(c, y.sub(1), 0))] });
         t.step('idle', { branch: 'diff2', to: 'idle', do: [y.set(y.sub(x))] });
+        t.step('idle', { branch: 'addNeg', to: 'idle', do: [y.set(y.add(-1))] });
         // Both ends beyond: the message names the high end when the low end is exactly the minimum.
         t.step('idle', { branch: 'wide', to: 'idle', do: [x.set(ite(c, y, x.add(1)))] });
       });
       // Another process type with a local of the same name and a narrower type.
       p.process('Other', 1, {}, (t) => {
+        t.local('w', int(0, K), 0);
         const v = t.local('v', int(0, 3), 0);
         t.label('run');
         t.step('run', { to: 'run', do: [v.set(v.add(1))] });
@@ -219,6 +221,7 @@ describe('validateValues: arithmetic within 32 bits', () => {
       'configuration max: transition idle_diff assigns x a value that can reach 4294967295, beyond the 32-bit integers of TLC and the runtime',
       'configuration max: transition idle_low assigns y a value that can reach -2147483649, beyond the 32-bit integers of TLC and the runtime',
       'configuration max: transition idle_diff2 assigns y a value that can reach -4294967295, beyond the 32-bit integers of TLC and the runtime',
+      'configuration max: transition idle_addNeg assigns y a value that can reach -2147483649, beyond the 32-bit integers of TLC and the runtime',
       'configuration max: transition idle_wide assigns x a value that can reach 2147483648, beyond the 32-bit integers of TLC and the runtime',
       'configuration limits: transition idle_ite assigns x a value that can reach 4294967292, beyond the 32-bit integers of TLC and the runtime',
       'configuration limits: transition idle_diff assigns x a value that can reach 4294967293, beyond the 32-bit integers of TLC and the runtime',
