@@ -15,7 +15,7 @@ export const MUTATION_TESTS: Record<string, string[]> = {
   'src/engine/eval.ts': ENGINE,
   'src/engine/step.ts': ENGINE,
   'src/engine/explore.ts': ENGINE,
-  'src/engine/liveness.ts': ['test/engine/pins.test.ts'],
+  'src/engine/liveness.ts': ['test/engine/pins.test.ts', 'test/engine/liveness-units.test.ts'],
   'src/engine/judge.ts': ['test/engine/judge.test.ts'],
   // The compiled engine (the engine backend's search on safety configurations) against the interpreted one.
   'src/engine/compiled/codegen.ts': COMPILED,
