@@ -21,7 +21,7 @@ function built(proto: ReturnType<typeof protocol>): Model {
 }
 
 /** One shared int(0, K), one Worker process type of P processes over N blocks; K, P, N per configuration. */
-function base(configs: Record<string, { K?: number; P?: number; N?: number }>, more?: (p: any, t: any) => void): Model {
+function base(configs: Record<string, { K?: number; P?: number; N?: number }>): Model {
   return built(protocol('Values', (p) => {
     const K = p.constant('K');
     const P = p.constant('P');
@@ -30,7 +30,6 @@ function base(configs: Record<string, { K?: number; P?: number; N?: number }>, m
     p.shared('x', int(0, K), 0);
     p.process('Worker', P, {}, (t) => {
       t.label('idle');
-      more?.(p, t);
     });
     for (const [name, c] of Object.entries(configs)) p.config(name, { constants: { K: 3, P: 2, N: 2, ...c }, expect: holds() });
   }));

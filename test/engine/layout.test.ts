@@ -4,21 +4,12 @@
  * labels and enums as strings, booleans): a state encodes to slots and decodes back to itself, packs
  * into words and unpacks to the same slots, and two different states never pack to the same words.
  */
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Model } from '../../src/dsl/ir.ts';
-import { loadSpec, SPEC_DIR } from '../../src/dsl/load.ts';
 import { decodeState, encodeState } from '../../src/engine/compiled/layout.ts';
 import { compile } from '../../src/engine/compiled/program.ts';
 import { initialState, keyOf, machine, successors, type Machine } from '../../src/engine/step.ts';
 import type { State } from '../../src/engine/value.ts';
-import { formatError } from '../../src/errors.ts';
-
-async function load(file: string): Promise<Model> {
-  const r = await loadSpec(file);
-  if (!r.ok) throw new Error(r.errors.map(formatError).join('\n'));
-  return r.value;
-}
+import { spec } from '../helpers.ts';
 
 /** Up to `cap` reachable states, breadth-first (the interpreted engine's steps). */
 function reachable(m: Machine, cap: number): State[] {
@@ -46,7 +37,7 @@ const CASES: [string, string][] = [
 describe('compiled layout: every reachable state round-trips, and packing is injective', () => {
   for (const [file, config] of CASES) {
     it(`${file} ${config}`, async () => {
-      const model = await load(path.join(SPEC_DIR, file));
+      const model = await spec(file.replace(/\.ts$/, ''));
       const name = model.configs.some((c) => c.name === config) ? config : model.configs[0].name;
       const m = machine(model, name);
       m.config = { ...m.config, properties: [] };

@@ -6,23 +6,16 @@
  * read them (and compare them with TLC's), so a change in the chosen cycle or path is a change
  * in output. No TLC here: test/engine/liveness.test.ts compares with TLC.
  */
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Model } from '../../src/dsl/ir.ts';
-import { loadSpec } from '../../src/dsl/load.ts';
 import { EvalError } from '../../src/engine/eval.ts';
 import { explore } from '../../src/engine/explore.ts';
 import { checkLiveness, GraphRecorder, livenessUnsupported, propertiesViolatedByLasso, type TreeNode } from '../../src/engine/liveness.ts';
 import { machine, type Machine } from '../../src/engine/step.ts';
 import type { State } from '../../src/engine/value.ts';
-import { formatError } from '../../src/errors.ts';
-import { spec } from '../helpers.ts';
+import { fixtureSpec, spec } from '../helpers.ts';
 
-async function live(name: string): Promise<Model> {
-  const r = await loadSpec(path.join(import.meta.dirname, '..', 'fixtures', 'specs', 'live', `${name}.ts`));
-  if (!r.ok) throw new Error(r.errors.map(formatError).join('\n'));
-  return r.value;
-}
+const live = (name: string): Promise<Model> => fixtureSpec(`specs/live/${name}.ts`);
 
 /** A machine whose configuration checks `properties` instead of its own. */
 const withProps = (m: Machine, properties: string[]): Machine => ({ ...m, config: { ...m.config, properties } });

@@ -12,8 +12,8 @@ import { EXAMPLES_DIR, loadSpec } from '../../src/dsl/load.ts';
 import { formatError } from '../../src/errors.ts';
 import { explore, type ExploreResult } from '../../src/engine/explore.ts';
 import { propertiesViolatedByLasso } from '../../src/engine/liveness.ts';
-import { allFinished, eachSuccessor, initialState, keyOf, machine, type Machine } from '../../src/engine/step.ts';
-import { spec } from '../helpers.ts';
+import { allFinished, initialState, machine } from '../../src/engine/step.ts';
+import { expectMachinePath, fixtureSpec, spec } from '../helpers.ts';
 
 type Fig = [verdict: string, violated: string | null, distinct: number, generated: number, depth: number];
 const figures = (r: ExploreResult): Fig => [r.verdict, r.violated, r.distinctStates, r.statesGenerated, r.depth];
@@ -40,18 +40,6 @@ const TLC: Record<string, Record<string, Fig>> = {
 const SLOW = new Set(['NoCachePool standard', 'BusyPool small', 'BusyPool warm', 'BusyPool warmNoOsFree', 'LockedPool small', 'LockedPool noOsFree', 'HazardStack revalidate']);
 const FAST_ONLY = process.env.POOLSPEC_MUTATION === '1';
 
-/** The engine's counterexample is a path of the machine from its initial state. */
-function expectPath(m: Machine, r: ExploreResult): void {
-  const trace = r.trace!;
-  expect(trace.map((s) => s.index)).toEqual(trace.map((_, i) => i + 1));
-  for (let i = 1; i < trace.length; i += 1) {
-    const via = trace[i].via!;
-    const k = keyOf(m, trace[i].state);
-    expect([...eachSuccessor(m, trace[i - 1].state)].some((s) => s.proc === via.proc && s.transition.name === via.transition && keyOf(m, s.next) === k),
-      `step ${i + 1} (${via.transition}) is a step of the machine`).toBe(true);
-  }
-}
-
 describe('the engine gives TLC\'s figures', () => {
   for (const [name, configs] of Object.entries(TLC)) {
     for (const [config, fig] of Object.entries(configs)) {
@@ -63,7 +51,7 @@ describe('the engine gives TLC\'s figures', () => {
         if (fig[0] === 'violated') {
           // Breadth-first: a shortest counterexample, as long as the depth, ending in the violating state.
           expect(r.trace!.length).toBe(fig[4]);
-          expectPath(m, r);
+          expectMachinePath(m, r.trace!);
         } else {
           expect(r.trace).toBeNull();
         }
@@ -77,17 +65,13 @@ describe('the engine gives TLC\'s figures', () => {
       const r = explore(m);
       expect([r.verdict, r.violated], name).toEqual([violated ? 'violated' : 'holds', violated]);
       if (!violated) continue;
-      expectPath(m, r);
+      expectMachinePath(m, r.trace!);
       expect(propertiesViolatedByLasso(m, r.trace!.map((s) => s.state), r.loopStart! - 1, r.stuttering)).toEqual([violated]);
     }
   });
 });
 
-async function live(name: string): Promise<Model> {
-  const r = await loadSpec(path.join(import.meta.dirname, '..', 'fixtures', 'specs', 'live', `${name}.ts`));
-  if (!r.ok) throw new Error(r.errors.map(formatError).join('\n'));
-  return r.value;
-}
+const live = (name: string): Promise<Model> => fixtureSpec(`specs/live/${name}.ts`);
 
 // The cases of test/engine/liveness.test.ts, where TLC agrees: the lasso's shape, or null when the property holds.
 const LIVE: [string, string, 'stuttering' | 'cycle' | null][] = [
@@ -110,7 +94,7 @@ describe('the engine\'s liveness verdicts on the fixtures', () => {
       expect([r.verdict, r.violated]).toEqual(shape ? ['violated', prop] : ['holds', null]);
       if (!shape) return;
       expect(r.stuttering).toBe(shape === 'stuttering');
-      expectPath(m, r);
+      expectMachinePath(m, r.trace!);
       const trace = r.trace!;
       if (shape === 'cycle') expect(trace[trace.length - 1].state).toEqual(trace[r.loopStart! - 1].state);
       else expect(r.loopStart).toBe(trace.length);
