@@ -1,5 +1,5 @@
 /**
- * `npm run mutation [-- --mutate FILE[,FILE...]] [--concurrency N] [--force] [--tests T[,T...]]`: Stryker on the core modules,
+ * `npm run mutation [-- --mutate FILE[,FILE...]] [--concurrency N] [--force] [--tests T[,T...]] [--live]`: Stryker on the core modules,
  * one module at a time, each against its own fast tests (vitest.mutation.config.ts, chosen by
  * POOLSPEC_MUTATE), then one line per module: killed, survived, no coverage, timeouts, score.
  * Each module's report is reports/mutation/<module>.json (and .html).
@@ -12,12 +12,15 @@ import { MUTATION_TESTS } from '../vitest.mutation.config.ts';
 
 const { values } = parseArgs({ options: {
   mutate: { type: 'string', multiple: true }, concurrency: { type: 'string', default: '1' }, force: { type: 'boolean', default: false },
-  tests: { type: 'string' },
+  tests: { type: 'string' }, live: { type: 'boolean', default: false },
 } });
 // --tests a.test.ts,b.test.ts: a narrowed run (e.g. only the tests written against a module's
 // survivors), reported beside the module's full report as <module>.narrowed.json; the score printed
 // counts a mutant as detected when the full run or the narrowed run detected it.
+// --live: only the mutants the module's full run left alive (survived or not covered), each given to
+// Stryker by its exact position; also a partial run, scored together with the full one.
 const narrowed = values.tests;
+const partial = narrowed !== undefined || values.live;
 const modules = values.mutate?.flatMap((m) => m.split(',')) ?? Object.keys(MUTATION_TESTS);
 for (const m of modules) {
   if (!MUTATION_TESTS[m]) {
@@ -34,10 +37,15 @@ const bin = path.join('node_modules', '.bin', 'stryker');
 for (const module of modules) {
   const t0 = performance.now();
   const full = path.join('reports', 'mutation', module.replace(/^src\//, '').replace(/[/.]/g, '_'));
-  const base = narrowed ? `${full}.narrowed` : full;
-  if (narrowed && !fs.existsSync(`${full}.json`)) {
-    console.error(`poolspec mutation: --tests needs a full run of ${module} first (${full}.json)`);
+  const base = partial ? `${full}.narrowed` : full;
+  if (partial && !fs.existsSync(`${full}.json`)) {
+    console.error(`poolspec mutation: ${values.live ? '--live' : '--tests'} needs a full run of ${module} first (${full}.json)`);
     process.exit(2);
+  }
+  const targets = values.live ? read(`${full}.json`).filter(isLive).map((m) => `${module}:${at(m)}`) : [module];
+  if (targets.length === 0) {
+    console.log(`${module}: no live mutant in ${full}.json`);
+    continue;
   }
   // A configuration of its own per module (report files, sandbox directory), so two modules may run at once.
   const own = `${base}.stryker.mjs`;
@@ -46,17 +54,16 @@ for (const module of modules) {
 export default { ...base, tempDirName: '.stryker-tmp-${path.basename(base)}',
   jsonReporter: { fileName: '${base}.json' }, htmlReporter: { fileName: '${base}.html' },
   // A rerun tests again only the mutants whose code or covering tests changed (--force: all of them).
-  incremental: ${!narrowed}, incrementalFile: '${base}.incremental.json' };
+  incremental: ${!partial}, incrementalFile: '${base}.incremental.json' };
 `);
-  const r = spawnSync(bin, ['run', own, '--mutate', module, '--concurrency', values.concurrency!, ...(values.force ? ['--force'] : [])], {
+  const r = spawnSync(bin, ['run', own, '--mutate', targets.join(','), '--concurrency', values.concurrency!, ...(values.force ? ['--force'] : [])], {
     stdio: 'inherit', env: { ...process.env, POOLSPEC_MUTATE: module, ...(narrowed ? { POOLSPEC_MUTATION_TESTS: narrowed } : {}) },
   });
   if (r.status !== 0) {
     console.error(`poolspec mutation: stryker failed on ${module} (exit ${r.status ?? r.signal})`);
     process.exit(2);
   }
-  const read = (f: string) => Object.values((JSON.parse(fs.readFileSync(f, 'utf8')) as { files: Record<string, { mutants: Mutant[] }> }).files).flatMap((x) => x.mutants);
-  const mutants = narrowed ? union(read(`${full}.json`), read(`${base}.json`)) : read(`${base}.json`);
+  const mutants = partial ? union(read(`${full}.json`), read(`${base}.json`)) : read(`${base}.json`);
   const count = (s: string) => mutants.filter((x) => x.status === s).length;
   const [killed, survived, noCoverage, timeout] = ['Killed', 'Survived', 'NoCoverage', 'Timeout'].map(count);
   const errors = count('RuntimeError') + count('CompileError');
@@ -64,7 +71,7 @@ export default { ...base, tempDirName: '.stryker-tmp-${path.basename(base)}',
   const score = (100 * (killed + timeout)) / Math.max(1, killed + timeout + survived + noCoverage);
   scores.push({ module, killed, survived, noCoverage, timeout, errors, score, minutes: (performance.now() - t0) / 60_000 });
   // Each live mutant, where it is and what it does: docs/mutation.md explains or kills every one in the engine.
-  live.push(...mutants.filter((x) => x.status === 'Survived' || x.status === 'NoCoverage')
+  live.push(...mutants.filter(isLive)
     .map((x) => `${module}:${x.location.start.line}:${x.location.start.column}  ${x.status === 'Survived' ? 'survived' : 'no coverage'}  ${x.mutatorName}  ${JSON.stringify(x.replacement ?? '').slice(0, 90)}`));
 }
 
@@ -76,12 +83,26 @@ if (live.length) console.log(`\nlive mutants (${live.length}):\n${live.join('\n'
 const low = scores.filter((s) => s.score < 80);
 console.log(low.length ? `\nbelow the 80% goal: ${low.map((s) => s.module).join(', ')}` : '\nevery module at or above the 80% goal');
 
+function read(file: string): Mutant[] {
+  return Object.values((JSON.parse(fs.readFileSync(file, 'utf8')) as { files: Record<string, { mutants: Mutant[] }> }).files).flatMap((x) => x.mutants);
+}
+
+function isLive(m: Mutant): boolean {
+  return m.status === 'Survived' || m.status === 'NoCoverage';
+}
+
+/** Stryker's mutation range for exactly one mutant: line:column-line:column (Stryker's columns are 0-based there, 1-based in reports). */
+function at(m: Mutant): string {
+  const { start, end } = m.location;
+  return `${start.line}:${start.column - 1}-${end.line}:${end.column - 1}`;
+}
+
 /** The full run's mutants, each detected when either run detected it (matched by place, mutator and replacement). */
 function union(full: Mutant[], narrow: Mutant[]): Mutant[] {
   const id = (m: Mutant) => `${JSON.stringify(m.location)} ${m.mutatorName} ${m.replacement ?? ''}`;
   const byId = new Map(narrow.map((m) => [id(m), m.status]));
   return full.map((m) => {
     const n = byId.get(id(m));
-    return (m.status === 'Survived' || m.status === 'NoCoverage') && (n === 'Killed' || n === 'Timeout') ? { ...m, status: n } : m;
+    return isLive(m) && (n === 'Killed' || n === 'Timeout') ? { ...m, status: n } : m;
   });
 }

@@ -283,10 +283,7 @@ export class RuntimeProcess {
    * which runs without the constraint, does not enforce it.
    */
   private constraintConstants(): Set<string> {
-    if (!this.boundConsts) {
-      const c = this.model.configs.find((x) => x.name === this.shared.desc.config)?.constraint;
-      this.boundConsts = new Set(c ? readsConstants(c) : []);
-    }
+    this.boundConsts ??= new Set(constraintConstants(this.model, this.shared.desc.config));
     return this.boundConsts;
   }
 
@@ -460,6 +457,16 @@ export class RuntimeProcess {
 
 
 /** The constants an expression (or a range bound) reads. */
+/**
+ * The constants a configuration's state constraint reads (DwcasPool's `seq <= MaxSeq`). A range bounded
+ * by one of them bounds a counter for model checking only: the runtimes, which run without the
+ * constraint, neither enforce it nor judge a final state by it.
+ */
+export function constraintConstants(model: Model, config: string | undefined): string[] {
+  const c = model.configs.find((x) => x.name === config)?.constraint;
+  return c ? readsConstants(c) : [];
+}
+
 export function readsConstants(e: Expr | string): string[] {
   if (typeof e === 'string') return [e];
   const out: string[] = [];

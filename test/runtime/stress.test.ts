@@ -22,6 +22,16 @@ describe('stress on real threads', () => {
     });
   }
 
+  it('DwcasPool noOsFree: seq passes its model-checking bound (MaxSeq), which the final state is not judged by', async () => {
+    const r = await stress(await spec('DwcasPool'), { ...opts, seconds: 0.5, config: 'noOsFree', seed: 42 });
+    expect(r.errors).toEqual([]);
+    expect(r.faultCount).toBe(0);
+    // Far more pops than MaxSeq: the bound only keeps the model finite.
+    expect(Number(r.shared.seq)).toBeGreaterThan(100);
+    expect(r.violated).toEqual([]);
+    expect(r.modelBounds).toEqual(['TypeOK: (seq in 0..(MaxSeq + 1))', 'TypeOK: forall typeok_p in Thread: (cs.of(typeok_p) in 0..MaxSeq)']);
+  });
+
   it('DwcasPool: a thread dereferences a block another thread gave back to the OS', async () => {
     const m = await spec('DwcasPool');
     let found = null;

@@ -103,6 +103,7 @@ const command: Command = {
         if (a) console.log(`  blocks ${a.blocks}: list ${a.inList}, local caches ${a.inLocalCaches}, hands ${a.inHands}, in transit ${a.inTransit}, OS ${a.atOs}, lost ${a.lost}, duplicated ${a.duplicated}${a.cyclic ? ', CYCLE in the list' : ''}`);
         if (!a) console.log(`  shared: ${Object.entries(r.shared).map(([k, v]) => `${k} = ${v}`).join(', ')}`);
         console.log(`  final state: ${r.violated.length ? `violates ${r.violated.join(', ')}` : `every invariant holds (${r.invariants})`}`);
+        if (r.modelBounds.length) console.log(`  not judged (bounds of the state constraint, for model checking only): ${r.modelBounds.join('; ')}`);
         for (const f of r.faults.slice(0, 3)) console.log(`  fault: thread${f.proc} ${f.transition} ${f.access} ${f.variable}[b${f.block}] of an unmapped block at ${f.source} (after ${f.opCount} ops, ${f.at.toFixed(3)} s)`);
         if (r.stalled) {
           const st = r.stalled;

@@ -10,7 +10,7 @@ import type { Value } from '../../engine/value.ts';
 import { layout as layoutOf } from '../layout.ts';
 import type { Candidate, Chooser, Fault, StepResult } from '../process.ts';
 import type { Shared } from '../shared.ts';
-import { readsConstants } from '../process.ts';
+import { constraintConstants } from '../process.ts';
 import type { Bound, CompiledModule, PolicyFn, ProcState, StepFn } from './instantiate.ts';
 
 /** What the scheduler, the replay and the pool threads need of a process, interpreted or compiled. */
@@ -39,7 +39,7 @@ function bindTo(shared: Shared, mod: CompiledModule): { bound: Bound; owners: Ma
       i32: mem.i32, i64: mem.i64, arena: mem.arena, consts: shared.consts, blockSize: shared.layout.blockSize,
       fault: (p, tx, variable, block, access) => owners.get(p)!.fault(tx, variable, block, access),
       refuse: (p, tx, variable, detail) => owners.get(p)!.refuse(tx, variable, detail),
-      constraintConsts: constraintConsts(shared),
+      constraintConsts: constraintConstants(shared.model, shared.desc.config),
       // The runtime's payload fill (Memory.fillPayload), so both runtimes share one OS-boundary cost.
       fill: (b, byte) => mem.fillPayload(b, byte),
     });
@@ -50,11 +50,6 @@ function bindTo(shared: Shared, mod: CompiledModule): { bound: Bound; owners: Ma
   return b;
 }
 
-/** As the interpreter: a range bounded by a constant the configuration's state constraint reads is not enforced. */
-function constraintConsts(shared: Shared): string[] {
-  const c = shared.model.configs.find((x) => x.name === shared.desc.config)?.constraint;
-  return c ? readsConstants(c) : [];
-}
 
 /** The module's layout must be the runtime's (both derive it from the Model; this proves they agree). */
 function checkLayout(shared: Shared, bound: Bound): void {
