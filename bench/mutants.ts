@@ -9,7 +9,8 @@
  *
  * Detectors: `fault` (a use-after-free or a refused write reported by stress), `accounting` (a lost or
  * duplicated block, or a cycle, at the end of the run), `stall` (the stress watchdog: no operation
- * completed for 2 s) and `trace` (validate rejects the recorded run). A detector the spec's own
+ * completed for 2 s), `invariant` (the final state, judged by stress when the run ends, violates an invariant of
+ * the spec) and `trace` (validate rejects the recorded run). A detector the spec's own
  * configuration already trips (DwcasPool `standard` expects NoUseAfterFree violated, TreiberPool
  * expects FreeListIntact and NoDoubleAlloc violated) is not evidence there and is not counted. The
  * unmutated runtime of every spec and configuration runs first: if an enabled detector fires on it,
@@ -27,8 +28,8 @@ import { applyMutant, type Mutant } from './mutants/patch.ts';
 import { typecheckMutants } from './mutants/typecheck.ts';
 import { hasValidation, runOnce, type Backend, type RunResult } from './mutants/run.ts';
 
-type Detector = 'fault' | 'accounting' | 'stall' | 'trace';
-const DETECTORS: Detector[] = ['fault', 'accounting', 'stall', 'trace'];
+type Detector = 'fault' | 'accounting' | 'stall' | 'invariant' | 'trace';
+const DETECTORS: Detector[] = ['fault', 'accounting', 'stall', 'invariant', 'trace'];
 
 interface Row {
   id: string;
@@ -88,7 +89,8 @@ async function ignoredDetectors(spec: string, config: string): Promise<Detector[
   const c = model.configs.find((x) => x.name === config);
   if (!c) throw new Error(`spec ${spec} has no configuration ${config}`);
   if (c.expect.verdict === 'holds') return [];
-  const out: Detector[] = [];
+  // A configuration that expects a violation may end in a state that shows it.
+  const out: Detector[] = ['invariant'];
   if (c.expect.oneOf.includes('NoUseAfterFree')) out.push('fault');
   if (c.expect.oneOf.some((p) => p === 'FreeListIntact' || p === 'NoDoubleAlloc')) out.push('accounting');
   return out;
@@ -102,6 +104,7 @@ function fired(r: Extract<RunResult, { ok: true }>): { by: Detector[]; at: Parti
   if (s.faultCount > 0) { by.push('fault'); at.fault = s.firstFaultSeconds ?? s.seconds; detail.push(`${s.faultCount} faults, first: ${s.firstFault}`); }
   if (s.lost > 0 || s.duplicated > 0 || s.cyclic) { by.push('accounting'); at.accounting = s.seconds; detail.push(`lost ${s.lost}, duplicated ${s.duplicated}${s.cyclic ? ', cycle' : ''}`); }
   if (s.stalledAt !== null) { by.push('stall'); at.stall = s.stalledAt; detail.push(`stalled at ${s.stalledAt} s`); }
+  if (s.violated.length) { by.push('invariant'); at.invariant = s.seconds; detail.push(`final state violates ${s.violated.join(', ')}`); }
   if (r.validate && !r.validate.accepted) {
     by.push('trace');
     at.trace = r.validate.rejectedAt ?? s.seconds;
@@ -195,7 +198,7 @@ async function main(): Promise<number> {
     } else {
       printTable(rows, validate);
       const by = (ds: Detector[]) => rows.filter((r) => r.killedBy.some((d) => ds.includes(d))).length;
-      console.log(`\nby detector: ${DETECTORS.map((d) => `${d} ${by([d])}`).join(', ')}; fault, accounting or stall: ${by(['fault', 'accounting', 'stall'])}`);
+      console.log(`\nby detector: ${DETECTORS.map((d) => `${d} ${by([d])}`).join(', ')}; any but trace: ${by(['fault', 'accounting', 'stall', 'invariant'])}`);
       console.log(`score: ${killed} of ${rows.length} mutants killed (${((100 * killed) / Math.max(rows.length, 1)).toFixed(1)}%)${errors ? `; ${errors} errors (not kills)` : ''}`);
     }
   } finally {

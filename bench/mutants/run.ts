@@ -43,6 +43,8 @@ export interface StressFacts {
   duplicated: number;
   cyclic: boolean;
   stalledAt: number | null;
+  /** The spec's invariants false in the final state (stress judges it when the run ends). */
+  violated: string[];
   errors: string[];
 }
 
@@ -75,17 +77,17 @@ export function stressFacts(exit: number, stdout: string): StressFacts | string 
   }
   const a = d.accounting;
   if (!num(d.ops) || !num(d.seconds) || !num(d.faultCount) || !Array.isArray(d.faults) || !Array.isArray(d.errors)
-    || !a || !num(a.lost) || !num(a.duplicated) || typeof a.cyclic !== 'boolean' || !('stalled' in d)) {
+    || !a || !num(a.lost) || !num(a.duplicated) || typeof a.cyclic !== 'boolean' || !('stalled' in d) || !Array.isArray(d.violated)) {
     return `stress --json: unexpected shape: ${stdout.slice(0, 200).replace(/\s+/g, ' ')}`;
   }
   if (d.impl !== 'compiled' || d.fallback) return `stress ran ${d.impl}${d.fallback ? ` (${d.fallback})` : ''}, not the compiled runtime`;
-  const clean = d.stalled === null && d.faultCount === 0 && a.lost === 0 && a.duplicated === 0 && d.errors.length === 0;
+  const clean = d.stalled === null && d.faultCount === 0 && a.lost === 0 && a.duplicated === 0 && d.violated.length === 0 && d.errors.length === 0;
   if (exit !== (clean ? 0 : 1)) return `stress exited ${exit} for a ${clean ? 'clean' : 'failing'} run`;
   const f = d.faults[0];
   return {
     exit, ops: d.ops, seconds: d.seconds, faultCount: d.faultCount, firstFaultSeconds: d.firstFaultSeconds,
     firstFault: f ? `thread${f.proc} ${f.transition} ${f.access} ${f.variable}[b${f.block}]${f.kind === 'type' ? ` (${f.detail})` : ''}` : undefined,
-    lost: a.lost, duplicated: a.duplicated, cyclic: a.cyclic, stalledAt: d.stalled ? d.stalled.at : null, errors: d.errors,
+    lost: a.lost, duplicated: a.duplicated, cyclic: a.cyclic, stalledAt: d.stalled ? d.stalled.at : null, violated: d.violated, errors: d.errors,
   };
 }
 
