@@ -72,6 +72,18 @@ const LASSOS: Pin[] = [
   ['LiveAside', 'aside', null, null, false, null],
   // Through the P state x = 1, though the tree reaches x = 3 from x = 2 first.
   ['LiveDetour', 'detour', 'OneToZero', 3, true, ['1:start_one', '1:mid']],
+  // Holds: {1, 2} is refined to {1}, not fair; the refinement must not take in x = 0 from the SCC
+  // stack's unused slot past {1, 2}, or 0, 1, 0, ... would be a fair cycle outside ~P.
+  ['LiveStaleSlot', 'holds', null, null, false, null],
+  // The refined set {3} is found later than x = 4, whose root comes first: Tarjan's search does not
+  // start again from 3, already placed in the SCC {1, 3}.
+  ['LiveRevisit', 'revisit', 'EvenOften', 3, true, ['1:run_two', '1:run_four']],
+  // The lowerer's owed step enters the loop's first state: the loop ends there, with no closing walk.
+  ['LiveOwedLast', 'owed', 'TwoOften', 1, false, ['1:up', '2:down']],
+  // The cycle {2, 3, 4} is met at 4; the prefix goes to the shallowest state, 2 before 3 on the tie.
+  ['LiveTie', 'tie', 'ZeroOften', 2, false, ['1:run_b', '1:run_f', '1:run_g', '1:run_e']],
+  // The prefix stays in the ~Q states: 0, 2, 4, 3, not the shorter 0, 1, 3 through the Q state x = 1.
+  ['LiveThroughQ', 'through', 'ZeroToOne', 4, true, ['1:run_far', '1:run_farther', '1:run_stop']],
 ];
 
 describe('the engine\'s exact lassos on the fixtures', () => {
@@ -102,6 +114,11 @@ describe('the engine\'s exact lassos on the fixtures', () => {
       [false, 'idle', 'idle', false, false], [false, 'try', 'idle', false, false], [false, 'try', 'try', false, false],
       [true, 'try', 'cs', false, false], [true, 'try', 'cs', true, false], [false, 'try', 'idle', true, false],
       [false, 'try', 'try', true, false], [true, 'try', 'cs', true, false]]);
+    const xs = async (name: string, config: string) => lasso(machine(await live(name), config)).states!.map((s) => s.x);
+    expect(await xs('LiveRevisit', 'revisit')).toEqual([0, 2, 4]);
+    expect(await xs('LiveOwedLast', 'owed')).toEqual([0, 1, 0]);
+    expect(await xs('LiveTie', 'tie')).toEqual([0, 2, 3, 4, 2]);
+    expect(await xs('LiveThroughQ', 'through')).toEqual([0, 2, 4, 3]);
   });
 
   // About 1 s each: the starvation lassos of the pool specs (thread 1 starves while thread 2 works).
