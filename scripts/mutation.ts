@@ -17,8 +17,9 @@ const { values } = parseArgs({ options: {
 // --tests a.test.ts,b.test.ts: a narrowed run (e.g. only the tests written against a module's
 // survivors), reported beside the module's full report as <module>.narrowed.json; the score printed
 // counts a mutant as detected when the full run or the narrowed run detected it.
-// --live: only the mutants the module's full run left alive (survived or not covered), each given to
-// Stryker by its exact position; also a partial run, scored together with the full one.
+// --live: only the mutants still alive (survived or not covered) after the full run and the partial
+// runs before, each given to Stryker by its exact position. Partial runs accumulate: <module>.narrowed.json
+// is rewritten as the full report with every mutant any run detected marked detected.
 const narrowed = values.tests;
 const partial = narrowed !== undefined || values.live;
 const modules = values.mutate?.flatMap((m) => m.split(',')) ?? Object.keys(MUTATION_TESTS);
@@ -42,9 +43,10 @@ for (const module of modules) {
     console.error(`poolspec mutation: ${values.live ? '--live' : '--tests'} needs a full run of ${module} first (${full}.json)`);
     process.exit(2);
   }
-  const targets = values.live ? read(`${full}.json`).filter(isLive).map((m) => `${module}:${at(m)}`) : [module];
+  const known = partial && fs.existsSync(`${base}.json`) ? union(read(`${full}.json`), read(`${base}.json`)) : partial ? read(`${full}.json`) : [];
+  const targets = values.live ? known.filter(isLive).map((m) => `${module}:${at(m)}`) : [module];
   if (targets.length === 0) {
-    console.log(`${module}: no live mutant in ${full}.json`);
+    console.log(`${module}: no live mutant left (${full}.json and ${base}.json)`);
     continue;
   }
   // A configuration of its own per module (report files, sandbox directory), so two modules may run at once.
@@ -63,7 +65,8 @@ export default { ...base, tempDirName: '.stryker-tmp-${path.basename(base)}',
     console.error(`poolspec mutation: stryker failed on ${module} (exit ${r.status ?? r.signal})`);
     process.exit(2);
   }
-  const mutants = partial ? union(read(`${full}.json`), read(`${base}.json`)) : read(`${base}.json`);
+  const mutants = partial ? union(known, read(`${base}.json`)) : read(`${base}.json`);
+  if (partial) writeMerged(`${full}.json`, `${base}.json`, mutants);
   const count = (s: string) => mutants.filter((x) => x.status === s).length;
   const [killed, survived, noCoverage, timeout] = ['Killed', 'Survived', 'NoCoverage', 'Timeout'].map(count);
   const errors = count('RuntimeError') + count('CompileError');
@@ -83,8 +86,18 @@ if (live.length) console.log(`\nlive mutants (${live.length}):\n${live.join('\n'
 const low = scores.filter((s) => s.score < 80);
 console.log(low.length ? `\nbelow the 80% goal: ${low.map((s) => s.module).join(', ')}` : '\nevery module at or above the 80% goal');
 
+type Report = { files: Record<string, { mutants: Mutant[] }> };
+
 function read(file: string): Mutant[] {
-  return Object.values((JSON.parse(fs.readFileSync(file, 'utf8')) as { files: Record<string, { mutants: Mutant[] }> }).files).flatMap((x) => x.mutants);
+  return Object.values((JSON.parse(fs.readFileSync(file, 'utf8')) as Report).files).flatMap((x) => x.mutants);
+}
+
+/** The full report with the statuses of `merged` (the full run's mutants, in its order), written to `out`. */
+function writeMerged(fullFile: string, out: string, merged: Mutant[]): void {
+  const report = JSON.parse(fs.readFileSync(fullFile, 'utf8')) as Report;
+  let i = 0;
+  for (const f of Object.values(report.files)) f.mutants = f.mutants.map((m) => ({ ...m, status: merged[i++].status }));
+  fs.writeFileSync(out, JSON.stringify(report));
 }
 
 function isLive(m: Mutant): boolean {
