@@ -456,7 +456,6 @@ export class RuntimeProcess {
 }
 
 
-/** The constants an expression (or a range bound) reads. */
 /**
  * The constants a configuration's state constraint reads (DwcasPool's `seq <= MaxSeq`). A range bounded
  * by one of them bounds a counter for model checking only: the runtimes, which run without the
@@ -467,6 +466,7 @@ export function constraintConstants(model: Model, config: string | undefined): s
   return c ? readsConstants(c) : [];
 }
 
+/** The constants an expression (or a range bound) reads. */
 export function readsConstants(e: Expr | string): string[] {
   if (typeof e === 'string') return [e];
   const out: string[] = [];

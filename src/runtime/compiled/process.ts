@@ -50,7 +50,6 @@ function bindTo(shared: Shared, mod: CompiledModule): { bound: Bound; owners: Ma
   return b;
 }
 
-
 /** The module's layout must be the runtime's (both derive it from the Model; this proves they agree). */
 function checkLayout(shared: Shared, bound: Bound): void {
   const l = layoutOf(shared.model, shared.consts, shared.layout.blockSize);
