@@ -43,7 +43,8 @@ for (const module of modules) {
     console.error(`poolspec mutation: ${values.live ? '--live' : '--tests'} needs a full run of ${module} first (${full}.json)`);
     process.exit(2);
   }
-  const known = partial && fs.existsSync(`${base}.json`) ? union(read(`${full}.json`), read(`${base}.json`)) : partial ? read(`${full}.json`) : [];
+  // Partial runs only: the full run's mutants, with what the partial runs before detected.
+  const known = partial ? union(read(`${full}.json`), fs.existsSync(`${base}.json`) ? read(`${base}.json`) : []) : [];
   const targets = values.live ? known.filter(isLive).map((m) => `${module}:${at(m)}`) : [module];
   if (targets.length === 0) {
     console.log(`${module}: no live mutant left (${full}.json and ${base}.json)`);

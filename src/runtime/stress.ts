@@ -240,9 +240,8 @@ function judgeFinalState(m: Model, shared: Shared, state: State): Pick<StressRes
 
 /** The constants an expression reads, also in the bounds of its ranges (a type's `0..MaxSeq + 1`). */
 function constantsIn(e: Expr): string[] {
-  const out: string[] = [];
+  const out = readsConstants(e);
   walkExpr(e, (x) => {
-    if (x.op === 'const') out.push(x.name);
     if (x.op === 'domain' && x.domain.kind === 'range') for (const b of [x.domain.lo, x.domain.hi]) if (typeof b !== 'number') out.push(...readsConstants(b));
   });
   return out;
