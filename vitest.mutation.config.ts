@@ -28,7 +28,7 @@ export const MUTATION_TESTS: Record<string, string[]> = {
   'src/check/tlc-trace.ts': ['test/check/tlc-trace.test.ts'],
   'src/tlc/tla-value.ts': ['test/tlc/tla-value.test.ts', 'test/tlc/tool-output.test.ts'],
   // Each malformed fixture must be refused, and every spec of spec/ accepted (generated-tla loads them all).
-  'src/dsl/validate.ts': ['test/dsl/malformed.test.ts', 'test/dsl/warnings.test.ts', 'test/codegen/generated-tla.test.ts'],
+  'src/dsl/validate.ts': ['test/dsl/validate-model.test.ts', 'test/dsl/malformed.test.ts', 'test/dsl/warnings.test.ts', 'test/codegen/generated-tla.test.ts'],
   'src/dsl/validate-names.ts': ['test/dsl/validate-names.test.ts', 'test/dsl/malformed.test.ts', 'test/codegen/generated-tla.test.ts'],
   'src/dsl/validate-values.ts': ['test/dsl/validate-values.test.ts', 'test/dsl/malformed.test.ts', 'test/codegen/generated-tla.test.ts'],
   'src/runtime/pool-accounting.ts': ['test/runtime/pool-accounting.test.ts'],

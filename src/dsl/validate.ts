@@ -113,6 +113,8 @@ export function validate(model: Model): PoolspecError[] {
     const name = e.procType ?? (procT?.kind === 'proc' ? procT.procType : undefined);
     return name ? model.procTypes.find((p) => p.name === name) : undefined;
   };
+  /** Side table: the process type whose labels each `pc(p)` typed so far ranges over (none: every type's). */
+  const pcOwners = new WeakMap<Expr, ProcType | undefined>();
   /**
    * Labels are typed: `pc(p).eq('H9')` where no process type (or not p's type) has a label H9 would
    * silently be false in every state and change the meaning of a property.
@@ -121,7 +123,7 @@ export function validate(model: Model): PoolspecError[] {
     if (pcSide.op !== 'pc' || other.op !== 'lit' || typeof other.value !== 'string') return;
     const labels = pcType?.kind === 'enum' ? pcType.values : [];
     if (labels.includes(other.value)) return;
-    const owner = pcOwner(pcSide, undefined);
+    const owner = pcOwners.get(pcSide);
     err(ctx.at, 'SPEC_UNKNOWN_LABEL',
       `${ctx.where} compares ${showExpr(pcSide)} with ${JSON.stringify(other.value)}, which is not a label of ${owner ? owner.name : 'any process type'} (labels: ${labels.join(', ')})`);
   };
@@ -159,6 +161,7 @@ export function validate(model: Model): PoolspecError[] {
       case 'pc': {
         const pt = typeOf(e.proc, ctx);
         const owner = pcOwner(e, pt);
+        pcOwners.set(e, owner);
         return { kind: 'enum', values: owner ? owner.labels.map((l) => l.name) : model.procTypes.flatMap((p) => p.labels.map((l) => l.name)) };
       }
       case 'self':
