@@ -77,7 +77,7 @@ type Edit = (m: Model) => void;
 function errors(...edits: Edit[]): [string, number, string][] {
   const m = mini();
   for (const e of edits) e(m);
-  return validate(m).map((x) => [x.code, x.at.line, x.message]);
+  return validate(m).map((x) => [x.code, x.at?.line ?? -1, x.message]);
 }
 const P = (m: Model) => m.procTypes[0];
 const go = (m: Model) => P(m).transitions[0];
@@ -306,7 +306,7 @@ describe('validate: what an expression\'s type is (seen in messages and in choic
   });
 
   it('a set literal has its declared element type, else its first element\'s, else int', () => {
-    expect(choiceType(setOf([v('g')], SET(PTR).of))).toEqual(PTR);
+    expect(choiceType(setOf([v('g')], PTR))).toEqual(PTR);
     expect(choiceType(setOf([v('g'), v('x')]))).toEqual(BOOL);
     expect(choiceType(setOf([]))).toEqual({ kind: 'int', lo: 'min', hi: 'max' });
   });
