@@ -192,11 +192,17 @@ function interval(e: Expr, model: Model, consts: Consts, procType: string): Inte
       return a && b ? [Math.min(a[0], b[0]), Math.max(a[1], b[1])] : null;
     }
     case 'bin': {
-      if (e.fn !== 'add' && e.fn !== 'sub') return null;
+      if (e.fn !== 'add' && e.fn !== 'sub' && e.fn !== 'mul' && e.fn !== 'div') return null;
       const a = interval(e.a, model, consts, procType);
       const b = interval(e.b, model, consts, procType);
       if (!a || !b) return null;
-      return e.fn === 'add' ? [a[0] + b[0], a[1] + b[1]] : [a[0] - b[1], a[1] - b[0]];
+      if (e.fn === 'add') return [a[0] + b[0], a[1] + b[1]];
+      if (e.fn === 'sub') return [a[0] - b[1], a[1] - b[0]];
+      // A product or a quotient is extreme at the ends of its operands' ranges (and, dividing, at
+      // the divisors ±1 when the range holds them: MIN \div -1 is the one quotient beyond 32 bits).
+      const divisors = e.fn === 'mul' ? b : [b[0], b[1], -1, 1].filter((d) => d !== 0 && d >= b[0] && d <= b[1]);
+      const values = a.flatMap((x) => divisors.map((d) => (e.fn === 'mul' ? x * d : Math.floor(x / d))));
+      return values.length ? [Math.min(...values), Math.max(...values)] : null;
     }
     default: return null;
   }

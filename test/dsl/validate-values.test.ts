@@ -229,6 +229,37 @@ describe('validateValues: arithmetic within 32 bits', () => {
     expect(errs[0].at).toEqual(m.sources[sourceKey.transition('Worker', 'idle_incX')]);
   });
 
+  it('products at the ends of both ranges, signs included; quotients, of which only MIN \\div -1 leaves 32 bits', () => {
+    const m = built(protocol('Values', (p) => {
+      const K = p.constant('K');
+      const L = p.constant('L');
+      const x = p.shared('x', int(0, K), 0);
+      const y = p.shared('y', int(L, 0), 0);
+      const d = p.shared('d', int(L, -1), -1);
+      const q = p.shared('q', int(2, K), 2);
+      p.process('Worker', 1, {}, (t) => {
+        t.label('idle');
+        t.step('idle', { branch: 'square', to: 'idle', do: [x.set(x.mul(x))] });
+        t.step('idle', { branch: 'negProduct', to: 'idle', do: [y.set(x.mul(y))] });
+        t.step('idle', { branch: 'negSquare', to: 'idle', do: [x.set(y.mul(y))] });
+        t.step('idle', { branch: 'half', to: 'idle', do: [x.set(x.div(q))] });
+        t.step('idle', { branch: 'byNeg', to: 'idle', do: [y.set(y.div(d))] });
+        t.step('idle', { branch: 'mod', to: 'idle', do: [x.set(x.mod(q))] });
+      });
+      p.config('small', { constants: { K: 3, L: -3 }, expect: holds() });
+      // 46340² and 46341 · -46340 fit in 32 bits; 46341² does not.
+      p.config('edge', { constants: { K: 46340, L: -46340 }, expect: holds() });
+      p.config('over', { constants: { K: 46341, L: -46340 }, expect: holds() });
+      p.config('min', { constants: { K: 3, L: MIN }, expect: holds() });
+    }));
+    expect(msgs(m)).toEqual([
+      'configuration over: transition idle_square assigns x a value that can reach 2147488281, beyond the 32-bit integers of TLC and the runtime',
+      'configuration min: transition idle_negProduct assigns y a value that can reach -6442450944, beyond the 32-bit integers of TLC and the runtime',
+      'configuration min: transition idle_negSquare assigns x a value that can reach 4611686018427388000, beyond the 32-bit integers of TLC and the runtime',
+      'configuration min: transition idle_byNeg assigns y a value that can reach 2147483648, beyond the 32-bit integers of TLC and the runtime',
+    ]);
+  });
+
   it('an error without a source line points at the protocol, or line 1 of its file', () => {
     const m = base({ big: { K: MAX + 1 } });
     expect(validateValues({ ...m, sources: { [sourceKey.model()]: { file: 'x.ts', line: 9 } } })[0].at).toEqual({ file: 'x.ts', line: 9 });
