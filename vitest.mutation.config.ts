@@ -9,7 +9,7 @@ import { defineConfig } from 'vitest/config';
 
 const ENGINE = ['test/engine/pins.test.ts', 'test/engine/explore.test.ts', 'test/engine/explore-edges.test.ts', 'test/engine/eval.test.ts', 'test/engine/judge.test.ts'];
 
-const COMPILED = ['test/engine/compiled.test.ts', 'test/engine/explore-edges.test.ts'];
+const COMPILED = ['test/engine/compiled-exprs.test.ts', 'test/engine/compiled.test.ts', 'test/engine/explore-edges.test.ts'];
 
 export const MUTATION_TESTS: Record<string, string[]> = {
   'src/engine/eval.ts': ENGINE,

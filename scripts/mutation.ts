@@ -37,7 +37,7 @@ const live: string[] = [];
 const bin = path.join('node_modules', '.bin', 'stryker');
 for (const module of modules) {
   const t0 = performance.now();
-  const full = path.join('reports', 'mutation', module.replace(/^src\//, '').replace(/[/.]/g, '_'));
+  const full = path.join('reports', 'mutation', stem(module));
   const base = partial ? `${full}.narrowed` : full;
   if (partial && !fs.existsSync(`${full}.json`)) {
     console.error(`poolspec mutation: ${values.live ? '--live' : '--tests'} needs a full run of ${module} first (${full}.json)`);
@@ -57,7 +57,7 @@ for (const module of modules) {
 export default { ...base, tempDirName: '.stryker-tmp-${path.basename(base)}',
   jsonReporter: { fileName: '${base}.json' }, htmlReporter: { fileName: '${base}.html' },
   // A rerun tests again only the mutants whose code or covering tests changed (--force: all of them).
-  incremental: ${!partial}, incrementalFile: '${base}.incremental.json' };
+  incremental: ${!partial}, incrementalFile: '${partial ? `${base}.incremental.json` : baseline(module)}' };
 `);
   const r = spawnSync(bin, ['run', own, '--mutate', targets.join(','), '--concurrency', values.concurrency!, ...(values.force ? ['--force'] : [])], {
     stdio: 'inherit', env: { ...process.env, POOLSPEC_MUTATE: module, ...(narrowed ? { POOLSPEC_MUTATION_TESTS: narrowed } : {}) },
@@ -86,6 +86,20 @@ for (const s of scores) {
 if (live.length) console.log(`\nlive mutants (${live.length}):\n${live.join('\n')}`);
 const low = scores.filter((s) => s.score < 80);
 console.log(low.length ? `\nbelow the 80% goal: ${low.map((s) => s.module).join(', ')}` : '\nevery module at or above the 80% goal');
+
+/**
+ * The full run's incremental file, kept in the repository (mutation/incremental/): a run on a fresh
+ * clone tests again only the mutants whose code or covering tests changed since it was written, and
+ * reads the others' results from it, so `npm run mutation` takes minutes rather than hours.
+ */
+function baseline(module: string): string {
+  return path.join('mutation', 'incremental', `${stem(module)}.json`);
+}
+
+/** src/engine/step.ts -> engine_step_ts: a module's name in report and baseline file names. */
+function stem(module: string): string {
+  return module.replace(/^src\//, '').replace(/[/.]/g, '_');
+}
 
 type Report = { files: Record<string, { mutants: Mutant[] }> };
 

@@ -218,7 +218,8 @@ function decodeScalar(L: Layout, ct: CT, n: number): Value {
     case 'str': return L.strings[n];
     case 'set': {
       const out: Value[] = [];
-      for (let b = 0; b <= MAX_BIT; b += 1) if ((n >>> b) & 1) out.push(ct.elem === 'str' ? L.strings[b - 1] : b - 1);
+      // Element x at bit x + 1, decoded as its kind (booleans are the bits of 0 and 1).
+      for (let b = 0; b <= MAX_BIT; b += 1) if ((n >>> b) & 1) out.push(decodeScalar(L, { k: ct.elem }, b - 1));
       return { set: out };
     }
     case 'arr': throw new Unsupported('nested array');
