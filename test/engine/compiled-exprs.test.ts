@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  BUSY, NULL, and, arrayOf, bool, e, enumOf, exists, filter, forall, int, ite, listAcyclic, listNodes, mapOver, not, or,
+  BUSY, NULL, and, arrayOf, procId, bool, e, enumOf, exists, filter, forall, int, ite, listAcyclic, listNodes, mapOver, not, or,
   protocol, ptr, self, setOf, setType, holds, type E,
 } from '../../src/dsl/index.ts';
 import type { Expr, Model } from '../../src/dsl/ir.ts';
@@ -24,7 +24,7 @@ function exprsModel(exprs: (v: Vars) => Record<string, E>): Model {
     const B = p.blocks('Blocks', N);
     const R = p.range(-2, 3);
     const vars = {
-      N, B,
+      N, B, E0: p.range(2, 1), R12: p.range(1, 2),
       x: p.shared('x', int(-2, 3), 0),
       y: p.shared('y', int(-2, 3), 1),
       f: p.shared('f', bool, false),
@@ -32,11 +32,14 @@ function exprsModel(exprs: (v: Vars) => Record<string, E>): Model {
       a: p.shared('a', arrayOf(B, ptr(B)), mapOver(B, () => NULL)),
       en: p.shared('en', enumOf('p', 'q', 'r'), 'p'),
       l: undefined as unknown as E & { of(p: unknown): E },
+      la: undefined as unknown as E & { of(p: unknown): E },
       W: undefined as unknown as ReturnType<typeof p.process>,
     };
     vars.W = p.process('Worker', 2, {}, (t) => {
       const l = t.local('l', int(0, 2), 0);
+      const la = t.local('la', arrayOf(vars.R12, int(0, 1)), mapOver(vars.R12, () => 0));
       vars.l = l as never;
+      vars.la = la as never;
       t.label('idle');
       t.label('busy');
       t.choose('idle', R, (k) => ({ branch: 'setX', to: 'busy', do: [vars.x.set(k)] }));
@@ -46,7 +49,7 @@ function exprsModel(exprs: (v: Vars) => Record<string, E>): Model {
       t.choose('idle', B, (b) => ({ branch: 'take', to: 'busy', do: [vars.s.set(vars.s.without(b))] }));
       t.choose('idle', B, (b) => ({ branch: 'link', to: 'busy', do: [vars.a.at(b).set(ite(vars.a.at(b).eq(N), BUSY, vars.a.at(b).add(1)))] }));
       t.step('idle', { branch: 'turn', to: 'busy', do: [vars.en.set(ite(vars.en.eq('p'), 'q', ite(vars.en.eq('q'), 'r', 'p')))] });
-      t.step('busy', { to: 'idle', do: [l.set(ite(l.eq(2), 0, l.add(1)))] });
+      t.step('busy', { to: 'idle', do: [l.set(ite(l.eq(2), 0, l.add(1))), la.at(ite(l.eq(1), 1, 2)).set(ite(vars.f, 1, 0))] });
     });
     for (const [name, x] of Object.entries(exprs(vars))) p.invariant(`e_${name}`, x.eq(x));
     p.config('three', { constants: { N: 3 }, checkDeadlock: false, expect: holds() });
@@ -56,13 +59,13 @@ function exprsModel(exprs: (v: Vars) => Record<string, E>): Model {
 }
 
 interface Vars {
-  N: E; B: E; x: E; y: E; f: E; s: E; a: E; en: E; l: E & { of(p: unknown): E };
+  N: E; B: E; E0: E; R12: E; x: E; y: E; f: E; s: E; a: E; en: E; l: E & { of(p: unknown): E }; la: E & { of(p: unknown): E };
   W: { ids: E; pc(p: unknown): E };
 }
 
 /** Every form of the IR, bool-, int-, set-, enum- and array-valued. */
 const FORMS = (v: Vars): Record<string, E> => {
-  const { x, y, f, s, a, en, l, W, B, N } = v;
+  const { x, y, f, s, a, en, l, la, W, B, N, E0 } = v;
   return {
     // Arithmetic and comparison (div and mod by zero or a negative: errors in both).
     add: x.add(y), sub: x.sub(y), mul: x.mul(y), div: x.div(y), mod: x.mod(y), divConst: x.div(2), modConst: x.mod(3),
@@ -71,6 +74,10 @@ const FORMS = (v: Vars): Record<string, E> => {
     and: and(f, x.lt(1)), or: or(f, x.gt(1)), implies: f.implies(x.eq(0)), not: not(f),
     shortAnd: and(y.ne(0), x.div(y).eq(1)), shortOr: or(y.eq(0), x.mod(y).eq(0)), shortImplies: y.gt(0).implies(x.mod(y).eq(1)),
     ite: ite(f, x, y), iteSet: ite(f, s, setOf([1])), iteEnum: ite(f, en, 'q'),
+    // An empty branch takes the element kind of the other (strings), or of its declared type.
+    iteEmptyThen: ite(f, setOf([]), setOf(['p', en])), iteEmptyElse: ite(f, setOf([en]), setOf([])),
+    typedEnum: ite(f, setOf([], enumOf('p', 'q', 'r')), setOf([en])), typedBool: ite(f, setOf([], bool), setOf([x.gt(0)])),
+    typedProc: ite(f, setOf([], procId('Worker')), setOf([l.of(1)])), typedPtr: ite(f, setOf([], ptr(B as never)), s),
     // Sets of pointers, ints, enums and bools.
     card: s.size(), in: x.in(s), notIn: x.notIn(s), has: s.has(y),
     union: s.union(setOf([x.add(2)])), minus: s.minus(setOf([1, 2])), intersect: s.intersect(setOf([2, 3])),
@@ -83,6 +90,8 @@ const FORMS = (v: Vars): Record<string, E> => {
     existsEmpty: or(exists(setOf([]), () => true), f), forallEnum: forall(setOf(['p', 'q']), (q) => q.ne(en)),
     forallBool: forall(setOf([true, false]), (q) => q.implies(f)),
     nested: forall(B, (i) => exists(B, (j) => a.at(i).eq(j).and(j.gt(1)).or(a.at(i).le(0)))),
+    emptyDomain: or(exists(E0, () => true), f), emptyFilter: filter(E0, () => true).size().add(x),
+    emptyMap: mapOver(E0 as never, (i) => i).eq(mapOver(E0 as never, (i) => i.add(1))).and(f),
     filter: filter(B, (b) => a.at(b).gt(0)), filterSet: filter(s, (b) => b.ne(2)), filterEnum: filter(setOf(['p', 'q', 'r']), (q) => q.ne(en)),
     map: mapOver(B as never, (b) => a.at(b).add(1)), mapBool: mapOver(B as never, (b) => b.in(s)),
     mapEq: mapOver(B as never, (b) => ite(b.eq(1), NULL, a.at(b))).eq(a), mapNe: mapOver(B as never, () => NULL).ne(a),
@@ -91,10 +100,13 @@ const FORMS = (v: Vars): Record<string, E> => {
     except: a.with(2, x), exceptOut: a.with(x.add(3), 1), exceptEq: a.with(1, NULL).eq(a),
     exceptAt: a.with(y, 3).at(2), mapAt: mapOver(B as never, (b) => b.mul(x)).at(y),
     // Control state and locals of other processes, by id (outside the domain: an error).
+    // Array-valued locals (nested arrays in the layout).
+    localArr: la.of(1), localArrAt: la.of(2).at(x), localArrEq: la.of(1).eq(la.of(2)), localArrWith: la.of(1).with(1, y),
     pc: W.pc(1), pcEq: W.pc(2).eq('busy'), pcOf: W.pc(x), local: l.of(1), localOf: l.of(y), localSum: l.of(1).add(l.of(2)),
     everyPc: forall(W.ids, (w) => W.pc(w).eq('idle').or(l.of(w).gt(0))),
     // Lists through the link array.
-    nodes: listNodes(x, a, B as never), nodesFrom: listNodes(a.at(2), a, B as never), acyclic: listAcyclic(y, a, B as never),
+    nodes: listNodes(x, a, B as never), nodesFrom: listNodes(a.at(2), a, B as never), nodesVia: listNodes(y, a.with(1, 2), B as never),
+    acyclicVia: listAcyclic(x, mapOver(B as never, (b) => ite(b.eq(3), 1, b.add(1))).with(y, NULL), B as never), acyclic: listAcyclic(y, a, B as never),
     constant: N.add(x), enumVal: en, enumNe: en.ne('r'),
   };
 };
@@ -162,6 +174,19 @@ function compiled(x: Expr): (s: State) => Outcome {
 }
 
 describe('compiled expressions equal interpreted ones', () => {
+  it('refuses what it cannot represent, so the engine runs interpreted instead', () => {
+    const refused = (x: Expr) => { const g = new Gen(m, L); return () => g.expr(x, g.scope(false)); };
+    expect(refused({ op: 'self' })).toThrow(new Unsupported('self outside a process'));
+    expect(refused({ op: 'local', name: 'l' })).toThrow(new Unsupported('a local outside a process'));
+    expect(refused({ op: 'domain', domain: { kind: 'range', lo: -2, hi: 3 } })).toThrow(new Unsupported('a domain outside the bitmask'));
+    expect(refused({ op: 'domain', domain: { kind: 'range', lo: 0, hi: 30 } })).toThrow(new Unsupported('a domain outside the bitmask'));
+    expect(refused({ op: 'domain', domain: { kind: 'range', lo: -1, hi: 29 } })).not.toThrow();
+    expect(refused({ op: 'setOf', elems: [{ op: 'var', name: 'a' }] })).toThrow(Unsupported);
+    expect(refused({ op: 'var', name: 'zz' })).toThrow(new Unsupported('unknown variable zz'));
+    expect(refused({ op: 'bound', name: 'k' })).toThrow(new Unsupported('unbound k'));
+    expect(refused({ op: 'lit', value: 'nope', type: { kind: 'enum', values: ['nope'] } })).toThrow(new Unsupported('unknown string nope'));
+  });
+
   it('walks reach a varied set of states', () => {
     expect(states.length).toBe(400);
     // Every variable takes several values among them.
