@@ -201,9 +201,15 @@ describe('validate: expressions', () => {
     expect(errors(guard(bin('and', bool(true), v('x'))))).toEqual(guardError('type mismatch in transition P.go: operand x is int(0..N), expected bool'));
     expect(errors(guard(bin('implies', v('x'), bool(true))))).toEqual(guardError('type mismatch in transition P.go: operand x is int(0..N), expected bool'));
     expect(errors(guard(bin('lt', v('g'), num(1))))).toEqual(guardError('type mismatch in transition P.go: operand g is bool, expected a number'));
+    expect(errors(guard(bin('ge', num(1), v('g'))))).toEqual(guardError('type mismatch in transition P.go: operand g is bool, expected a number'));
+    expect(errors(guard(bin('eq', bin('mod', v('g'), num(2)), num(1))))).toEqual(guardError('type mismatch in transition P.go: operand g is bool, expected a number'));
     expect(errors(guard(bin('eq', bin('add', num(1), v('g')), num(1))))).toEqual(guardError('type mismatch in transition P.go: operand g is bool, expected a number'));
     expect(errors(guard(bin('in', v('x'), v('x'))))).toEqual(guardError('type mismatch in transition P.go: right operand of in x is int(0..N), expected set'));
     expect(errors(guard(bin('subseteq', v('x'), setOf([]))))).toEqual(guardError('type mismatch in transition P.go: operand x is int(0..N), expected set'));
+    expect(errors(guard(bin('subseteq', setOf([]), v('x'))))).toEqual(guardError('type mismatch in transition P.go: operand x is int(0..N), expected set'));
+    expect(errors(guard(bin('eq', { op: 'card', arg: bin('intersect', v('g'), setOf([])) }, num(0)))))
+      .toEqual([...guardError('type mismatch in transition P.go: operand g is bool, expected set'),
+        ...guardError('type mismatch in transition P.go: operand of size() (g ∩ {}) is bool, expected set')]);
     expect(errors(guard(bin('eq', { op: 'card', arg: bin('union', setOf([]), v('g')) }, num(0)))))
       .toEqual(guardError('type mismatch in transition P.go: operand g is bool, expected set'));
     expect(errors(guard(bin('eq', { op: 'card', arg: v('x') }, num(0))))).toEqual(guardError('type mismatch in transition P.go: operand of size() x is int(0..N), expected set'));
@@ -233,10 +239,14 @@ describe('validate: expressions', () => {
     expect(errors((m) => { m.memory = { blocks: 'Blocks', v: 'blk', mapped: b('blk') }; }))
       .toEqual([['SPEC_TYPE', 9, 'type mismatch: the mapped predicate blk is ptr(Blocks), expected bool']]);
     expect(errors((m) => { m.memory = { blocks: 'Blocks', v: 'blk', mapped: bin('ne', b('blk'), num(0, PTR)) }; })).toEqual([]);
+    expect(errors((m) => { m.memory = { blocks: 'Blocks', v: 'blk', mapped: not(v('x')) }; }))
+      .toEqual([['SPEC_TYPE', 9, 'type mismatch in blockMemory: operand x is int(0..N), expected bool']]);
     expect(errors((m) => { m.memory = { blocks: 'Q', v: 'blk', mapped: bool(true) }; }))
       .toEqual([['SPEC_UNDECLARED', 9, 'blockMemory names unknown block set Q']]);
     expect(errors((m) => { m.configs[0].constraint = v('y'); }))
       .toEqual([['SPEC_TYPE', 30, 'type mismatch: constraint y is int(0..N), expected bool']]);
+    expect(errors((m) => { m.configs[0].constraint = not(v('y')); }))
+      .toEqual([['SPEC_TYPE', 30, 'type mismatch in the constraint of configuration small: operand y is int(0..N), expected bool']]);
     expect(errors((m) => { m.properties[0].formula = { kind: 'alwaysEventually', expr: v('x') }; }))
       .toEqual([['SPEC_TYPE', 21, 'type mismatch: formula x is int(0..N), expected bool']]);
     expect(errors((m) => { m.properties[0].formula = { kind: 'leadsTo', from: v('x'), to: v('y') }; }))
@@ -298,6 +308,11 @@ describe('validate: what an expression\'s type is (seen in messages and in choic
     return go(m).params[0].elemType;
   };
 
+  it('a set literal whose first element has no type takes the next element\'s', () => {
+    expect(errors(inv(not(setOf([b('nope'), v('g')])))))
+      .toEqual([['SPEC_UNDECLARED', 20, 'unbound name nope in invariant Inv'], ['SPEC_TYPE', 20, 'type mismatch in invariant Inv: operand {nope, g} is set<bool>, expected bool']]);
+  });
+
   it('1..size of a block set is a pointer; another range is an int', () => {
     expect(choiceType(dom(RANGE(1, 'N')))).toEqual(PTR);
     expect(choiceType(dom(RANGE(0, 'N')))).toEqual({ kind: 'int', lo: 'min', hi: 'max' });
@@ -348,6 +363,8 @@ describe('validate: labels are typed', () => {
     expect(errors(two, inv(forall('i', dom(RANGE(0, 3)), bin('ne', pc(b('i')), str('q1')))))).toEqual([]);
     expect(errors(two, inv(forall('i', dom(RANGE(0, 3)), bin('ne', pc(b('i')), str('q2'))))))
       .toEqual([['SPEC_UNKNOWN_LABEL', 20, 'invariant Inv compares pc(i) with "q2", which is not a label of any process type (labels: a, b, q1)']]);
+    // Ids of the second process type are a domain like the first's.
+    expect(errors(two, inv(forall('i', dom({ kind: 'procs', procType: 'Q' }), bool(true))))).toEqual([]);
     // pc of an unbound name: only that error, not a crash.
     expect(errors(inv(bin('ne', pc(b('zz')), str('a'))))).toEqual([['SPEC_UNDECLARED', 20, 'unbound name zz in invariant Inv']]);
   });
@@ -400,6 +417,9 @@ describe('validate: the atomicity rule', () => {
     expect(errors(guard(bin('eq', v('y'), num(0))), (m) => { m.pairs = [['x', 'y']]; })).toEqual([]);
     expect(errors(guard(bin('eq', v('y'), num(0))), (m) => { m.pairs = [['y', 'x']]; })).toEqual([]);
     expect(errors(guard(bin('eq', v('y'), num(0))), (m) => { m.pairs = [['x', 'link']]; })).toEqual(atomicity('y, x'));
+    // A pair covers two words, not a third beside them.
+    expect(errors(guard(bin('eq', at(v('link'), num(1)), num(0, PTR))), (m) => { m.pairs = [['x', 'y']]; go(m).effects.push({ target: { kind: 'var', name: 'y' }, value: num(0) }); }))
+      .toEqual(atomicity('link[1], x, y'));
   });
 
   it('elements of an array are words of their own; a whole-array update is one word', () => {
@@ -409,6 +429,9 @@ describe('validate: the atomicity rule', () => {
     expect(errors((m) => { go(m).effects = [{ target: { kind: 'var', name: 'link' }, value: { op: 'except', arr: v('link'), idx: num(1), value: num(0, PTR) } }]; }))
       .toEqual(atomicity('link[*], link'));
     expect(errors(guard(bin('eq', at(v('link'), v('y')), num(0, PTR))), (m) => { go(m).effects = []; })).toEqual(atomicity('link[y], y'));
+    // A variable read as the new value of an EXCEPT is a word of its own, not a whole array.
+    expect(errors((m) => { go(m).effects = [{ target: { kind: 'var', name: 'link' }, value: { op: 'except', arr: v('link'), idx: num(1), value: v('y') } }]; }))
+      .toEqual(atomicity('link[*], y, link'));
   });
 
   it('choice domains and assignment indexes are read; ghost assignments and locals are not memory', () => {
@@ -443,6 +466,7 @@ describe('validate: configurations', () => {
     expect(errors(expectViolated('Inv', 'Live', 'Deadlock'))).toEqual([]);
     expect(errors(expectViolated('Refines')))
       .toEqual([['SPEC_CONFIG', 30, 'configuration small expects a violation of unknown property Refines']]);
+    expect(errors(expectViolated('Refines'), (m) => { m.refinement = { abstract: mini(), constants: {}, vars: {} }; })).toEqual([]);
     expect(errors(expectViolated('Nope')))
       .toEqual([['SPEC_CONFIG', 30, 'configuration small expects a violation of unknown property Nope']]);
   });
