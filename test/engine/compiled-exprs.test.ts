@@ -13,7 +13,7 @@ import {
 import type { Expr, Model } from '../../src/dsl/ir.ts';
 import { Gen, RUNTIME } from '../../src/engine/compiled/codegen.ts';
 import { buildLayout, decodeAt, encodeState, Unsupported, type Layout } from '../../src/engine/compiled/layout.ts';
-import { EvalError, evaluate } from '../../src/engine/eval.ts';
+import { EvalError, evaluate, tlcBranches } from '../../src/engine/eval.ts';
 import { initialState, machine, successors, type Machine } from '../../src/engine/step.ts';
 import type { State, Value } from '../../src/engine/value.ts';
 
@@ -24,7 +24,7 @@ function exprsModel(exprs: (v: Vars) => Record<string, E>): Model {
     const B = p.blocks('Blocks', N);
     const R = p.range(-2, 3);
     const vars = {
-      N, B, E0: p.range(2, 1), R12: p.range(1, 2),
+      N, B, R, E0: p.range(2, 1), R12: p.range(1, 2),
       x: p.shared('x', int(-2, 3), 0),
       y: p.shared('y', int(-2, 3), 1),
       f: p.shared('f', bool, false),
@@ -59,13 +59,13 @@ function exprsModel(exprs: (v: Vars) => Record<string, E>): Model {
 }
 
 interface Vars {
-  N: E; B: E; E0: E; R12: E; x: E; y: E; f: E; s: E; a: E; en: E; l: E & { of(p: unknown): E }; la: E & { of(p: unknown): E };
+  N: E; B: E; R: E; E0: E; R12: E; x: E; y: E; f: E; s: E; a: E; en: E; l: E & { of(p: unknown): E }; la: E & { of(p: unknown): E };
   W: { ids: E; pc(p: unknown): E };
 }
 
 /** Every form of the IR, bool-, int-, set-, enum- and array-valued. */
 const FORMS = (v: Vars): Record<string, E> => {
-  const { x, y, f, s, a, en, l, la, W, B, N, E0 } = v;
+  const { x, y, f, s, a, en, l, la, W, B, N, E0, R } = v;
   return {
     // Arithmetic and comparison (div and mod by zero or a negative: errors in both).
     add: x.add(y), sub: x.sub(y), mul: x.mul(y), div: x.div(y), mod: x.mod(y), divConst: x.div(2), modConst: x.mod(3),
@@ -92,7 +92,8 @@ const FORMS = (v: Vars): Record<string, E> => {
     nested: forall(B, (i) => exists(B, (j) => a.at(i).eq(j).and(j.gt(1)).or(a.at(i).le(0)))),
     emptyDomain: or(exists(E0, () => true), f), emptyFilter: filter(E0, () => true).size().add(x),
     emptyMap: mapOver(E0 as never, (i) => i).eq(mapOver(E0 as never, (i) => i.add(1))).and(f),
-    filter: filter(B, (b) => a.at(b).gt(0)), filterSet: filter(s, (b) => b.ne(2)), filterEnum: filter(setOf(['p', 'q', 'r']), (q) => q.ne(en)),
+    filter: filter(B, (b) => a.at(b).gt(0)), filterBool: filter(setOf([f, x.gt(0)]), (q) => q),
+    existsBoolEq: exists(setOf([f, x.gt(0)]), (q) => q.eq(true)), forallWide: forall(R, (k) => k.ne(x).or(f)), filterSet: filter(s, (b) => b.ne(2)), filterEnum: filter(setOf(['p', 'q', 'r']), (q) => q.ne(en)),
     map: mapOver(B as never, (b) => a.at(b).add(1)), mapBool: mapOver(B as never, (b) => b.in(s)),
     mapEq: mapOver(B as never, (b) => ite(b.eq(1), NULL, a.at(b))).eq(a), mapNe: mapOver(B as never, () => NULL).ne(a),
     // Arrays: indexing (out of the domain: an error), EXCEPT (out of the domain: unchanged).
@@ -185,6 +186,41 @@ describe('compiled expressions equal interpreted ones', () => {
     expect(refused({ op: 'var', name: 'zz' })).toThrow(new Unsupported('unknown variable zz'));
     expect(refused({ op: 'bound', name: 'k' })).toThrow(new Unsupported('unbound k'));
     expect(refused({ op: 'lit', value: 'nope', type: { kind: 'enum', values: ['nope'] } })).toThrow(new Unsupported('unknown string nope'));
+    // A list walk keeps its nodes in a bitmask: 29 blocks fit, 30 do not.
+    const walk = (n: number) => { const g = new Gen({ ...m, consts: { ...m.consts, N: n } }, L); return () => g.expr({ op: 'listNodes', start: { op: 'var', name: 'x' }, link: { op: 'var', name: 'a' }, blocks: 'Blocks' }, g.scope(false)); };
+    expect(walk(29)).not.toThrow();
+    expect(walk(30)).toThrow(new Unsupported('too many blocks for a bitmask'));
+  });
+
+  it('counts the successors of a guard as TLC does (disjunctions and existentials)', () => {
+    const x = { op: 'var', name: 'x' } as const;
+    const f = { op: 'var', name: 'f' } as const;
+    const lt = (k: number): Expr => ({ op: 'bin', fn: 'lt', a: x, b: { op: 'lit', value: k, type: { kind: 'int', lo: 'min', hi: 'max' } } });
+    const or = (a: Expr, b: Expr): Expr => ({ op: 'bin', fn: 'or', a, b });
+    const and = (a: Expr, b: Expr): Expr => ({ op: 'bin', fn: 'and', a, b });
+    const domain: Expr = { op: 'domain', domain: { kind: 'range', lo: 1, hi: 3 } };
+    const guards: Record<string, Expr> = {
+      plain: lt(1), or: or(lt(1), lt(2)), orOfOr: or(or(lt(0), lt(1)), f), and: and(or(lt(1), f), or(lt(2), lt(3))),
+      andPlain: and(lt(2), or(f, lt(3))), andZero: and(or(lt(0), lt(-1)), or(f, lt(3))),
+      implies: { op: 'bin', fn: 'implies', a: f, b: or(lt(1), lt(2)) }, impliesPlain: { op: 'bin', fn: 'implies', a: lt(1), b: f },
+      ite: { op: 'ite', cond: f, then: or(lt(1), lt(3)), else: lt(0) }, itePlain: { op: 'ite', cond: f, then: lt(1), else: lt(0) },
+      exists: { op: 'quant', q: 'exists', v: 'k', over: domain, body: { op: 'bin', fn: 'le', a: { op: 'bound', name: 'k' }, b: x } },
+      forallOr: { op: 'quant', q: 'forall', v: 'k', over: domain, body: or(f, { op: 'bin', fn: 'ge', a: { op: 'bound', name: 'k' }, b: x }) },
+      forallPlain: { op: 'quant', q: 'forall', v: 'k', over: domain, body: { op: 'bin', fn: 'ge', a: { op: 'bound', name: 'k' }, b: x } },
+      not: { op: 'not', arg: or(lt(1), lt(2)) },
+    };
+    for (const [name, guard] of Object.entries(guards)) {
+      const g = new Gen(m, L);
+      const js = g.branches(guard, g.scope(false));
+      const fn = new Function('EvalError', 'Unsupported', [RUNTIME, ...g.helpers, `return function (S) { const self = 0; return ${js}; };`].join('\n'))(EvalError, Unsupported) as (S: Int32Array) => number;
+      const counts = new Set<number>();
+      for (const s of states) {
+        const want = tlcBranches(guard, { model, consts: m.consts, state: s, bound: new Map() });
+        expect(fn(encodeState(L, s)), `${name} in ${JSON.stringify(s)}`).toBe(want);
+        counts.add(want);
+      }
+      expect(counts.size, name).toBeGreaterThan(1);
+    }
   });
 
   it('walks reach a varied set of states', () => {
