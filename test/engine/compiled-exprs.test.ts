@@ -154,11 +154,16 @@ function interpreted(x: Expr, s: State): Outcome {
 const normal = (message: string) => message.replace(/outside the domain .*/, 'outside the domain');
 const same = (o: Outcome) => JSON.parse(JSON.stringify(o)) as Outcome;
 
+/** Generated code `js` (with its helpers) as a function of the slot state, as compile() loads it. */
+function load(g: Gen, js: string): (S: Int32Array) => unknown {
+  return new Function('EvalError', 'Unsupported', [RUNTIME, ...g.helpers, `return function (S) { const self = 0; return ${js}; };`].join('\n'))(EvalError, Unsupported);
+}
+
 /** The expression compiled alone, as a function of the slot state, its result decoded as a Value. */
 function compiled(x: Expr): (s: State) => Outcome {
   const g = new Gen(m, L);
   const code = g.expr(x, g.scope(false));
-  const fn = new Function('EvalError', 'Unsupported', [RUNTIME, ...g.helpers, `return function (S) { const self = 0; return ${code.js}; };`].join('\n'))(EvalError, Unsupported) as (S: Int32Array) => unknown;
+  const fn = load(g, code.js);
   const decode = (r: unknown): Value => {
     if (code.ct.k !== 'arr') return decodeAt(L, code.ct, Int32Array.of(Number(r)), 0);
     const el = code.ct.elem;
@@ -212,7 +217,7 @@ describe('compiled expressions equal interpreted ones', () => {
     for (const [name, guard] of Object.entries(guards)) {
       const g = new Gen(m, L);
       const js = g.branches(guard, g.scope(false));
-      const fn = new Function('EvalError', 'Unsupported', [RUNTIME, ...g.helpers, `return function (S) { const self = 0; return ${js}; };`].join('\n'))(EvalError, Unsupported) as (S: Int32Array) => number;
+      const fn = load(g, js) as (S: Int32Array) => number;
       const counts = new Set<number>();
       for (const s of states) {
         const want = tlcBranches(guard, { model, consts: m.consts, state: s, bound: new Map() });
