@@ -90,7 +90,7 @@ console.log(low.length ? `\nbelow the 80% goal: ${low.map((s) => s.module).join(
 /**
  * The full run's incremental file, kept in the repository (mutation/incremental/): a run on a fresh
  * clone tests again only the mutants whose code or covering tests changed since it was written, and
- * reads the others' results from it, so `npm run mutation` takes minutes rather than hours.
+ * reads the others' results from it, so a rerun where little changed takes minutes, not hours.
  */
 function baseline(module: string): string {
   return path.join('mutation', 'incremental', `${stem(module)}.json`);
