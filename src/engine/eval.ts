@@ -46,10 +46,16 @@ export function procIds(model: Model, consts: Record<string, number | boolean>, 
   return ids;
 }
 
+/** The most elements a range is enumerated to (a quantifier, a set value); membership needs none. */
+export const MAX_ENUMERATED = 1 << 20;
+
 export function domainElems(env: Env, d: Domain): number[] {
   if (d.kind === 'procs') return procIds(env.model, env.consts, d.procType);
   const lo = bound(env, d.lo);
   const hi = bound(env, d.hi);
+  if (hi - lo + 1 > MAX_ENUMERATED) {
+    throw new EvalError(`the range ${lo}..${hi} has ${hi - lo + 1} elements, more than the ${MAX_ENUMERATED} the engine enumerates`);
+  }
   const out: number[] = [];
   for (let i = lo; i <= hi; i += 1) out.push(i);
   return out;
@@ -196,6 +202,12 @@ function evalBin(e: Extract<Expr, { op: 'bin' }>, env: Env): Value {
     default: break;
   }
   const a = evaluate(e.a, env);
+  // Membership in a range (TypeOK's `x \in lo..hi`) compares with its ends, as TLC does, instead
+  // of building the set: a wide integer type costs nothing.
+  if ((e.fn === 'in' || e.fn === 'notin') && e.b.op === 'domain' && e.b.domain.kind === 'range') {
+    const inside = typeof a === 'number' && a >= bound(env, e.b.domain.lo) && a <= bound(env, e.b.domain.hi);
+    return e.fn === 'in' ? inside : !inside;
+  }
   const b = evaluate(e.b, env);
   switch (e.fn) {
     case 'eq': return equal(a, b);

@@ -120,3 +120,21 @@ describe('tlcBranches', () => {
     fails(() => tlcBranches(quant('exists', lit(1), lit(true)), env()), 'quantifier domain is not a set: 1');
   });
 });
+
+describe('ranges', () => {
+  const range = (lo: number, hi: number): Expr => ({ op: 'domain', domain: { kind: 'range', lo, hi } } as Expr);
+
+  it('tests membership in a range by its ends, however wide (TypeOK of a 31-bit integer)', () => {
+    expect(ev(bin('in', 2147483646, range(0, 2147483647)))).toBe(true);
+    expect(ev(bin('in', -1, range(0, 2147483647)))).toBe(false);
+    expect(ev(bin('in', 2147483647, range(0, 2147483646)))).toBe(false);
+    expect(ev(bin('notin', 5, range(5, 5)))).toBe(false);
+    expect(ev(bin('notin', 4, range(5, 9)))).toBe(true);
+    expect(ev(bin('in', true, range(0, 1)))).toBe(false);
+  });
+
+  it('enumerates a range of up to 2^20 elements, and refuses a wider one with its size', () => {
+    expect((ev(range(1, 1 << 20)) as { set: number[] }).set.length).toBe(1 << 20);
+    fails(() => ev(range(0, 1 << 20)), 'the range 0..1048576 has 1048577 elements, more than the 1048576 the engine enumerates');
+  });
+});

@@ -55,6 +55,11 @@ export class Gen {
   }
 
   domainRange(d: Domain): { lo: number; hi: number } {
+    if (d.kind === 'range') {
+      const lo = this.bound(d.lo);
+      const hi = this.bound(d.hi);
+      return hi < lo ? { lo: 1, hi: 0 } : { lo, hi };
+    }
     const els = domainElems(this.env, d);
     if (els.length === 0) return { lo: 1, hi: 0 };
     for (let i = 1; i < els.length; i += 1) if (els[i] !== els[0] + i) throw new Unsupported('a non-contiguous domain');
@@ -157,12 +162,10 @@ export class Gen {
       }
       case 'card': return { js: `pop(${this.expr(e.arg, sc).js})`, ct: INT };
       case 'domain': {
-        const els = domainElems(this.env, e.domain);
+        const { lo, hi } = this.domainRange(e.domain);
+        if (lo <= hi && (lo < -1 || hi + 1 > MAX_BIT)) throw new Unsupported('a domain outside the bitmask');
         let mask = 0;
-        for (const x of els) {
-          if (x < -1 || x + 1 > MAX_BIT) throw new Unsupported('a domain outside the bitmask');
-          mask |= 1 << (x + 1);
-        }
+        for (let x = lo; x <= hi; x += 1) mask |= 1 << (x + 1);
         return { js: String(mask), ct: { k: 'set', elem: 'int' } };
       }
       case 'quant': {
@@ -261,6 +264,11 @@ export class Gen {
 
   private bin(e: Extract<Expr, { op: 'bin' }>, sc: Scope): Code {
     const a = this.expr(e.a, sc);
+    // Membership in a range compares with its ends (as the interpreter does), whatever its width.
+    if ((e.fn === 'in' || e.fn === 'notin') && e.b.op === 'domain' && e.b.domain.kind === 'range' && a.ct.k === 'int') {
+      const { lo, hi } = this.domainRange(e.b.domain);
+      return { js: `${e.fn === 'in' ? '' : '!'}inr(${a.js}, ${lo}, ${hi})`, ct: BOOL };
+    }
     const b = this.expr(e.b, sc);
     const B = (js: string): Code => ({ js, ct: BOOL });
     const I = (js: string): Code => ({ js, ct: INT });
@@ -341,6 +349,7 @@ function ap(f, i) { const v = f[i - 1]; if (v === undefined) throw new EvalError
 function upd(f, i, v) { if (!(i >= 1 && i <= f.length) || f[i - 1] === undefined) return f; const o = f.slice(); o[i - 1] = v; return o; }
 function aeq(a, b) { if (a === b) return true; if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false; for (let i = 0; i < a.length; i++) { const x = a[i], y = b[i]; if (x === y) continue; if (Array.isArray(x) && aeq(x, y)) continue; return false; } return true; }
 function bit(x) { if (x >= -1 && x < ${MAX_BIT}) return 1 << (x + 1); throw new Unsupported('set element ' + x + ' outside the bitmask'); }
+function inr(x, lo, hi) { return x >= lo && x <= hi; }
 function ins(s, x) { return x >= -1 && x < ${MAX_BIT} && ((s >>> (x + 1)) & 1) === 1; }
 function pop(x) { x = x - ((x >>> 1) & 0x55555555); x = (x & 0x33333333) + ((x >>> 2) & 0x33333333); return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24; }
 function idiv(a, d) { if (d === 0) throw new EvalError('division by zero: ' + a + ' \\\\div 0'); return Math.floor(a / d); }

@@ -68,11 +68,11 @@ function collectStrings(model: Model): string[] {
       const o = x as Record<string, unknown>;
       if (o.op === 'lit' && typeof o.value === 'string') out.add(o.value);
       if (o.kind === 'enum' && Array.isArray(o.values)) for (const v of o.values) out.add(v as string);
-      for (const k of Object.keys(o)) if (k !== 'abstract' && k !== 'sources') walk(o[k]);
+      for (const k of Object.keys(o)) walk(o[k]);
     }
   };
+  // Validation holds every transition's labels and the initial one to the declared labels.
   for (const pt of model.procTypes) for (const l of pt.labels) out.add(l.name);
-  for (const pt of model.procTypes) for (const t of pt.transitions) { out.add(t.from); out.add(t.to); }
   walk(model.vars);
   walk(model.procTypes);
   walk(model.invariants);
