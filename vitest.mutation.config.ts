@@ -20,8 +20,8 @@ export const MUTATION_TESTS: Record<string, string[]> = {
   // The compiled engine (the engine backend's search on safety configurations) against the interpreted one.
   'src/engine/compiled/codegen.ts': COMPILED,
   'src/engine/compiled/explore.ts': COMPILED,
-  'src/engine/compiled/layout.ts': [...COMPILED, 'test/engine/layout.test.ts'],
-  'src/engine/compiled/program.ts': [...COMPILED, 'test/engine/layout.test.ts'],
+  'src/engine/compiled/layout.ts': ['test/engine/compiled-layout.test.ts', 'test/engine/compiled-program.test.ts', ...COMPILED, 'test/engine/layout.test.ts'],
+  'src/engine/compiled/program.ts': ['test/engine/compiled-program.test.ts', 'test/engine/compiled-layout.test.ts', ...COMPILED, 'test/engine/layout.test.ts'],
   'src/engine/compiled/store.ts': [...COMPILED, 'test/engine/store.test.ts'],
   'src/check/result.ts': ['test/check/result.test.ts'],
   'src/tlc/tool-output.ts': ['test/tlc/tool-output.test.ts'],

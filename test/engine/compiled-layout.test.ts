@@ -86,19 +86,36 @@ describe('compiled layout: slot widths and words', () => {
     const m = lay((p) => {
       p.shared('x', int(0, 65535), 0);
       p.shared('y', int(-32768, 32767), 0);
+      p.shared('z', int(0, 65535), 0);
       p.shared('f', bool, false);
       p.shared('one', int(5, 5), 5);
       p.shared('s', setType(int(-1, 2)), setOf([]));
     });
     const L = buildLayout(m);
-    expect(L.order).toEqual(['x', 'y', 'f', 'one', 's', 'pc']);
-    // x, y: 16 bits each, one word; f 1, one 0 (a single value), s 4 bits (-1..2), pc 1 bit each.
-    expect(L.ranges.map(width)).toEqual([16, 16, 1, 0, 4, 1, 1]);
+    expect(L.order).toEqual(['x', 'y', 'z', 'f', 'one', 's', 'pc']);
+    // x, y: 16 bits each, one word; z 16, f 1, one 0 (a single value), s 4 bits (-1..2), pc 1 bit each.
+    expect(L.ranges.map(width)).toEqual([16, 16, 16, 1, 0, 4, 1, 1]);
+    expect(L.fields.map((f) => [f.word, f.shift])).toEqual([[0, 0], [0, 16], [1, 0], [1, 16], [1, 17], [1, 17], [1, 21], [1, 22]]);
     expect(L.words).toBe(2);
-    for (const [x, y, f, s] of [[65535, -32768, true, [-1, 2]], [0, 32767, false, [0, 1]]] as const) {
-      const st = { ...initialState(m), x, y, f, s: { set: [...s] }, pc: ['busy', 'idle'] };
+    for (const [x, y, z, f, s] of [[65535, -32768, 1, true, [-1, 2]], [0, 32767, 65535, false, [0, 1]]] as const) {
+      const st = { ...initialState(m), x, y, z, f, s: { set: [...s] }, pc: ['busy', 'idle'] };
       expect(roundTrip(m, st)).toEqual(st);
     }
+  });
+
+  it('packs a model whose every slot holds one value into one word of its own', () => {
+    const m = lay((p) => p.shared('one', int(5, 5), 5), (p) => {
+      p.process('Reader', 1, {}, (t) => { t.label('r'); t.step('r', { to: 'r' }); });
+    });
+    // Only the Workers' pc has two labels: drop them to leave a single-label process.
+    const only: Machine = { ...m, procs: m.procs.filter((x) => x.pt.name === 'Reader').map((x) => ({ ...x, id: 1 })) };
+    const L = buildLayout(only);
+    expect(L.ranges.map(width)).toEqual([0, 0]);
+    expect(L.words).toBe(1);
+    const P = compile({ ...only, model: { ...only.model, procTypes: only.model.procTypes.filter((x) => x.name === 'Reader'), invariants: [] }, config: { ...only.config, invariants: [] } });
+    const A = new Int32Array(3).fill(-7);
+    P.pack(P.init, A, 1);
+    expect([...A]).toEqual([-7, 0, -7]);
   });
 
   it('starts a new word rather than split a slot', () => {
@@ -117,6 +134,33 @@ describe('compiled layout: slot widths and words', () => {
     const st = { ...initialState(ok), x: 2147483647 };
     expect(roundTrip(ok, st)).toEqual(st);
     expect(refusal(() => buildLayout(lay((p) => p.shared('x', int(-2147483648, 2147483647), 0))))).toBe('a slot wider than 31 bits');
+  });
+
+  it('lays out an array-typed local as one run of slots per process', () => {
+    let la: { of(p: unknown): unknown } | undefined;
+    const m = lay(() => undefined, (p) => {
+      p.process('Reader', 2, {}, (t) => {
+        la = t.local('la', arrayOf(p.range(1, 3), int(0, 3)), mapOver(p.range(1, 3), () => 0));
+        t.label('r');
+        t.step('r', { to: 'r' });
+      });
+    });
+    void la;
+    const L = buildLayout(m);
+    const c = L.cells.get('la')!;
+    // One run of 3 slots for each of the 4 processes (Workers and Readers: locals span every process).
+    expect([c.stride, L.slots - c.base]).toEqual([3, 12]);
+    const s0 = initialState(m);
+    const st = { ...s0, la: [[1, 2, 3], [3, 2, 1], [0, 1, 0], [2, 0, 3]] };
+    expect(roundTrip(m, st)).toEqual(st);
+  });
+
+  it('gives a set of process ids the ids of its type as bits', () => {
+    const m = lay((p) => p.shared('ws', setType(procId('Worker')), setOf([])));
+    const L = buildLayout(m);
+    expect(L.ranges[L.cells.get('ws')!.base]).toEqual({ min: 2, max: 3, set: true });
+    const st = { ...initialState(m), ws: { set: [1, 2] } };
+    expect(roundTrip(m, st)).toEqual(st);
   });
 
   it('gives a process-id variable the ids of its type', () => {

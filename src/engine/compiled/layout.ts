@@ -14,7 +14,7 @@ import type { Model, Type } from '../../dsl/ir.ts';
 import { stateVarNames } from '../../codegen/tla.ts';
 import { bound, domainElems, procIds, type Env } from '../eval.ts';
 import type { Machine } from '../step.ts';
-import { key, type State, type Value } from '../value.ts';
+import { compare, type State, type Value } from '../value.ts';
 
 /** The compiled engine cannot run this model or configuration: the interpreted engine does. */
 export class Unsupported extends Error {}
@@ -40,11 +40,16 @@ export interface Cell {
   stride: number;
 }
 
+/** Where a slot is packed: bits shift .. shift + width - 1 of word `word`. */
+export interface Field { word: number; shift: number; width: number }
+
 export interface Layout {
   cells: Map<string, Cell>;
   order: string[];
   slots: number;
   ranges: SlotRange[];
+  /** Per slot, its field in the packed words. */
+  fields: Field[];
   /** Packed words per state. */
   words: number;
   strings: string[];
@@ -59,17 +64,18 @@ export function sizeOf(ct: CT): number {
   return 1;
 }
 
-/** Every string the model can produce, in the interpreter's canonical order (by JSON key). */
+/**
+ * Every string the model can produce (labels, enum values and string literals), numbered in the
+ * interpreter's canonical order of set elements.
+ */
 function collectStrings(model: Model): string[] {
   const out = new Set<string>();
   const walk = (x: unknown): void => {
-    if (Array.isArray(x)) { x.forEach(walk); return; }
-    if (x && typeof x === 'object') {
-      const o = x as Record<string, unknown>;
-      if (o.op === 'lit' && typeof o.value === 'string') out.add(o.value);
-      if (o.kind === 'enum' && Array.isArray(o.values)) for (const v of o.values) out.add(v as string);
-      for (const k of Object.keys(o)) walk(o[k]);
-    }
+    if (!x || typeof x !== 'object') return;
+    const o = x as Record<string, unknown>;
+    if (typeof o.value === 'string') out.add(o.value); // a literal
+    if (Array.isArray(o.values)) for (const v of o.values) out.add(v as string); // an enum type
+    for (const k of Object.keys(o)) walk(o[k]); // arrays too, by index
   };
   // Validation holds every transition's labels and the initial one to the declared labels.
   for (const pt of model.procTypes) for (const l of pt.labels) out.add(l.name);
@@ -77,7 +83,7 @@ function collectStrings(model: Model): string[] {
   walk(model.procTypes);
   walk(model.invariants);
   walk(model.configs);
-  return [...out].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return [...out].sort(compare);
 }
 
 export function buildLayout(m: Machine): Layout {
@@ -165,19 +171,18 @@ export function buildLayout(m: Machine): Layout {
       add(l.name, { k: 'arr', lo: 1, hi: procCount, elem: ct }, m.procs.flatMap(() => one), one.length);
     }
   }
-  const order = stateVarNames(model);
-  for (const n of order) if (!cells.has(n)) throw new Unsupported(`variable ${n} has no layout`);
-
-  // Packing: fields never straddle a word.
-  let words = 0;
-  let used = 32;
+  // Packing: each slot's place in the words, from the first word on; a field never straddles two.
+  const fields: Field[] = [];
+  let word = 0;
+  let used = 0;
   for (const r of ranges) {
     const w = width(r);
     if (w > 31) throw new Unsupported('a slot wider than 31 bits');
-    if (used + w > 32) { words += 1; used = 0; }
+    if (used + w > 32) { word += 1; used = 0; }
+    fields.push({ word, shift: used, width: w });
     used += w;
   }
-  return { cells, order, slots: ranges.length, ranges, words: Math.max(words, 1), strings, strId, procCount };
+  return { cells, order: stateVarNames(model), slots: ranges.length, ranges, fields, words: word + 1, strings, strId, procCount };
 }
 
 export function width(r: SlotRange): number {
@@ -235,7 +240,7 @@ function encodeInto(L: Layout, ct: CT, v: Value, S: Int32Array, at: number): voi
 
 export function decodeAt(L: Layout, ct: CT, S: Int32Array, at: number): Value {
   if (ct.k !== 'arr') return decodeScalar(L, ct, S[at]);
-  const out: Value[] = new Array(ct.hi);
+  const out: Value[] = [];
   const step = sizeOf(ct.elem);
   for (let i = ct.lo; i <= ct.hi; i += 1) out[i - 1] = decodeAt(L, ct.elem, S, at + (i - ct.lo) * step);
   return out;

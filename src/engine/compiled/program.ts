@@ -14,7 +14,7 @@ import { initialState, type Machine } from '../step.ts';
 import type { TraceVia } from '../trace.ts';
 import type { Value } from '../value.ts';
 import { Gen, RUNTIME } from './codegen.ts';
-import { buildLayout, decodeAt, decodeState, encodeState, Unsupported, width, type CT, type Layout } from './layout.ts';
+import { buildLayout, decodeAt, decodeState, encodeState, Unsupported, type CT, type Layout } from './layout.ts';
 
 export type Emit = (self: number, k: number, copies: number, a0: number, a1: number, a2: number) => boolean;
 
@@ -97,32 +97,26 @@ export function compile(m: Machine): Program {
     }).join(' && ')
     : 'false';
 
-  // ---- packing
+  // ---- packing (each slot at its field, layout.ts)
   const packLines: string[] = [];
   const unpackLines: string[] = [];
-  let word = -1;
-  let used = 32;
-  L.ranges.forEach((r, i) => {
-    const w = width(r);
-    if (used + w > 32) {
-      if (word >= 0) packLines.push(`A[o + ${word}] = w;`);
-      word += 1;
-      used = 0;
-      packLines.push('w = 0;');
-      unpackLines.push(`w = A[o + ${word}];`);
-    }
-    const mask = w === 32 ? -1 : (1 << w) - 1;
-    if (r.set) {
-      const univ = w === 0 ? 0 : (mask << r.min);
-      packLines.push(`v = S[${i}]; if ((v & ${~univ}) !== 0) throw new Unsupported('slot ${i}: set ' + v + ' outside its type'); w |= (v >>> ${r.min}) << ${used};`);
-      unpackLines.push(`S[${i}] = ((w >>> ${used}) & ${mask}) << ${r.min};`);
-    } else {
-      packLines.push(`v = S[${i}] - ${r.min}; if (v < 0 || v > ${r.max - r.min}) throw new Unsupported('slot ${i}: value ' + S[${i}] + ' outside its type'); w |= v << ${used};`);
-      unpackLines.push(`S[${i}] = ((w >>> ${used}) & ${mask}) + ${r.min};`);
-    }
-    used += w;
-  });
-  packLines.push(`A[o + ${word}] = w;`);
+  for (let word = 0; word < L.words; word += 1) {
+    packLines.push('w = 0;');
+    unpackLines.push(`w = A[o + ${word}];`);
+    L.fields.forEach((f, i) => {
+      if (f.word !== word) return;
+      const r = L.ranges[i];
+      const mask = 2 ** f.width - 1; // widths are at most 31
+      if (r.set) {
+        packLines.push(`v = S[${i}]; if ((v & ${~(mask << r.min)}) !== 0) throw new Unsupported('slot ${i}: set ' + v + ' outside its type'); w |= (v >>> ${r.min}) << ${f.shift};`);
+        unpackLines.push(`S[${i}] = ((w >>> ${f.shift}) & ${mask}) << ${r.min};`);
+      } else {
+        packLines.push(`v = S[${i}] - ${r.min}; if (v < 0 || v > ${r.max - r.min}) throw new Unsupported('slot ${i}: value ' + S[${i}] + ' outside its type'); w |= v << ${f.shift};`);
+        unpackLines.push(`S[${i}] = ((w >>> ${f.shift}) & ${mask}) + ${r.min};`);
+      }
+    });
+    packLines.push(`A[o + ${word}] = w;`);
+  }
   const W = L.words;
   const hashSrc = `function hash(A, o) { let h = ${0x9e3779b9 | 0}; for (let i = 0; i < ${W}; i++) { let k = Math.imul(A[o + i], 0xcc9e2d51); k = (k << 15) | (k >>> 17); h ^= Math.imul(k, 0x1b873593); h = (h << 13) | (h >>> 19); h = (Math.imul(h, 5) + 0xe6546b64) | 0; } h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); return (h ^ (h >>> 16)) | 0; }`;
 
@@ -153,7 +147,6 @@ export function compile(m: Machine): Program {
 function effects(g: Gen, t: Transition, sc: ReturnType<Gen['scope']>): string[] {
   const L = g.L;
   const out: string[] = [];
-  const enc = (js: string, ct: CT) => (ct.k === 'bool' ? `(${js} ? 1 : 0)` : js);
   const vals = t.effects.map((a, i) => {
     const v = g.expr(a.value, sc);
     const idx = a.target.index ? g.expr(a.target.index, sc) : null;
@@ -161,7 +154,8 @@ function effects(g: Gen, t: Transition, sc: ReturnType<Gen['scope']>): string[] 
     if (idx) out.push(`const i${i} = ${idx.js};`);
     return { a, v, idx };
   });
-  // Values first (any evaluation error before a write), then the writes in order.
+  // Values first (any evaluation error before a write), then the writes in order; an Int32Array
+  // stores a boolean as 1 or 0, its slot value.
   vals.forEach(({ a, v, idx }, i) => {
     const c = L.cells.get(a.target.name);
     if (!c) throw new Unsupported(`unknown variable ${a.target.name}`);
@@ -174,15 +168,14 @@ function effects(g: Gen, t: Transition, sc: ReturnType<Gen['scope']>): string[] 
     }
     if (idx) {
       if (ct.k !== 'arr') throw new Unsupported(`an indexed write to a non-array ${a.target.name}`);
-      if (ct.elem.k === 'arr') throw new Unsupported('a write into nested arrays');
-      out.push(`if (i${i} >= ${ct.lo} && i${i} <= ${ct.hi}) T[${base} - ${ct.lo} + i${i}] = ${enc(`v${i}`, ct.elem)};`);
+      out.push(`if (i${i} >= ${ct.lo} && i${i} <= ${ct.hi}) T[${base} - ${ct.lo} + i${i}] = v${i};`);
     } else if (ct.k === 'arr') {
       out.push(`wr${arrWriter(g, ct)}(T, ${base}, v${i});`);
     } else {
-      out.push(`T[${base}] = ${enc(`v${i}`, ct)};`);
+      out.push(`T[${base}] = v${i};`);
     }
   });
-  if (t.to !== t.from) out.push(`T[${L.cells.get('pc')!.base - 1} + self] = ${g.str(t.to)};`);
+  out.push(`T[${L.cells.get('pc')!.base - 1} + self] = ${g.str(t.to)};`);
   return out;
 }
 
@@ -196,9 +189,7 @@ function arrWriter(g: Gen, ct: Extract<CT, { k: 'arr' }>): string {
   if (name) return name;
   name = g.fresh('');
   m.set(key, name);
-  if (ct.elem.k === 'arr') throw new Unsupported('a whole write of nested arrays');
-  const el = ct.elem.k === 'bool' ? '(x ? 1 : 0)' : 'x';
-  g.helpers.push(`function wr${name}(T, o, a) { if (a.length !== ${ct.hi}) throw new Unsupported('an array of another domain'); for (let i = ${ct.lo}; i <= ${ct.hi}; i++) { const x = a[i - 1]; if (x === undefined) throw new Unsupported('an array of another domain'); T[o + i - ${ct.lo}] = ${el}; } }`);
+  g.helpers.push(`function wr${name}(T, o, a) { if (a.length !== ${ct.hi}) throw new Unsupported('an array of another domain'); for (let i = ${ct.lo}; i <= ${ct.hi}; i++) { const x = a[i - 1]; if (x === undefined) throw new Unsupported('an array of another domain'); T[o + i - ${ct.lo}] = x; } }`);
   return name;
 }
 
