@@ -84,7 +84,7 @@ describe('compiled program: process types, terminal labels, parameters', () => {
   it('finds the deadlock where the type that finishes has finished and the other is stuck', () => {
     const r = agree(incDec(true));
     expect(r).toMatchObject({ verdict: 'violated', violated: 'Deadlock', distinct: 7, depth: 5 });
-    expect(r.trace.at(-1)?.state).toMatchObject({ x: 0, pc: ['Done', 'idle'] });
+    expect(r.trace?.at(-1)?.state).toMatchObject({ x: 0, pc: ['Done', 'idle'] });
   });
 
   it('counts a process at any of its terminal labels as finished', () => {
@@ -99,7 +99,7 @@ describe('compiled program: process types, terminal labels, parameters', () => {
     // Without Halt among its terminal labels, Inc stuck there is a deadlock.
     const stuck = withProcType(halt, 'Inc', (pt) => ({ ...pt, labels: pt.labels.map((l) => (l.name === 'Halt' ? { ...l, terminal: false } : l)) }));
     expect(agree(stuck)).toMatchObject({ verdict: 'violated', violated: 'Deadlock', distinct: 4, depth: 3 });
-    expect(agree(stuck).trace.at(-1)?.state).toMatchObject({ pc: ['Halt'] });
+    expect(agree(stuck).trace?.at(-1)?.state).toMatchObject({ pc: ['Halt'] });
   });
 
   it('enumerates two and three parameters in TLC\'s order', () => {
