@@ -80,6 +80,8 @@ const FORMS = (v: Vars): Record<string, E> => {
     typedProc: ite(f, setOf([], procId('Worker')), setOf([l.of(1)])), typedPtr: ite(f, setOf([], ptr(B as never)), s),
     // Sets of pointers, ints, enums and bools.
     card: s.size(), in: x.in(s), notIn: x.notIn(s), has: s.has(y),
+    // Membership in a range by its ends (an empty range holds nothing).
+    inRange: x.in(v.R12), notInRange: y.notIn(v.R12), inSum: x.add(y).in(R), inEmpty: or(x.in(E0), f), notInEmpty: and(y.notIn(E0), f),
     union: s.union(setOf([x.add(2)])), minus: s.minus(setOf([1, 2])), intersect: s.intersect(setOf([2, 3])),
     subset: s.subsetOf(setOf([1, 2])), subsetOf: setOf([1]).subsetOf(s), empty: s.isEmpty(),
     enumSet: setOf([en, 'r']), enumIn: en.in(setOf(['p', 'r'])), boolSet: setOf([f, true]), boolIn: x.gt(0).in(setOf([f])),
