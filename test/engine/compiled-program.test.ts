@@ -119,6 +119,12 @@ describe('compiled program: process types, terminal labels, parameters', () => {
     expect(refusal(withParams(4))).toBe('more than 3 parameters');
     const bad: Model = { ...incDec(false), vars: incDec(false).vars.map((v) => ({ ...v, init: { op: 'bin', fn: 'div', a: lit(1), b: lit(0) } as Expr })) };
     expect(refusal(bad)).toBe('the initial state does not evaluate');
+    // Any other refusal while encoding the initial state keeps its own message.
+    const wide: Model = {
+      ...incDec(false),
+      vars: [...incDec(false).vars, { name: 's', role: 'shared', type: { kind: 'set', of: { kind: 'int', lo: 0, hi: 3 } }, init: lit({ set: [40] } as never) }],
+    };
+    expect(refusal(wide)).toBe('set element 40 outside the bitmask');
     // The interpreted engine then reports the evaluation error itself.
     const r = exploreFast(machine(bad, 'c')) as ExploreResult & { compiled: boolean };
     expect([r.compiled, r.verdict]).toEqual([false, 'error']);

@@ -89,13 +89,11 @@ export function compile(m: Machine): Program {
     if (!inv) throw new Unsupported(`no invariant ${name}`);
     return `if (!${g.expr(inv.expr, sc0).js}) return ${i};`;
   });
-  const anyTerminal = m.model.procTypes.some((pt) => pt.labels.some((l) => l.terminal));
-  const finished = anyTerminal
-    ? m.procs.map((p) => {
-      const term = p.pt.labels.filter((l) => l.terminal).map((l) => `S[${pcCell.base + p.id - 1}] === ${g.str(l.name)}`);
-      return term.length ? `(${term.join(' || ')})` : 'false';
-    }).join(' && ')
-    : 'false';
+  // Every process at one of its terminal labels (never, for a process type that has none).
+  const finished = m.procs.map((p) => {
+    const term = p.pt.labels.filter((l) => l.terminal).map((l) => `S[${pcCell.base + p.id - 1}] === ${g.str(l.name)}`);
+    return `(${term.join(' || ') || 'false'})`;
+  }).join(' && ');
 
   // ---- packing (each slot at its field, layout.ts)
   const packLines: string[] = [];
