@@ -5,8 +5,8 @@ import type { Model } from '../../src/dsl/ir.ts';
 import { loadSpec } from '../../src/dsl/load.ts';
 import { formatError } from '../../src/errors.ts';
 import { simulate } from '../../src/engine/simulate.ts';
-import { machine } from '../../src/engine/step.ts';
-import { successors } from '../../src/engine/step.ts';
+import { holds, int, protocol, type E } from '../../src/dsl/index.ts';
+import { machine, successors, type Machine } from '../../src/engine/step.ts';
 import { spec } from '../helpers.ts';
 
 async function fixture(file: string): Promise<Model> {
@@ -73,6 +73,7 @@ describe('simulate', () => {
     const r = simulate(machine(await fixture('BeyondConstraint.ts'), 'small'), { runs: 3, depth: 10, seed: 5 });
     expect([r.verdict, r.violated, r.run]).toEqual(['violated', 'Small', 1]);
     expect(r.trace!.map((s) => s.state.x)).toEqual([0, 1, 2, 3]);
+    expect(r.trace!.map((s) => s.index)).toEqual([1, 2, 3, 4]);
     expect(r.statesVisited).toBe(4);
   });
 
@@ -91,5 +92,50 @@ describe('simulate', () => {
     expect(r.verdict).toBe('error');
     expect(r.error).toMatchObject({ code: 'ENGINE_EVAL' });
     expect(r.run).toBeGreaterThanOrEqual(1);
+    // The run and the steps it took before the failing evaluation, then the evaluator's message.
+    const steps = r.trace!.length - 1;
+    expect(steps).toBeGreaterThan(0);
+    expect(r.error!.message).toMatch(new RegExp(`^evaluation failed in run ${r.run} after ${steps} steps: \\S`));
+  });
+});
+
+/** x counts up from `init`; `leap` jumps from 1 to 4. */
+function counter(opts: { init?: number; constraint?: (x: E) => E; invariant: (x: E) => E }): Machine {
+  const proto = protocol('Walk', (p) => {
+    const x = p.shared('x', int(0, 9), opts.init ?? 0);
+    p.process('W', 1, {}, (t) => {
+      t.label('a');
+      t.step('a', { branch: 'up', to: 'a', when: x.lt(9), do: [x.set(x.add(1))] });
+      t.step('a', { branch: 'leap', to: 'a', when: x.eq(1), do: [x.set(4)] });
+    });
+    p.invariant('Inv', opts.invariant(x));
+    p.config('c', { constants: {}, checkDeadlock: false, ...(opts.constraint ? { constraint: opts.constraint(x) } : {}), expect: holds() });
+  });
+  if (proto.buildErrors.length) throw new Error(JSON.stringify(proto.buildErrors));
+  return machine(proto.model, 'c');
+}
+
+describe('simulate at the edges of a run', () => {
+  it('checks the initial state: a violation there is run 1\'s only state', () => {
+    const r = simulate(counter({ invariant: (x) => x.gt(0) }), { runs: 5, depth: 10, seed: 1 });
+    expect([r.verdict, r.violated, r.run, r.runsDone, r.statesVisited]).toEqual(['violated', 'Inv', 1, 1, 1]);
+    expect(r.trace!.map((s) => s.state.x)).toEqual([0]);
+  });
+
+  it('ends a run at once when the initial state is outside the constraint', () => {
+    const r = simulate(counter({ init: 3, constraint: (x) => x.le(2), invariant: (x) => x.le(9) }), { runs: 3, depth: 10, seed: 1 });
+    expect([r.verdict, r.runsDone, r.statesVisited, r.distinctStates]).toEqual(['holds', 3, 3, 1]);
+  });
+
+  it('walks only into the constraint, and ends the run when every successor leaves it', () => {
+    // From 1, leap goes to 4: outside x <= 2, but Inv (x <= 4) holds there, so the run goes on to 2;
+    // from 2 the only successor, 3, is outside too: the run ends. Walking outside would reach 5.
+    const t0 = performance.now();
+    const r = simulate(counter({ constraint: (x) => x.le(2), invariant: (x) => x.le(4) }), { runs: 4, depth: 10, seed: 11 });
+    const wall = (performance.now() - t0) / 1000;
+    expect([r.verdict, r.runsDone, r.statesVisited, r.distinctStates]).toEqual(['holds', 4, 12, 3]);
+    expect(r.trace!.map((s) => s.state.x)).toEqual([0, 1, 2]);
+    expect(r.seconds).toBeGreaterThanOrEqual(0);
+    expect(r.seconds).toBeLessThanOrEqual(wall);
   });
 });
