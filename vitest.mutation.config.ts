@@ -24,7 +24,7 @@ export const MUTATION_TESTS: Record<string, string[]> = {
   'src/engine/compiled/program.ts': ['test/engine/compiled-program.test.ts', 'test/engine/compiled-layout.test.ts', ...COMPILED, 'test/engine/layout.test.ts'],
   // Simulation: the interpreted runs (seeded, stopping at the first violating state) and the compiled ones against them.
   'src/engine/simulate.ts': ['test/engine/simulate.test.ts'],
-  'src/engine/compiled/simulate.ts': COMPILED,
+  'src/engine/compiled/simulate.ts': ['test/engine/simulate.test.ts', ...COMPILED],
   'src/engine/compiled/store.ts': [...COMPILED, 'test/engine/store.test.ts'],
   'src/check/result.ts': ['test/check/result.test.ts'],
   'src/tlc/tool-output.ts': ['test/tlc/tool-output.test.ts'],

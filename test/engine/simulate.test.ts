@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { Model } from '../../src/dsl/ir.ts';
 import { loadSpec } from '../../src/dsl/load.ts';
 import { formatError } from '../../src/errors.ts';
-import { simulate } from '../../src/engine/simulate.ts';
+import { simulateFast } from '../../src/engine/compiled/simulate.ts';
+import { simulate, type SimulateOptions, type SimulateResult } from '../../src/engine/simulate.ts';
 import { holds, int, protocol, type E } from '../../src/dsl/index.ts';
 import { machine, successors, type Machine } from '../../src/engine/step.ts';
 import { spec } from '../helpers.ts';
@@ -115,15 +116,24 @@ function counter(opts: { init?: number; constraint?: (x: E) => E; invariant: (x:
   return machine(proto.model, 'c');
 }
 
-describe('simulate at the edges of a run', () => {
+/** The interpreted simulation, after checking that the compiled one gives the same result. */
+function both(m: Machine, opts: SimulateOptions): SimulateResult {
+  const slow = simulate(m, opts);
+  const { compiled, ...fast } = simulateFast(m, opts);
+  expect(compiled, 'the compiled simulation runs it').toBe(true);
+  expect({ ...fast, seconds: 0 }).toEqual({ ...slow, seconds: 0 });
+  return slow;
+}
+
+describe('simulate at the edges of a run (interpreted and compiled alike)', () => {
   it('checks the initial state: a violation there is run 1\'s only state', () => {
-    const r = simulate(counter({ invariant: (x) => x.gt(0) }), { runs: 5, depth: 10, seed: 1 });
+    const r = both(counter({ invariant: (x) => x.gt(0) }), { runs: 5, depth: 10, seed: 1 });
     expect([r.verdict, r.violated, r.run, r.runsDone, r.statesVisited]).toEqual(['violated', 'Inv', 1, 1, 1]);
     expect(r.trace!.map((s) => s.state.x)).toEqual([0]);
   });
 
   it('ends a run at once when the initial state is outside the constraint', () => {
-    const r = simulate(counter({ init: 3, constraint: (x) => x.le(2), invariant: (x) => x.le(9) }), { runs: 3, depth: 10, seed: 1 });
+    const r = both(counter({ init: 3, constraint: (x) => x.le(2), invariant: (x) => x.le(9) }), { runs: 3, depth: 10, seed: 1 });
     expect([r.verdict, r.runsDone, r.statesVisited, r.distinctStates]).toEqual(['holds', 3, 3, 1]);
   });
 
@@ -131,7 +141,7 @@ describe('simulate at the edges of a run', () => {
     // From 1, leap goes to 4: outside x <= 2, but Inv (x <= 4) holds there, so the run goes on to 2;
     // from 2 the only successor, 3, is outside too: the run ends. Walking outside would reach 5.
     const t0 = performance.now();
-    const r = simulate(counter({ constraint: (x) => x.le(2), invariant: (x) => x.le(4) }), { runs: 4, depth: 10, seed: 11 });
+    const r = both(counter({ constraint: (x) => x.le(2), invariant: (x) => x.le(4) }), { runs: 4, depth: 10, seed: 11 });
     const wall = (performance.now() - t0) / 1000;
     expect([r.verdict, r.runsDone, r.statesVisited, r.distinctStates]).toEqual(['holds', 4, 12, 3]);
     expect(r.trace!.map((s) => s.state.x)).toEqual([0, 1, 2]);
