@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Model } from '../../src/dsl/ir.ts';
 import { loadSpec } from '../../src/dsl/load.ts';
 import { formatError } from '../../src/errors.ts';
-import { simulateFast } from '../../src/engine/compiled/simulate.ts';
+import { simulateFast, workerSeed } from '../../src/engine/compiled/simulate.ts';
 import { simulate, type SimulateOptions, type SimulateResult } from '../../src/engine/simulate.ts';
 import { holds, int, protocol, type E } from '../../src/dsl/index.ts';
 import { machine, successors, type Machine } from '../../src/engine/step.ts';
@@ -60,18 +60,18 @@ describe('simulate', () => {
 
   it('reports deadlocks when the configuration checks them, and ends the run otherwise', async () => {
     const model = await fixture('Stuck.ts');
-    const dead = simulate(machine(model, 'deadlock'), { runs: 20, depth: 50, seed: 3 });
+    const dead = both(machine(model, 'deadlock'), { runs: 20, depth: 50, seed: 3 });
     expect(dead.verdict).toBe('violated');
     expect(dead.violated).toBe('Deadlock');
     expect(dead.trace!.at(-1)!.state.pc).toEqual(['done', 'done']);
-    const ok = simulate(machine(model, 'noDeadlock'), { runs: 20, depth: 50, seed: 3 });
+    const ok = both(machine(model, 'noDeadlock'), { runs: 20, depth: 50, seed: 3 });
     expect(ok.verdict).toBe('holds');
   });
 
   it('never steps outside the state constraint, but checks the invariants of the successors there, as TLC', async () => {
     // BeyondConstraint: x counts up under the constraint x <= 2; x = 3 violates Small. TLC (and the
     // configuration's expectation) report the violation in that successor outside the constraint.
-    const r = simulate(machine(await fixture('BeyondConstraint.ts'), 'small'), { runs: 3, depth: 10, seed: 5 });
+    const r = both(machine(await fixture('BeyondConstraint.ts'), 'small'), { runs: 3, depth: 10, seed: 5 });
     expect([r.verdict, r.violated, r.run]).toEqual(['violated', 'Small', 1]);
     expect(r.trace!.map((s) => s.state.x)).toEqual([0, 1, 2, 3]);
     expect(r.trace!.map((s) => s.index)).toEqual([1, 2, 3, 4]);
@@ -80,7 +80,7 @@ describe('simulate', () => {
 
   it('stops at the first violating state, even when a later state satisfies the invariant again', async () => {
     const m = machine(await fixture('Transient.ts'), 'small');
-    const r = simulate(m, { runs: 5, depth: 10, seed: 7 });
+    const r = both(m, { runs: 5, depth: 10, seed: 7 });
     expect([r.verdict, r.violated, r.run, r.runsDone]).toEqual(['violated', 'BelowTwo', 1, 1]);
     // Initial state, x = 1, x = 2: the run stops at step 2 and never takes the step back to x = 0.
     expect(r.trace!.map((s) => s.state.x)).toEqual([0, 1, 2]);
@@ -89,7 +89,7 @@ describe('simulate', () => {
   });
 
   it('returns evaluation errors as values, with the run that met them', async () => {
-    const r = simulate(machine(await fixture('Stuck.ts'), 'applyOutside'), { runs: 50, depth: 20, seed: 9 });
+    const r = both(machine(await fixture('Stuck.ts'), 'applyOutside'), { runs: 50, depth: 20, seed: 9 });
     expect(r.verdict).toBe('error');
     expect(r.error).toMatchObject({ code: 'ENGINE_EVAL' });
     expect(r.run).toBeGreaterThanOrEqual(1);
@@ -119,7 +119,10 @@ function counter(opts: { init?: number; constraint?: (x: E) => E; invariant: (x:
 /** The interpreted simulation, after checking that the compiled one gives the same result. */
 function both(m: Machine, opts: SimulateOptions): SimulateResult {
   const slow = simulate(m, opts);
+  const t0 = performance.now();
   const { compiled, ...fast } = simulateFast(m, opts);
+  expect(fast.seconds).toBeGreaterThanOrEqual(0);
+  expect(fast.seconds).toBeLessThanOrEqual((performance.now() - t0) / 1000);
   expect(compiled, 'the compiled simulation runs it').toBe(true);
   expect({ ...fast, seconds: 0 }).toEqual({ ...slow, seconds: 0 });
   return slow;
@@ -150,3 +153,49 @@ describe('simulate at the edges of a run (interpreted and compiled alike)', () =
     expect(r.seconds).toBeLessThanOrEqual(wall);
   });
 });
+
+/** Inc climbs; at x = 1 it may leap to 4, which Inv forbids: about half the runs fail, by seed. */
+const leaper = () => counter({ invariant: (x) => x.ne(4) });
+
+describe('simulate with several workers: each runs its share of the runs, from its own seed stream', () => {
+  // Depth 3: x climbs to 3 at most, so a run fails only by the leap (a coin toss at x = 1).
+  const opts = { runs: 9, depth: 3, seed: 2 };
+
+  it('gives worker k runs k+1, k+1+N, ... seeded by workerSeed(seed, k), compiled or interpreted', () => {
+    expect(workerSeed(opts.seed, 0)).toBe(opts.seed);
+    const m = leaper();
+    const runs: (number | null)[] = [];
+    for (const index of [0, 1, 2]) {
+      const share = { index, workers: 3, countDistinct: true };
+      // The same worker's runs, sequentially: its 3 runs from its own first seed.
+      const alone = simulate(m, { ...opts, runs: 3, seed: workerSeed(opts.seed, index) });
+      const global = alone.run === null ? null : index + 1 + (alone.run - 1) * 3;
+      const fast = simulateFast(m, opts, share);
+      expect(fast.compiled).toBe(true);
+      expect({ ...fast, seconds: 0, compiled: null }).toEqual({ ...alone, run: global, seconds: 0, compiled: null });
+      // A model the compiled engine declines (a transition of 4 parameters) runs the same share interpreted.
+      const slow = simulateFast(withFourParams(m), opts, share);
+      expect([slow.compiled, slow.run, slow.runsDone]).toEqual([false, global, alone.runsDone]);
+      runs.push(fast.run);
+    }
+    // From seed 2, worker 0 fails in its second run (run 4), worker 1 in its first (run 2), worker 2 never.
+    expect(runs).toEqual([4, 2, null]);
+    // The workers' first seeds differ, so they do not repeat each other's runs.
+    expect(new Set([0, 1, 2].map((k) => workerSeed(opts.seed, k))).size).toBe(3);
+  });
+
+  it('stops before its next run once another worker has raised the stop flag', () => {
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    Atomics.store(stop, 0, 1);
+    const r = simulateFast(leaper(), opts, { index: 0, workers: 2, stop, countDistinct: true });
+    expect([r.compiled, r.verdict, r.runsDone, r.statesVisited, r.trace]).toEqual([true, 'holds', 0, 0, null]);
+  });
+});
+
+/** The machine with W's `up` given four parameters over 0..1 that it ignores: the compiled engine declines it. */
+function withFourParams(m: Machine): Machine {
+  const param = (name: string) => ({ name, over: { op: 'domain', domain: { kind: 'range', lo: 0, hi: 0 } } as never, elemType: { kind: 'int', lo: 0, hi: 0 } as never });
+  const procTypes = m.model.procTypes.map((pt) => ({ ...pt, transitions: pt.transitions.map((t) => (t.name === 'a_up' ? { ...t, params: ['p', 'q', 'r', 's'].map(param) } : t)) }));
+  const model = { ...m.model, procTypes };
+  return { ...m, model, procs: m.procs.map((p) => ({ ...p, pt: procTypes.find((x) => x.name === p.pt.name)! })) };
+}
