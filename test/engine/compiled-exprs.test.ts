@@ -24,7 +24,7 @@ function exprsModel(exprs: (v: Vars) => Record<string, E>): Model {
     const B = p.blocks('Blocks', N);
     const R = p.range(-2, 3);
     const vars = {
-      N, B, R, E0: p.range(2, 1), R12: p.range(1, 2),
+      N, B, R, E0: p.range(2, 1), R12: p.range(1, 2), R22: p.range(2, 2), Huge: p.range(0, 1 << 21),
       x: p.shared('x', int(-2, 3), 0),
       y: p.shared('y', int(-2, 3), 1),
       f: p.shared('f', bool, false),
@@ -59,7 +59,7 @@ function exprsModel(exprs: (v: Vars) => Record<string, E>): Model {
 }
 
 interface Vars {
-  N: E; B: E; R: E; E0: E; R12: E; x: E; y: E; f: E; s: E; a: E; en: E; l: E & { of(p: unknown): E }; la: E & { of(p: unknown): E };
+  N: E; B: E; R: E; E0: E; R12: E; R22: E; Huge: E; x: E; y: E; f: E; s: E; a: E; en: E; l: E & { of(p: unknown): E }; la: E & { of(p: unknown): E };
   W: { ids: E; pc(p: unknown): E };
 }
 
@@ -82,6 +82,7 @@ const FORMS = (v: Vars): Record<string, E> => {
     card: s.size(), in: x.in(s), notIn: x.notIn(s), has: s.has(y),
     // Membership in a range by its ends (an empty range holds nothing).
     inRange: x.in(v.R12), notInRange: y.notIn(v.R12), inSum: x.add(y).in(R), inEmpty: or(x.in(E0), f), notInEmpty: and(y.notIn(E0), f),
+    inOne: x.in(v.R22), inHuge: x.add(y).in(v.Huge), inIds: y.in(W.ids),
     union: s.union(setOf([x.add(2)])), minus: s.minus(setOf([1, 2])), intersect: s.intersect(setOf([2, 3])),
     subset: s.subsetOf(setOf([1, 2])), subsetOf: setOf([1]).subsetOf(s), empty: s.isEmpty(),
     enumSet: setOf([en, 'r']), enumIn: en.in(setOf(['p', 'r'])), boolSet: setOf([f, true]), boolIn: x.gt(0).in(setOf([f])),

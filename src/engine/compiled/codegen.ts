@@ -163,7 +163,7 @@ export class Gen {
       case 'card': return { js: `pop(${this.expr(e.arg, sc).js})`, ct: INT };
       case 'domain': {
         const { lo, hi } = this.domainRange(e.domain);
-        if (lo <= hi && (lo < -1 || hi + 1 > MAX_BIT)) throw new Unsupported('a domain outside the bitmask');
+        if (lo < -1 || hi + 1 > MAX_BIT) throw new Unsupported('a domain outside the bitmask'); // empty: 1..0
         let mask = 0;
         for (let x = lo; x <= hi; x += 1) mask |= 1 << (x + 1);
         return { js: String(mask), ct: { k: 'set', elem: 'int' } };
@@ -264,8 +264,8 @@ export class Gen {
 
   private bin(e: Extract<Expr, { op: 'bin' }>, sc: Scope): Code {
     const a = this.expr(e.a, sc);
-    // Membership in a range compares with its ends (as the interpreter does), whatever its width.
-    if ((e.fn === 'in' || e.fn === 'notin') && e.b.op === 'domain' && e.b.domain.kind === 'range' && a.ct.k === 'int') {
+    // Membership in a domain (a range, or a process type's ids) compares with its ends, whatever its width.
+    if ((e.fn === 'in' || e.fn === 'notin') && e.b.op === 'domain' && a.ct.k === 'int') {
       const { lo, hi } = this.domainRange(e.b.domain);
       return { js: `${e.fn === 'in' ? '' : '!'}inr(${a.js}, ${lo}, ${hi})`, ct: BOOL };
     }
