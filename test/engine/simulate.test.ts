@@ -6,7 +6,7 @@ import { loadSpec } from '../../src/dsl/load.ts';
 import { formatError } from '../../src/errors.ts';
 import { simulateFast, workerSeed } from '../../src/engine/compiled/simulate.ts';
 import { simulate, type SimulateOptions, type SimulateResult } from '../../src/engine/simulate.ts';
-import { holds, int, protocol, type E } from '../../src/dsl/index.ts';
+import { arrayOf, holds, int, mapOver, protocol, type E } from '../../src/dsl/index.ts';
 import { machine, successors, type Machine } from '../../src/engine/step.ts';
 import { spec } from '../helpers.ts';
 
@@ -159,7 +159,7 @@ const leaper = () => counter({ invariant: (x) => x.ne(4) });
 
 describe('simulate with several workers: each runs its share of the runs, from its own seed stream', () => {
   // Depth 3: x climbs to 3 at most, so a run fails only by the leap (a coin toss at x = 1).
-  const opts = { runs: 9, depth: 3, seed: 2 };
+  const opts = { runs: 8, depth: 3, seed: 2 };
 
   it('gives worker k runs k+1, k+1+N, ... seeded by workerSeed(seed, k), compiled or interpreted', () => {
     expect(workerSeed(opts.seed, 0)).toBe(opts.seed);
@@ -167,8 +167,8 @@ describe('simulate with several workers: each runs its share of the runs, from i
     const runs: (number | null)[] = [];
     for (const index of [0, 1, 2]) {
       const share = { index, workers: 3, countDistinct: true };
-      // The same worker's runs, sequentially: its 3 runs from its own first seed.
-      const alone = simulate(m, { ...opts, runs: 3, seed: workerSeed(opts.seed, index) });
+      // The same worker's runs, sequentially, from its own first seed: 8 runs over 3 workers are 3, 3 and 2.
+      const alone = simulate(m, { ...opts, runs: [3, 3, 2][index], seed: workerSeed(opts.seed, index) });
       const global = alone.run === null ? null : index + 1 + (alone.run - 1) * 3;
       const fast = simulateFast(m, opts, share);
       expect(fast.compiled).toBe(true);
@@ -189,6 +189,20 @@ describe('simulate with several workers: each runs its share of the runs, from i
     Atomics.store(stop, 0, 1);
     const r = simulateFast(leaper(), opts, { index: 0, workers: 2, stop, countDistinct: true });
     expect([r.compiled, r.verdict, r.runsDone, r.statesVisited, r.trace]).toEqual([true, 'holds', 0, 0, null]);
+    // A flag that is down changes nothing.
+    Atomics.store(stop, 0, 0);
+    const go = simulateFast(leaper(), opts, { index: 2, workers: 3, stop, countDistinct: true });
+    expect([go.verdict, go.runsDone]).toEqual(['holds', 2]);
+  });
+
+  it('lets an evaluation error met while compiling reach the caller, as the interpreted engine would meet it', () => {
+    const proto = protocol('Huge', (p) => {
+      const R = p.range(1, 1 << 21);
+      const a = p.shared('a', arrayOf(R, int(0, 1)), mapOver(R, () => 0));
+      p.process('W', 1, {}, (t) => { t.label('a'); t.step('a', { to: 'a', do: [a.at(1).set(1)] }); });
+      p.config('c', { constants: {}, checkDeadlock: false, expect: holds() });
+    });
+    expect(() => simulateFast(machine(proto.model, 'c'), opts)).toThrow('the range 1..2097152 has 2097152 elements, more than the 1048576 the engine enumerates');
   });
 });
 
