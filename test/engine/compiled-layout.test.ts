@@ -137,15 +137,13 @@ describe('compiled layout: slot widths and words', () => {
   });
 
   it('lays out an array-typed local as one run of slots per process', () => {
-    let la: { of(p: unknown): unknown } | undefined;
     const m = lay(() => undefined, (p) => {
       p.process('Reader', 2, {}, (t) => {
-        la = t.local('la', arrayOf(p.range(1, 3), int(0, 3)), mapOver(p.range(1, 3), () => 0));
+        t.local('la', arrayOf(p.range(1, 3), int(0, 3)), mapOver(p.range(1, 3), () => 0));
         t.label('r');
         t.step('r', { to: 'r' });
       });
     });
-    void la;
     const L = buildLayout(m);
     const c = L.cells.get('la')!;
     // One run of 3 slots for each of the 4 processes (Workers and Readers: locals span every process).

@@ -12,7 +12,7 @@ import { exploreFast } from '../../src/engine/compiled/explore.ts';
 import { Unsupported } from '../../src/engine/compiled/layout.ts';
 import { compile } from '../../src/engine/compiled/program.ts';
 import { explore, type ExploreResult } from '../../src/engine/explore.ts';
-import { machine, type Machine } from '../../src/engine/step.ts';
+import { machine } from '../../src/engine/step.ts';
 
 /** Inc adds to x and finishes; Dec takes from x and never finishes. Both have labels idle and busy. */
 function incDec(checkDeadlock: boolean): Model {
@@ -130,5 +130,3 @@ describe('compiled program: process types, terminal labels, parameters', () => {
     expect([r.compiled, r.verdict]).toEqual([false, 'error']);
   });
 });
-
-export type { Machine };

@@ -154,7 +154,7 @@ describe('simulate at the edges of a run (interpreted and compiled alike)', () =
   });
 });
 
-/** Inc climbs; at x = 1 it may leap to 4, which Inv forbids: about half the runs fail, by seed. */
+/** x climbs; at x = 1 it may leap to 4, which Inv forbids: a run fails or not by its seed. */
 const leaper = () => counter({ invariant: (x) => x.ne(4) });
 
 describe('simulate with several workers: each runs its share of the runs, from its own seed stream', () => {
@@ -206,7 +206,7 @@ describe('simulate with several workers: each runs its share of the runs, from i
   });
 });
 
-/** The machine with W's `up` given four parameters over 0..1 that it ignores: the compiled engine declines it. */
+/** The machine with W's `up` given four one-value parameters that it ignores: the compiled engine declines it. */
 function withFourParams(m: Machine): Machine {
   const param = (name: string) => ({ name, over: { op: 'domain', domain: { kind: 'range', lo: 0, hi: 0 } } as never, elemType: { kind: 'int', lo: 0, hi: 0 } as never });
   const procTypes = m.model.procTypes.map((pt) => ({ ...pt, transitions: pt.transitions.map((t) => (t.name === 'a_up' ? { ...t, params: ['p', 'q', 'r', 's'].map(param) } : t)) }));
