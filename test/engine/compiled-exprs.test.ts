@@ -23,14 +23,16 @@ function exprsModel(exprs: (v: Vars) => Record<string, E>): Model {
     const N = p.constant('N');
     const B = p.blocks('Blocks', N);
     const R = p.range(-2, 3);
+    const R12 = p.range(1, 2);
     const vars = {
-      N, B, R, E0: p.range(2, 1), R12: p.range(1, 2), R22: p.range(2, 2), Huge: p.range(0, 1 << 21),
+      N, B, R, E0: p.range(2, 1), R12, R22: p.range(2, 2), Huge: p.range(0, 1 << 21),
       x: p.shared('x', int(-2, 3), 0),
       y: p.shared('y', int(-2, 3), 1),
       f: p.shared('f', bool, false),
       s: p.shared('s', setType(ptr(B)), setOf([], ptr(B))),
       a: p.shared('a', arrayOf(B, ptr(B)), mapOver(B, () => NULL)),
       en: p.shared('en', enumOf('p', 'q', 'r'), 'p'),
+      g: p.shared('g', arrayOf(R12, bool), mapOver(R12, () => false)),
       l: undefined as unknown as E & { of(p: unknown): E },
       la: undefined as unknown as E & { of(p: unknown): E },
       W: undefined as unknown as ReturnType<typeof p.process>,
@@ -48,6 +50,7 @@ function exprsModel(exprs: (v: Vars) => Record<string, E>): Model {
       t.choose('idle', B, (b) => ({ branch: 'put', to: 'busy', do: [vars.s.set(vars.s.plus(b))] }));
       t.choose('idle', B, (b) => ({ branch: 'take', to: 'busy', do: [vars.s.set(vars.s.without(b))] }));
       t.choose('idle', B, (b) => ({ branch: 'link', to: 'busy', do: [vars.a.at(b).set(ite(vars.a.at(b).eq(N), BUSY, vars.a.at(b).add(1)))] }));
+      t.step('idle', { branch: 'mark', to: 'busy', do: [vars.g.at(ite(vars.f, 1, 2)).set(not(vars.g.at(ite(vars.f, 1, 2))))] });
       t.step('idle', { branch: 'turn', to: 'busy', do: [vars.en.set(ite(vars.en.eq('p'), 'q', ite(vars.en.eq('q'), 'r', 'p')))] });
       t.step('busy', { to: 'idle', do: [l.set(ite(l.eq(2), 0, l.add(1))), la.at(ite(l.eq(1), 1, 2)).set(ite(vars.f, 1, 0))] });
     });
@@ -59,13 +62,13 @@ function exprsModel(exprs: (v: Vars) => Record<string, E>): Model {
 }
 
 interface Vars {
-  N: E; B: E; R: E; E0: E; R12: E; R22: E; Huge: E; x: E; y: E; f: E; s: E; a: E; en: E; l: E & { of(p: unknown): E }; la: E & { of(p: unknown): E };
+  N: E; B: E; R: E; E0: E; R12: E; R22: E; Huge: E; x: E; y: E; f: E; s: E; a: E; en: E; g: E; l: E & { of(p: unknown): E }; la: E & { of(p: unknown): E };
   W: { ids: E; pc(p: unknown): E };
 }
 
 /** Every form of the IR, bool-, int-, set-, enum- and array-valued. */
 const FORMS = (v: Vars): Record<string, E> => {
-  const { x, y, f, s, a, en, l, la, W, B, N, E0, R } = v;
+  const { x, y, f, s, a, en, g, l, la, W, B, N, E0, R } = v;
   return {
     // Arithmetic and comparison (div and mod by zero or a negative: errors in both).
     add: x.add(y), sub: x.sub(y), mul: x.mul(y), div: x.div(y), mod: x.mod(y), divConst: x.div(2), modConst: x.mod(3),
@@ -78,6 +81,7 @@ const FORMS = (v: Vars): Record<string, E> => {
     iteEmptyThen: ite(f, setOf([]), setOf(['p', en])), iteEmptyElse: ite(f, setOf([en]), setOf([])),
     typedEnum: ite(f, setOf([], enumOf('p', 'q', 'r')), setOf([en])), typedBool: ite(f, setOf([], bool), setOf([x.gt(0)])),
     typedProc: ite(f, setOf([], procId('Worker')), setOf([l.of(1)])), typedPtr: ite(f, setOf([], ptr(B as never)), s),
+    typedInt: ite(f, setOf([], int(0, 3)), setOf([x.add(2)])),
     // Sets of pointers, ints, enums and bools.
     card: s.size(), in: x.in(s), notIn: x.notIn(s), has: s.has(y),
     // Membership in a range by its ends (an empty range holds nothing).
@@ -103,6 +107,8 @@ const FORMS = (v: Vars): Record<string, E> => {
     at: a.at(1), atVar: a.at(x), atEl: a.at(a.at(1).add(1)),
     except: a.with(2, x), exceptOut: a.with(x.add(3), 1), exceptEq: a.with(1, NULL).eq(a),
     exceptAt: a.with(y, 3).at(2), mapAt: mapOver(B as never, (b) => b.mul(x)).at(y),
+    // A whole array of booleans (stored as 0 and 1, read back as booleans).
+    boolArr: g, boolArrEq: g.eq(mapOver(v.R12 as never, () => false)), boolArrWith: g.with(1, f).eq(g),
     // Control state and locals of other processes, by id (outside the domain: an error).
     // Array-valued locals (nested arrays in the layout).
     localArr: la.of(1), localArrAt: la.of(2).at(x), localArrEq: la.of(1).eq(la.of(2)), localArrWith: la.of(1).with(1, y),
@@ -234,7 +240,7 @@ describe('compiled expressions equal interpreted ones', () => {
   it('walks reach a varied set of states', () => {
     expect(states.length).toBe(400);
     // Every variable takes several values among them.
-    for (const name of ['x', 'y', 'f', 's', 'a', 'en', 'l', 'pc']) {
+    for (const name of ['x', 'y', 'f', 's', 'a', 'en', 'g', 'l', 'pc']) {
       expect(new Set(states.map((s) => JSON.stringify(s[name]))).size, name).toBeGreaterThan(1);
     }
   });
