@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Expr, Model } from '../../src/dsl/ir.ts';
-import { apply, bound, evaluate, EvalError, tlcBranches, update, type Env } from '../../src/engine/eval.ts';
+import { apply, bound, evaluate, EvalError, isTrue, tlcBranches, update, type Env } from '../../src/engine/eval.ts';
 import { mkSet, type Value } from '../../src/engine/value.ts';
 import { spec } from '../helpers.ts';
 
@@ -53,6 +53,35 @@ describe('evaluate', () => {
     fails(() => ev(bin('subseteq', 1, set(1))), 'operand of \\subseteq is not a set: 1');
     fails(() => ev(bin('frob', 1, 2)), 'unknown operator frob');
     fails(() => ev({ op: 'not', arg: lit(1) }), 'operand of ~ is not a boolean: 1');
+    // Each side of each operator, named in the message as TLA+ writes the operator.
+    const sides: [string, Value, Value, string][] = [
+      ['and', 1, true, 'operand of /\\ is not a boolean: 1'], ['and', true, 2, 'operand of /\\ is not a boolean: 2'],
+      ['or', 1, true, 'operand of \\/ is not a boolean: 1'], ['or', false, 2, 'operand of \\/ is not a boolean: 2'],
+      ['implies', 1, true, 'operand of => is not a boolean: 1'], ['implies', true, 2, 'operand of => is not a boolean: 2'],
+      ['lt', true, 1, '< is not a number: true'], ['lt', 1, false, '< is not a number: false'],
+      ['le', true, 1, '<= is not a number: true'], ['le', 1, false, '<= is not a number: false'],
+      ['gt', true, 1, '> is not a number: true'], ['gt', 1, false, '> is not a number: false'],
+      ['ge', true, 1, '>= is not a number: true'], ['ge', 1, false, '>= is not a number: false'],
+      ['add', true, 1, '+ is not a number: true'], ['add', 1, false, '+ is not a number: false'],
+      ['union', 1, mkSet([1]), 'operand of \\cup is not a set: 1'], ['union', mkSet([1]), 2, 'operand of \\cup is not a set: 2'],
+      ['minus', 1, mkSet([1]), 'operand of \\ is not a set: 1'], ['minus', mkSet([1]), 2, 'operand of \\ is not a set: 2'],
+      ['intersect', 1, mkSet([1]), 'operand of \\cap is not a set: 1'], ['intersect', mkSet([1]), 2, 'operand of \\cap is not a set: 2'],
+      ['subseteq', mkSet([1]), 2, 'operand of \\subseteq is not a set: 2'],
+    ];
+    for (const [fn, a, b, message] of sides) fails(() => ev(bin(fn, lit(a), lit(b))), message);
+    fails(() => ev({ op: 'filter', v: 'x', over: lit(1), cond: lit(true) } as Expr), 'filter domain is not a set: 1');
+    fails(() => ev({ op: 'filter', v: 'x', over: set(1), cond: lit(1) } as Expr), 'filter condition is not a boolean: 1');
+    fails(() => isTrue(lit(1), env()), 'condition is not a boolean: 1');
+  });
+
+  it('decides \\E and \\A whatever the order of witnesses, and intersects sets', () => {
+    const x: Expr = { op: 'bound', name: 'x' } as Expr;
+    const q = (quant: 'exists' | 'forall', body: Expr, over = set(1, 2, 3)) => ev({ op: 'quant', q: quant, v: 'x', over, body } as Expr);
+    expect([q('exists', bin('gt', x, 1)), q('exists', bin('gt', x, 3)), q('exists', bin('lt', x, 2))]).toEqual([true, false, true]);
+    expect([q('forall', bin('gt', x, 0)), q('forall', bin('gt', x, 1)), q('forall', bin('lt', x, 3))]).toEqual([true, false, false]);
+    expect([q('exists', lit(true), set()), q('forall', lit(false), set())]).toEqual([false, true]);
+    expect(ev(bin('intersect', set(1, 2, 3), set(2, 3, 4)))).toEqual(mkSet([2, 3]));
+    expect(ev(bin('intersect', set(1), set(2)))).toEqual(mkSet([]));
   });
 
   it('decides \\subseteq both ways', () => {
@@ -86,6 +115,7 @@ describe('functions', () => {
     expect(update(f, 0, 9)).toBe(f);
     expect(update(f, 2, 9)).toEqual([1, 9]);
     fails(() => update(3, 1, 1), 'updating a non-function 3');
+    fails(() => update([1], 'a', 1), 'index is not a number: "a"');
   });
 });
 
@@ -99,6 +129,15 @@ describe('list walks', () => {
     expect(walk('listNodes', 1, [2, 1, 0])).toEqual(mkSet([1, 2]));
     expect(walk('listAcyclic', 1, [2, 1, 0])).toBe(false);
     expect(walk('listAcyclic', 0, [2, 1, 0])).toBe(true);
+    // A start outside 1..N (NULL, or past the last block) is an empty list.
+    expect(walk('listNodes', 0, [2, 3, 0])).toEqual(mkSet([]));
+    expect(walk('listNodes', 4, [2, 3, 0])).toEqual(mkSet([]));
+  });
+
+  it('walk the named block set, not the first one declared', () => {
+    const two = { ...model, blockSets: [{ name: 'Other', size: 'K' }, ...model.blockSets] };
+    const e = { op: 'listNodes', start: lit(1), link: lit([2, 3, 0]), blocks: model.blockSets[0].name } as Expr;
+    expect(evaluate(e, env({ model: two, consts: { N: 3, K: 1 } }))).toEqual(mkSet([1, 2, 3]));
   });
 });
 
@@ -131,10 +170,15 @@ describe('ranges', () => {
     expect(ev(bin('notin', 5, range(5, 5)))).toBe(false);
     expect(ev(bin('notin', 4, range(5, 9)))).toBe(true);
     expect(ev(bin('in', true, range(0, 1)))).toBe(false);
+    expect(ev(bin('notin', 7, range(0, 2147483647)))).toBe(false);
+    // Only \\in and \\notin compare with the ends; another operator takes the range as a set.
+    expect(ev(bin('union', set(5), range(1, 2)))).toEqual(mkSet([1, 2, 5]));
+    expect(ev(bin('subseteq', set(4), range(1, 3)))).toBe(false);
   });
 
   it('enumerates a range of up to 2^20 elements, and refuses a wider one with its size', () => {
     expect((ev(range(1, 1 << 20)) as { set: number[] }).set.length).toBe(1 << 20);
     fails(() => ev(range(0, 1 << 20)), 'the range 0..1048576 has 1048577 elements, more than the 1048576 the engine enumerates');
+    fails(() => ev(range(5, (1 << 20) + 5)), 'the range 5..1048581 has 1048577 elements, more than the 1048576 the engine enumerates');
   });
 });
