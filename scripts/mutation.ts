@@ -1,5 +1,5 @@
 /**
- * `npm run mutation [-- --mutate FILE[,FILE...]] [--concurrency N] [--force] [--tests T[,T...]] [--live]`: Stryker on the core modules,
+ * `npm run mutation [-- --mutate FILE[,FILE...]] [--concurrency N] [--force] [--tests T[,T...]] [--live] [--baselines]`: Stryker on the core modules,
  * one module at a time, each against its own fast tests (vitest.mutation.config.ts, chosen by
  * POOLSPEC_MUTATE), then one line per module: killed, survived, no coverage, timeouts, score.
  * Each module's report is reports/mutation/<module>.json (and .html).
@@ -12,7 +12,7 @@ import { MUTATION_TESTS } from '../vitest.mutation.config.ts';
 
 const { values } = parseArgs({ options: {
   mutate: { type: 'string', multiple: true }, concurrency: { type: 'string', default: '1' }, force: { type: 'boolean', default: false },
-  tests: { type: 'string' }, live: { type: 'boolean', default: false },
+  tests: { type: 'string' }, live: { type: 'boolean', default: false }, baselines: { type: 'boolean', default: false },
 } });
 // --tests a.test.ts,b.test.ts: a narrowed run (e.g. only the tests written against a module's
 // survivors), reported beside the module's full report as <module>.narrowed.json; the score printed
@@ -34,9 +34,17 @@ interface Mutant { status: string; mutatorName: string; replacement?: string; lo
 interface Score { module: string; killed: number; survived: number; noCoverage: number; timeout: number; errors: number; score: number; minutes: number }
 const scores: Score[] = [];
 const live: string[] = [];
+const stale: string[] = [];
 const bin = path.join('node_modules', '.bin', 'stryker');
 for (const module of modules) {
   const t0 = performance.now();
+  // --baselines: the scores the committed baselines record, which a fresh run reuses where nothing changed; no Stryker run.
+  if (values.baselines) {
+    tally(module, read(baseline(module)), t0);
+    const changed = staleFiles(module);
+    if (changed.length) stale.push(`${module}: ${changed.join(', ')}`);
+    continue;
+  }
   const full = path.join('reports', 'mutation', stem(module));
   const base = partial ? `${full}.narrowed` : full;
   if (partial && !fs.existsSync(`${full}.json`)) {
@@ -68,6 +76,11 @@ export default { ...base, tempDirName: '.stryker-tmp-${path.basename(base)}',
   }
   const mutants = partial ? union(known, read(`${base}.json`)) : read(`${base}.json`);
   if (partial) writeMerged(`${full}.json`, `${base}.json`, mutants);
+  tally(module, mutants, t0);
+}
+
+/** One module's line of the summary, and its live mutants. */
+function tally(module: string, mutants: Mutant[], t0: number): void {
   const count = (s: string) => mutants.filter((x) => x.status === s).length;
   const [killed, survived, noCoverage, timeout] = ['Killed', 'Survived', 'NoCoverage', 'Timeout'].map(count);
   const errors = count('RuntimeError') + count('CompileError');
@@ -84,6 +97,11 @@ for (const s of scores) {
   console.log(`${s.module.padEnd(31)}  ${String(s.killed).padStart(6)}  ${String(s.survived).padStart(8)}  ${String(s.noCoverage).padStart(11)}  ${String(s.timeout).padStart(7)}  ${s.score.toFixed(1).padStart(5)}%  ${s.minutes.toFixed(1).padStart(7)}`);
 }
 if (live.length) console.log(`\nlive mutants (${live.length}):\n${live.join('\n')}`);
+if (values.baselines) {
+  console.log(stale.length
+    ? `\nbaselines a run would test again in part (module or test files changed since they were written):\n${stale.join('\n')}`
+    : '\nevery baseline matches its module and tests: a run reuses every result');
+}
 const low = scores.filter((s) => s.score < 80);
 console.log(low.length ? `\nbelow the 80% goal: ${low.map((s) => s.module).join(', ')}` : '\nevery module at or above the 80% goal');
 
@@ -101,7 +119,18 @@ function stem(module: string): string {
   return module.replace(/^src\//, '').replace(/[/.]/g, '_');
 }
 
-type Report = { files: Record<string, { mutants: Mutant[] }> };
+type Report = { files: Record<string, { mutants: Mutant[]; source?: string }>; testFiles?: Record<string, { source?: string }> };
+
+/**
+ * The module and test files that changed since the module's baseline was written (a baseline records
+ * only the test files whose tests cover a mutant, so a covering test file new to the module's list
+ * is seen by a run, not here).
+ */
+function staleFiles(module: string): string[] {
+  const r = JSON.parse(fs.readFileSync(baseline(module), 'utf8')) as Report;
+  const differs = ([file, x]: [string, { source?: string }]) => !fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== x.source;
+  return [...Object.entries(r.files), ...Object.entries(r.testFiles ?? {})].filter(differs).map(([file]) => file);
+}
 
 function read(file: string): Mutant[] {
   return Object.values((JSON.parse(fs.readFileSync(file, 'utf8')) as Report).files).flatMap((x) => x.mutants);
