@@ -40,6 +40,10 @@ for (const module of modules) {
   const t0 = performance.now();
   // --baselines: the scores the committed baselines record, which a fresh run reuses where nothing changed; no Stryker run.
   if (values.baselines) {
+    if (!fs.existsSync(baseline(module))) {
+      stale.push(`${module}: no baseline yet (${baseline(module)})`);
+      continue;
+    }
     tally(module, read(baseline(module)), t0);
     const changed = staleFiles(module);
     if (changed.length) stale.push(`${module}: ${changed.join(', ')}`);
@@ -99,7 +103,7 @@ for (const s of scores) {
 if (live.length) console.log(`\nlive mutants (${live.length}):\n${live.join('\n')}`);
 if (values.baselines) {
   console.log(stale.length
-    ? `\nbaselines a run would test again in part (module or test files changed since they were written):\n${stale.join('\n')}`
+    ? `\nbaselines a run would test again, in part or whole (module or test files changed since they were written, or no baseline yet):\n${stale.join('\n')}`
     : '\nevery baseline matches its module and tests: a run reuses every result');
 }
 const low = scores.filter((s) => s.score < 80);
