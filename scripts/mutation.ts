@@ -44,8 +44,9 @@ for (const module of modules) {
       stale.push(`${module}: no baseline yet (${baseline(module)})`);
       continue;
     }
-    tally(module, read(baseline(module)), t0);
-    const changed = staleFiles(module);
+    const report = JSON.parse(fs.readFileSync(baseline(module), 'utf8')) as Report;
+    tally(module, mutantsOf(report), t0);
+    const changed = staleFiles(report);
     if (changed.length) stale.push(`${module}: ${changed.join(', ')}`);
     continue;
   }
@@ -130,14 +131,17 @@ type Report = { files: Record<string, { mutants: Mutant[]; source?: string }>; t
  * only the test files whose tests cover a mutant, so a covering test file new to the module's list
  * is seen by a run, not here).
  */
-function staleFiles(module: string): string[] {
-  const r = JSON.parse(fs.readFileSync(baseline(module), 'utf8')) as Report;
+function staleFiles(r: Report): string[] {
   const differs = ([file, x]: [string, { source?: string }]) => !fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== x.source;
   return [...Object.entries(r.files), ...Object.entries(r.testFiles ?? {})].filter(differs).map(([file]) => file);
 }
 
 function read(file: string): Mutant[] {
-  return Object.values((JSON.parse(fs.readFileSync(file, 'utf8')) as Report).files).flatMap((x) => x.mutants);
+  return mutantsOf(JSON.parse(fs.readFileSync(file, 'utf8')) as Report);
+}
+
+function mutantsOf(r: Report): Mutant[] {
+  return Object.values(r.files).flatMap((x) => x.mutants);
 }
 
 /** The full report with the statuses of `merged` (the full run's mutants, in its order), written to `out`. */
