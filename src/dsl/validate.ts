@@ -19,9 +19,15 @@ const family = (t: Type): Family =>
         : t.kind === 'array' ? 'array'
           : 'num';
 
+const INT: Type = { kind: 'int', lo: 'min', hi: 'max' };
+const BOOL: Type = { kind: 'bool' };
+/** The type of `{}` written without an element type: a set of anything, until it meets another set. */
+const EMPTY_SET: Type = { kind: 'set', of: INT };
+
 /** Whether a value of type `b` may be stored where type `a` is expected. */
 function compatible(a: Type, b: Type): boolean {
   if (family(a) !== family(b)) return false;
+  if (b === EMPTY_SET) return true;
   if (a.kind === 'set' && b.kind === 'set') return compatible(a.of, b.of);
   if (a.kind === 'array' && b.kind === 'array') return compatible(a.of, b.of);
   if (a.kind === 'enum' && b.kind === 'enum') return b.values.every((v) => a.values.includes(v));
@@ -35,8 +41,20 @@ interface Ctx {
   at: SourcePos;
 }
 
-const INT: Type = { kind: 'int', lo: 'min', hi: 'max' };
-const BOOL: Type = { kind: 'bool' };
+/**
+ * Whether values of types `a` and `b` may meet (compared, IF branches, operands of a set operator,
+ * elements of one set): the same family, element by element. The compiled engine stores an element by
+ * its family, so a set of booleans met with a set of integers would read back wrong.
+ */
+function meets(a: Type, b: Type): boolean {
+  if (family(a) !== family(b)) return false;
+  if (a === EMPTY_SET || b === EMPTY_SET) return true;
+  if ((a.kind === 'set' && b.kind === 'set') || (a.kind === 'array' && b.kind === 'array')) return meets(a.of, b.of);
+  return true;
+}
+
+/** The type of a value that is one of `a` and `b` (which meet): an untyped `{}` takes the other's. */
+const join = (a: Type | undefined, b: Type | undefined): Type | undefined => (a === EMPTY_SET && b?.kind === 'set' ? b : a ?? b);
 
 export function validate(model: Model): PoolspecError[] {
   const errors: PoolspecError[] = [];
@@ -128,6 +146,10 @@ export function validate(model: Model): PoolspecError[] {
       `${ctx.where} compares ${showExpr(pcSide)} with ${JSON.stringify(other.value)}, which is not a label of ${owner ? owner.name : 'any process type'} (labels: ${labels.join(', ')})`);
   };
 
+  const mismatch = (x: Expr, a: Type | undefined, y: Expr, b: Type | undefined, ctx: Ctx) => {
+    if (a && b && !meets(a, b)) err(ctx.at, 'SPEC_TYPE', `type mismatch in ${ctx.where}: ${showExpr(x)} is ${showType(a)} but ${showExpr(y)} is ${showType(b)}`);
+  };
+
   const typeOf = (e: Expr, ctx: Ctx): Type | undefined => {
     const want = (x: Expr, f: Family, what: string): Type | undefined => {
       const t = typeOf(x, ctx);
@@ -177,25 +199,29 @@ export function validate(model: Model): PoolspecError[] {
           case 'eq': case 'ne': {
             const a = typeOf(e.a, ctx); const b = typeOf(e.b, ctx);
             checkLabelNames(e.a, a, e.b, ctx); checkLabelNames(e.b, b, e.a, ctx);
-            if (a && b && family(a) !== family(b)) err(ctx.at, 'SPEC_TYPE', `type mismatch in ${ctx.where}: ${showExpr(e.a)} is ${showType(a)} but ${showExpr(e.b)} is ${showType(b)}`);
+            mismatch(e.a, a, e.b, b, ctx);
             return BOOL;
           }
           case 'lt': case 'le': case 'gt': case 'ge': want(e.a, 'num', 'operand'); want(e.b, 'num', 'operand'); return BOOL;
           case 'add': case 'sub': case 'mul': case 'div': case 'mod': want(e.a, 'num', 'operand'); want(e.b, 'num', 'operand'); return INT;
           case 'in': case 'notin': {
-            const a = typeOf(e.a, ctx); want(e.b, 'set', 'right operand of in');
+            const a = typeOf(e.a, ctx); const b = want(e.b, 'set', 'right operand of in');
             if (e.b.op === 'setOf') for (const x of e.b.elems) checkLabelNames(e.a, a, x, ctx);
+            if (a && b?.kind === 'set' && b !== EMPTY_SET && !meets(a, b.of)) err(ctx.at, 'SPEC_TYPE', `type mismatch in ${ctx.where}: ${showExpr(e.a)} is ${showType(a)} but the elements of ${showExpr(e.b)} are ${showType(b.of)}`);
             return BOOL;
           }
-          case 'subseteq': want(e.a, 'set', 'operand'); want(e.b, 'set', 'operand'); return BOOL;
-          default: { const a = want(e.a, 'set', 'operand'); const b = want(e.b, 'set', 'operand'); return a ?? b; }
+          default: {
+            const a = want(e.a, 'set', 'operand'); const b = want(e.b, 'set', 'operand');
+            if (a?.kind === 'set' && b?.kind === 'set') mismatch(e.a, a, e.b, b, ctx);
+            return e.fn === 'subseteq' ? BOOL : join(a, b);
+          }
         }
       }
       case 'ite': {
         want(e.cond, 'bool', 'condition');
         const a = typeOf(e.then, ctx); const b = typeOf(e.else, ctx);
-        if (a && b && family(a) !== family(b)) err(ctx.at, 'SPEC_TYPE', `type mismatch in ${ctx.where}: the branches of ${showExpr(e)} are ${showType(a)} and ${showType(b)}`);
-        return a ?? b;
+        if (a && b && !meets(a, b)) err(ctx.at, 'SPEC_TYPE', `type mismatch in ${ctx.where}: the branches of ${showExpr(e)} are ${showType(a)} and ${showType(b)}`);
+        return join(a, b);
       }
       case 'index': {
         const a = want(e.arr, 'array', 'indexed value');
@@ -210,9 +236,14 @@ export function validate(model: Model): PoolspecError[] {
         return a;
       }
       case 'setOf': {
-        const ts = e.elems.map((x) => typeOf(x, ctx)).filter((t): t is Type => !!t);
+        const ts = e.elems.map((x) => typeOf(x, ctx));
         if (e.of) checkType(e.of, ctx.at);
-        return { kind: 'set', of: e.of ?? ts[0] ?? INT };
+        const of = e.of ?? ts.find((t) => t);
+        e.elems.forEach((x, i) => {
+          const t = ts[i];
+          if (of && t && !(e.of ? compatible(of, t) : meets(of, t))) err(ctx.at, 'SPEC_TYPE', `type mismatch in ${ctx.where}: the elements of ${showExpr(e)} are ${showType(of)}, but ${showExpr(x)} is ${showType(t)}`);
+        });
+        return of ? { kind: 'set', of } : e.elems.length ? { kind: 'set', of: INT } : EMPTY_SET;
       }
       case 'card': want(e.arg, 'set', 'operand of size()'); return INT;
       case 'domain': checkDomain(e.domain, ctx.at); return { kind: 'set', of: domainElem(e.domain) };

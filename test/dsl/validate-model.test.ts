@@ -233,6 +233,35 @@ describe('validate: expressions', () => {
     expect(errors(atomic, guard(bin('eq', { op: 'except', arr: v('link'), idx: num(1), value: v('x') }, v('link'))))).toEqual([]);
   });
 
+  it('sets meet element by element, and an untyped {} takes the element type of what it meets', () => {
+    const setVar = (of: Type, init: Expr = setOf([])): Edit => (m) => { m.vars.push({ name: 's', role: 'ghost', type: SET(of), init }); m.sources['var:s'] = line(15); };
+    const bools = setOf([bin('gt', v('x'), num(0))]);
+    const either = { op: 'ite', cond: v('g'), then: setOf([]), else: bools } as Expr;
+    // {} fits a set of any element type; a set of booleans does not fit a set of integers.
+    expect(errors(setVar(BOOL))).toEqual([]);
+    expect(errors(setVar(INT(), either)))
+      .toEqual([['SPEC_TYPE', 15, 'type mismatch in the initial value of s: s is set<int(0..N)> but the value (g ? {} : {(x > 0)}) is set<bool>']]);
+    expect(errors(setVar(BOOL, either))).toEqual([]);
+    expect(errors(setVar(INT(), bin('union', setOf([]), bools))))
+      .toEqual([['SPEC_TYPE', 15, 'type mismatch in the initial value of s: s is set<int(0..N)> but the value ({} ∪ {(x > 0)}) is set<bool>']]);
+    // Compared sets, branches, operands and elements of one set agree on their element type.
+    expect(errors(guard(bin('eq', either, setOf([num(1)])))))
+      .toEqual(guardError('type mismatch in transition P.go: (g ? {} : {(x > 0)}) is set<bool> but {1} is set<int(0..N)>'));
+    expect(errors(guard(bin('eq', { op: 'ite', cond: v('g'), then: setOf([num(1)]), else: bools }, setOf([])))))
+      .toEqual(guardError('type mismatch in transition P.go: the branches of (g ? {1} : {(x > 0)}) are set<int(0..N)> and set<bool>'));
+    expect(errors(guard(bin('subseteq', setOf([num(1)]), setOf([str('a')])))))
+      .toEqual(guardError('type mismatch in transition P.go: {1} is set<int(0..N)> but {"a"} is set<"a">'));
+    expect(errors(guard(bin('in', num(1), bools))))
+      .toEqual(guardError('type mismatch in transition P.go: 1 is int(0..N) but the elements of {(x > 0)} are bool'));
+    expect(errors(guard(bin('eq', setOf([num(1), v('g')]), setOf([])))))
+      .toEqual(guardError('type mismatch in transition P.go: the elements of {1, g} are int(0..N), but g is bool'));
+    expect(errors(guard(bin('eq', setOf([v('g')], INT()), setOf([])))))
+      .toEqual(guardError('type mismatch in transition P.go: the elements of {g} are int(0..N), but g is bool'));
+    // What agrees is accepted, {} on either side.
+    expect(errors(guard(bin('eq', either, setOf([v('g')]))), guard(bin('in', v('g'), bin('minus', setOf([]), bools))))).toEqual([]);
+    expect(errors(guard(bin('and', bin('in', v('g'), setOf([])), bin('eq', setOf([]), { op: 'ite', cond: v('g'), then: bools, else: setOf([]) }))))).toEqual([]);
+  });
+
   it('the guard, invariants, the mapped predicate, constraints and properties must be bool', () => {
     expect(errors(guard(v('x')))).toEqual(guardError('type mismatch: the guard of transition P.go x is int(0..N), expected bool'));
     expect(errors(inv(v('x')))).toEqual([['SPEC_TYPE', 20, 'type mismatch: invariant Inv x is int(0..N), expected bool']]);
@@ -321,15 +350,17 @@ describe('validate: what an expression\'s type is (seen in messages and in choic
   });
 
   it('a set literal has its declared element type, else its first element\'s, else int', () => {
-    expect(choiceType(setOf([v('g')], PTR))).toEqual(PTR);
-    expect(choiceType(setOf([v('g'), v('x')]))).toEqual(BOOL);
+    expect(choiceType(setOf([v('x')], PTR))).toEqual(PTR);
+    expect(choiceType(setOf([v('g'), bool(true)]))).toEqual(BOOL);
     expect(choiceType(setOf([]))).toEqual({ kind: 'int', lo: 'min', hi: 'max' });
   });
 
-  it('a union has the left operand\'s type; an ite the then-branch\'s; a filter its domain\'s', () => {
-    expect(choiceType(bin('union', setOf([v('g')]), setOf([v('x')])))).toEqual(BOOL);
-    expect(choiceType(bin('minus', setOf([v('x')]), setOf([v('g')])))).toEqual(INT());
-    expect(choiceType({ op: 'ite', cond: bool(true), then: setOf([v('g')]), else: setOf([v('x')]) })).toEqual(BOOL);
+  it('a set operator or an ite has the type of its typed side (an untyped {} has none); a filter its domain\'s', () => {
+    expect(choiceType(bin('union', setOf([]), setOf([v('g')])))).toEqual(BOOL);
+    expect(choiceType(bin('minus', setOf([v('x')]), setOf([])))).toEqual(INT());
+    expect(choiceType(bin('intersect', setOf([v('x')]), setOf([num(1, PTR)])))).toEqual(INT());
+    expect(choiceType({ op: 'ite', cond: bool(true), then: setOf([]), else: setOf([v('g')]) })).toEqual(BOOL);
+    expect(choiceType({ op: 'ite', cond: bool(true), then: setOf([v('x')]), else: setOf([]) })).toEqual(INT());
     expect(choiceType({ op: 'filter', v: 'i', over: dom(RANGE(1, 'N')), cond: bool(true) })).toEqual(PTR);
   });
 

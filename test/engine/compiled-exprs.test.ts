@@ -22,10 +22,12 @@ function exprsModel(exprs: (v: Vars) => Record<string, E>): Model {
   const proto = protocol('Exprs', (p) => {
     const N = p.constant('N');
     const B = p.blocks('Blocks', N);
+    const M = p.constant('M');
+    const C = p.blocks('Cells', M);
     const R = p.range(-2, 3);
     const R12 = p.range(1, 2);
     const vars = {
-      N, B, R, E0: p.range(2, 1), R12, R22: p.range(2, 2), Huge: p.range(0, 1 << 21),
+      N, B, C, R, E0: p.range(2, 1), R12, R22: p.range(2, 2), Huge: p.range(0, 1 << 21),
       x: p.shared('x', int(-2, 3), 0),
       y: p.shared('y', int(-2, 3), 1),
       f: p.shared('f', bool, false),
@@ -55,20 +57,20 @@ function exprsModel(exprs: (v: Vars) => Record<string, E>): Model {
       t.step('busy', { to: 'idle', do: [l.set(ite(l.eq(2), 0, l.add(1))), la.at(ite(l.eq(1), 1, 2)).set(ite(vars.f, 1, 0))] });
     });
     for (const [name, x] of Object.entries(exprs(vars))) p.invariant(`e_${name}`, x.eq(x));
-    p.config('three', { constants: { N: 3 }, checkDeadlock: false, expect: holds() });
+    p.config('three', { constants: { N: 3, M: 2 }, checkDeadlock: false, expect: holds() });
   });
   if (proto.buildErrors.length) throw new Error(JSON.stringify(proto.buildErrors));
   return proto.model;
 }
 
 interface Vars {
-  N: E; B: E; R: E; E0: E; R12: E; R22: E; Huge: E; x: E; y: E; f: E; s: E; a: E; en: E; g: E; l: E & { of(p: unknown): E }; la: E & { of(p: unknown): E };
+  N: E; B: E; C: E; R: E; E0: E; R12: E; R22: E; Huge: E; x: E; y: E; f: E; s: E; a: E; en: E; g: E; l: E & { of(p: unknown): E }; la: E & { of(p: unknown): E };
   W: { ids: E; pc(p: unknown): E };
 }
 
 /** Every form of the IR, bool-, int-, set-, enum- and array-valued. */
 const FORMS = (v: Vars): Record<string, E> => {
-  const { x, y, f, s, a, en, g, l, la, W, B, N, E0, R } = v;
+  const { x, y, f, s, a, en, g, l, la, W, B, C, N, E0, R } = v;
   return {
     // Arithmetic and comparison (div and mod by zero or a negative: errors in both).
     add: x.add(y), sub: x.sub(y), mul: x.mul(y), div: x.div(y), mod: x.mod(y), divConst: x.div(2), modConst: x.mod(3),
@@ -77,8 +79,11 @@ const FORMS = (v: Vars): Record<string, E> => {
     and: and(f, x.lt(1)), or: or(f, x.gt(1)), implies: f.implies(x.eq(0)), not: not(f),
     shortAnd: and(y.ne(0), x.div(y).eq(1)), shortOr: or(y.eq(0), x.mod(y).eq(0)), shortImplies: y.gt(0).implies(x.mod(y).eq(1)),
     ite: ite(f, x, y), iteSet: ite(f, s, setOf([1])), iteEnum: ite(f, en, 'q'),
-    // An empty branch takes the element kind of the other (strings), or of its declared type.
+    // An untyped empty set takes the element kind of the other branch or operand, or its declared type.
     iteEmptyThen: ite(f, setOf([]), setOf(['p', en])), iteEmptyElse: ite(f, setOf([en]), setOf([])),
+    untypedBool: ite(f, setOf([]), setOf([x.gt(0)])), untypedBoolQ: exists(ite(f, setOf([]), setOf([x.gt(0)])), (q) => q.eq(false)),
+    untypedUnion: setOf([]).union(setOf([x.gt(0)])), untypedNested: ite(f.and(y.gt(0)), ite(f, setOf([]), setOf([])).minus(setOf([f])), setOf([f])),
+    untypedFilter: ite(f, filter(setOf([]), () => true), setOf([x.gt(0), f])),
     typedEnum: ite(f, setOf([], enumOf('p', 'q', 'r')), setOf([en])), typedBool: ite(f, setOf([], bool), setOf([x.gt(0)])),
     typedProc: ite(f, setOf([], procId('Worker')), setOf([l.of(1)])), typedPtr: ite(f, setOf([], ptr(B as never)), s),
     typedInt: ite(f, setOf([], int(0, 3)), setOf([x.add(2)])),
@@ -117,6 +122,7 @@ const FORMS = (v: Vars): Record<string, E> => {
     // Lists through the link array.
     nodes: listNodes(x, a, B as never), nodesFrom: listNodes(a.at(2), a, B as never), nodesVia: listNodes(y, a.with(1, 2), B as never),
     acyclicVia: listAcyclic(x, mapOver(B as never, (b) => ite(b.eq(3), 1, b.add(1))).with(y, NULL), B as never), acyclic: listAcyclic(y, a, B as never),
+    acyclicEq: listAcyclic(y, a, B as never).eq(false), nodesCells: listNodes(x, a, C as never),
     constant: N.add(x), enumVal: en, enumNe: en.ne('r'),
   };
 };

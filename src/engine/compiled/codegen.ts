@@ -16,6 +16,10 @@ interface Scope { names: Map<string, { js: string; ct: CT }>; self: boolean }
 
 const BOOL: CT = { k: 'bool' };
 const INT: CT = { k: 'int' };
+/** `{}` without an element type: its element kind is the other branch's or operand's (see join). */
+const EMPTY_SET: CT = { k: 'set', elem: 'int' };
+/** The kind of a value that is one of two (IF branches, set operands): an untyped `{}` takes the other's. */
+const join = (a: CT, b: CT): CT => (a === EMPTY_SET ? b : a);
 
 export class Gen {
   readonly helpers: string[] = [];
@@ -144,7 +148,7 @@ export class Gen {
         const c = this.expr(e.cond, sc);
         const t = this.expr(e.then, sc);
         const f = this.expr(e.else, sc);
-        return { js: `(${c.js} ? ${t.js} : ${f.js})`, ct: t.ct.k === 'set' && f.ct.k === 'set' && f.ct.elem === 'str' ? f.ct : t.ct };
+        return { js: `(${c.js} ? ${t.js} : ${f.js})`, ct: join(t.ct, f.ct) };
       }
       case 'index': return this.index(e, sc);
       case 'except': {
@@ -155,6 +159,7 @@ export class Gen {
         return { js: `upd(${a.js}, ${i.js}, ${v.js})`, ct: a.ct };
       }
       case 'setOf': {
+        if (!e.elems.length && !e.of) return { js: '0', ct: EMPTY_SET };
         const els = e.elems.map((x) => this.expr(x, sc));
         const elem = els.length ? els[0].ct : e.of ? this.elemOfType(e.of) : INT;
         if (elem.k !== 'int' && elem.k !== 'str' && elem.k !== 'bool') throw new Unsupported(`a set of ${elem.k}: ${JSON.stringify(e).slice(0, 300)}`);
@@ -178,10 +183,10 @@ export class Gen {
         return { js: this.call(h, sc), ct: BOOL };
       }
       case 'filter': {
-        const { inner, js, loop, ct } = this.loopOver(e.v, e.over, sc);
+        const { inner, js, loop, set } = this.loopOver(e.v, e.over, sc);
         const cond = this.expr(e.cond, inner).js;
         const h = this.helper(sc, [], `let out = 0;\n${loop} { if (${cond}) out |= 1 << (+${js} + 1); }\nreturn out;`);
-        return { js: this.call(h, sc), ct: { k: 'set', elem: ct.k === 'str' ? 'str' : ct.k === 'bool' ? 'bool' : 'int' } };
+        return { js: this.call(h, sc), ct: set };
       }
       case 'map': {
         const { lo, hi } = this.domainRange(e.domain);
@@ -226,11 +231,11 @@ export class Gen {
   }
 
   /** A loop binding `v` over a set expression: a counted loop over a domain, else over mask bits. */
-  loopOver(v: string, over: Expr, sc: Scope): { inner: Scope; js: string; loop: string; ct: CT } {
+  loopOver(v: string, over: Expr, sc: Scope): { inner: Scope; js: string; loop: string; ct: CT; set: CT } {
     if (over.op === 'domain') {
       const { lo, hi } = this.domainRange(over.domain);
       const { inner, js } = this.bind(sc, v, INT);
-      return { inner, js, loop: `for (let ${js} = ${lo}; ${js} <= ${hi}; ${js}++)`, ct: INT };
+      return { inner, js, loop: `for (let ${js} = ${lo}; ${js} <= ${hi}; ${js}++)`, ct: INT, set: { k: 'set', elem: 'int' } };
     }
     const o = this.expr(over, sc);
     if (o.ct.k !== 'set') throw new Unsupported('a quantifier over a non-set');
@@ -239,7 +244,7 @@ export class Gen {
     const mk = this.fresh('m');
     // Booleans are stored as bits 1 (false) and 2 (true), like the integers 0 and 1.
     const el = `30 - Math.clz32(${mk} & -${mk})`;
-    return { inner, js, loop: `for (let ${mk} = ${o.js}, ${js} = 0; ${mk} !== 0 && ((${js} = ${o.ct.elem === 'bool' ? `(${el}) === 1` : el}), true); ${mk} &= ${mk} - 1)`, ct };
+    return { inner, js, loop: `for (let ${mk} = ${o.js}, ${js} = 0; ${mk} !== 0 && ((${js} = ${o.ct.elem === 'bool' ? `(${el}) === 1` : el}), true); ${mk} &= ${mk} - 1)`, ct, set: o.ct };
   }
 
   private index(e: Extract<Expr, { op: 'index' }>, sc: Scope): Code {
@@ -295,9 +300,9 @@ export class Gen {
       case 'mod': return I(`imod(${a.js}, ${b.js})`);
       case 'in': return B(`ins(${b.js}, +${a.js})`);
       case 'notin': return B(`!ins(${b.js}, +${a.js})`);
-      case 'union': return { js: `(${a.js} | ${b.js})`, ct: a.ct };
-      case 'minus': return { js: `(${a.js} & ~${b.js})`, ct: a.ct };
-      case 'intersect': return { js: `(${a.js} & ${b.js})`, ct: a.ct };
+      case 'union': return { js: `(${a.js} | ${b.js})`, ct: join(a.ct, b.ct) };
+      case 'minus': return { js: `(${a.js} & ~${b.js})`, ct: join(a.ct, b.ct) };
+      case 'intersect': return { js: `(${a.js} & ${b.js})`, ct: join(a.ct, b.ct) };
       case 'subseteq': return B(`((${a.js} & ~${b.js}) === 0)`);
     }
   }
