@@ -161,7 +161,7 @@ export class Gen {
       case 'setOf': {
         if (!e.elems.length && !e.of) return { js: '0', ct: EMPTY_SET };
         const els = e.elems.map((x) => this.expr(x, sc));
-        const elem = els.length ? els[0].ct : e.of ? this.elemOfType(e.of) : INT;
+        const elem = els.length ? els[0].ct : this.elemOfType(e.of!);
         if (elem.k !== 'int' && elem.k !== 'str' && elem.k !== 'bool') throw new Unsupported(`a set of ${elem.k}: ${JSON.stringify(e).slice(0, 300)}`);
         return { js: els.length ? `(${els.map((x) => `bit(+${x.js})`).join(' | ')})` : '0', ct: { k: 'set', elem: elem.k } };
       }
