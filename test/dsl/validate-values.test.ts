@@ -260,6 +260,29 @@ describe('validateValues: arithmetic within 32 bits', () => {
     ]);
   });
 
+  it('a quotient\'s divisors: the range\'s ends and -1 and 1 when inside it, never 0', () => {
+    const m = built(protocol('Values', (p) => {
+      const K = p.constant('K');
+      const L = p.constant('L');
+      const y = p.shared('y', int(L, 0), 0);
+      const q = p.shared('q', int(2, K), 2);
+      const z = p.shared('z', int(0, K), 0); // 0 at an end: left out, so q \div z stays within q
+      const w = p.shared('w', int(L, 3), 0); // -1 strictly inside: MIN \div -1 leaves 32 bits
+      const e = p.shared('e', int(L, -2), -2); // every divisor below -1: MIN \div -2 fits
+      p.process('Worker', 1, {}, (t) => {
+        t.label('idle');
+        t.step('idle', { branch: 'byZeroEnd', to: 'idle', do: [q.set(q.div(z))] });
+        t.step('idle', { branch: 'noMinusOne', to: 'idle', do: [y.set(y.div(z))] });
+        t.step('idle', { branch: 'minusInside', to: 'idle', do: [y.set(y.div(w))] });
+        t.step('idle', { branch: 'belowMinusOne', to: 'idle', do: [y.set(y.div(e))] });
+      });
+      p.config('min', { constants: { K: 3, L: MIN }, expect: holds() });
+    }));
+    expect(msgs(m)).toEqual([
+      'configuration min: transition idle_minusInside assigns y a value that can reach 2147483648, beyond the 32-bit integers of TLC and the runtime',
+    ]);
+  });
+
   it('an error without a source line points at the protocol, or line 1 of its file', () => {
     const m = base({ big: { K: MAX + 1 } });
     expect(validateValues({ ...m, sources: { [sourceKey.model()]: { file: 'x.ts', line: 9 } } })[0].at).toEqual({ file: 'x.ts', line: 9 });
