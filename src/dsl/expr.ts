@@ -176,6 +176,12 @@ export function filter(over: Val, cond: (x: E) => Val, hint = 'x'): E {
 export function mapOver(domain: DomainRef, body: (x: E) => Val, hint = 'x'): E {
   return binder(hint, (x, v) => new E({ op: 'map', v, domain: domain.domain, body: lift(body(x)) }));
 }
+/**
+ * A set literal. Its element type is `of`, else its first element's. `setOf([])` without `of` is the
+ * empty set of any element type: it fits a set variable of any type, and where it meets another set
+ * (an IF's other branch, the other operand of union, minus, intersect) it takes that set's. Sets that
+ * meet, and the elements of one set, agree on their element type: validation says where they do not.
+ */
 export function setOf(elems: Val[], of?: Type): E {
   return new E({ op: 'setOf', elems: elems.map(lift), of });
 }
