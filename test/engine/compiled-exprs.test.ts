@@ -38,6 +38,7 @@ function exprsModel(exprs: (v: Vars) => Record<string, E>): Model {
       l: undefined as unknown as E & { of(p: unknown): E },
       la: undefined as unknown as E & { of(p: unknown): E },
       W: undefined as unknown as ReturnType<typeof p.process>,
+      Z: undefined as unknown as ReturnType<typeof p.process>,
     };
     vars.W = p.process('Worker', 2, {}, (t) => {
       const l = t.local('l', int(0, 2), 0);
@@ -56,8 +57,10 @@ function exprsModel(exprs: (v: Vars) => Record<string, E>): Model {
       t.step('idle', { branch: 'turn', to: 'busy', do: [vars.en.set(ite(vars.en.eq('p'), 'q', ite(vars.en.eq('q'), 'r', 'p')))] });
       t.step('busy', { to: 'idle', do: [l.set(ite(l.eq(2), 0, l.add(1))), la.at(ite(l.eq(1), 1, 2)).set(ite(vars.f, 1, 0))] });
     });
+    // A process type with no processes: its ids are an empty domain.
+    vars.Z = p.process('Spare', p.constant('Z0'), {}, (t) => { t.label('off'); });
     for (const [name, x] of Object.entries(exprs(vars))) p.invariant(`e_${name}`, x.eq(x));
-    p.config('three', { constants: { N: 3, M: 2 }, checkDeadlock: false, expect: holds() });
+    p.config('three', { constants: { N: 3, M: 2, Z0: 0 }, checkDeadlock: false, expect: holds() });
   });
   if (proto.buildErrors.length) throw new Error(JSON.stringify(proto.buildErrors));
   return proto.model;
@@ -65,12 +68,12 @@ function exprsModel(exprs: (v: Vars) => Record<string, E>): Model {
 
 interface Vars {
   N: E; B: E; C: E; R: E; E0: E; R12: E; R22: E; Huge: E; x: E; y: E; f: E; s: E; a: E; en: E; g: E; l: E & { of(p: unknown): E }; la: E & { of(p: unknown): E };
-  W: { ids: E; pc(p: unknown): E };
+  W: { ids: E; pc(p: unknown): E }; Z: { ids: E };
 }
 
 /** Every form of the IR, bool-, int-, set-, enum- and array-valued. */
 const FORMS = (v: Vars): Record<string, E> => {
-  const { x, y, f, s, a, en, g, l, la, W, B, C, N, E0, R } = v;
+  const { x, y, f, s, a, en, g, l, la, W, Z, B, C, N, E0, R } = v;
   return {
     // Arithmetic and comparison (div and mod by zero or a negative: errors in both).
     add: x.add(y), sub: x.sub(y), mul: x.mul(y), div: x.div(y), mod: x.mod(y), divConst: x.div(2), modConst: x.mod(3),
@@ -91,7 +94,8 @@ const FORMS = (v: Vars): Record<string, E> => {
     card: s.size(), in: x.in(s), notIn: x.notIn(s), has: s.has(y),
     // Membership in a range by its ends (an empty range holds nothing).
     inRange: x.in(v.R12), notInRange: y.notIn(v.R12), inSum: x.add(y).in(R), inEmpty: or(x.in(E0), f), notInEmpty: and(y.notIn(E0), f),
-    inOne: x.in(v.R22), inHuge: x.add(y).in(v.Huge), inIds: y.in(W.ids),
+    inOne: x.in(v.R22), inHuge: x.add(y).in(v.Huge), inIds: y.in(W.ids), inNoIds: or(y.in(Z.ids), f),
+    noIds: or(exists(Z.ids, () => true), f), noIdsMap: mapOver(Z.ids as never, (i) => i).eq(mapOver(E0 as never, (i) => i)).and(f), noIdsSet: filter(Z.ids, () => true).size().add(x),
     union: s.union(setOf([x.add(2)])), minus: s.minus(setOf([1, 2])), intersect: s.intersect(setOf([2, 3])),
     subset: s.subsetOf(setOf([1, 2])), subsetOf: setOf([1]).subsetOf(s), empty: s.isEmpty(),
     enumSet: setOf([en, 'r']), enumIn: en.in(setOf(['p', 'r'])), boolSet: setOf([f, true]), boolIn: x.gt(0).in(setOf([f])),
