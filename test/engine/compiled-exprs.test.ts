@@ -94,7 +94,7 @@ const FORMS = (v: Vars): Record<string, E> => {
     card: s.size(), in: x.in(s), notIn: x.notIn(s), has: s.has(y),
     // Membership in a range by its ends (an empty range holds nothing).
     inRange: x.in(v.R12), notInRange: y.notIn(v.R12), inSum: x.add(y).in(R), inEmpty: or(x.in(E0), f), notInEmpty: and(y.notIn(E0), f),
-    inOne: x.in(v.R22), inHuge: x.add(y).in(v.Huge), inIds: y.in(W.ids), inNoIds: or(y.in(Z.ids), f),
+    inOne: x.in(v.R22), inHuge: x.add(y).in(v.Huge), notInHuge: x.add(y).notIn(v.Huge), inIds: y.in(W.ids), inNoIds: or(y.in(Z.ids), f),
     noIds: or(exists(Z.ids, () => true), f), noIdsMap: mapOver(Z.ids as never, (i) => i).eq(mapOver(E0 as never, (i) => i)).and(f), noIdsSet: filter(Z.ids, () => true).size().add(x),
     union: s.union(setOf([x.add(2)])), minus: s.minus(setOf([1, 2])), intersect: s.intersect(setOf([2, 3])),
     subset: s.subsetOf(setOf([1, 2])), subsetOf: setOf([1]).subsetOf(s), empty: s.isEmpty(),
@@ -208,6 +208,8 @@ describe('compiled expressions equal interpreted ones', () => {
     expect(refused({ op: 'domain', domain: { kind: 'range', lo: -1, hi: 29 } })).not.toThrow();
     expect(refused({ op: 'setOf', elems: [{ op: 'var', name: 'a' }] })).toThrow(Unsupported);
     expect(refused({ op: 'var', name: 'zz' })).toThrow(new Unsupported('unknown variable zz'));
+    // Validation lets pc(TRUE) through: refused here, the model runs interpreted, where it is an evaluation error.
+    expect(refused({ op: 'pc', proc: { op: 'lit', value: true, type: { kind: 'bool' } } })).toThrow(new Unsupported('a process id that is not a number'));
     expect(refused({ op: 'bound', name: 'k' })).toThrow(new Unsupported('unbound k'));
     expect(refused({ op: 'lit', value: 'nope', type: { kind: 'enum', values: ['nope'] } })).toThrow(new Unsupported('unknown string nope'));
     // A list walk keeps its nodes in a bitmask: 29 blocks fit, 30 do not.
