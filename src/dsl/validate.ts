@@ -170,7 +170,7 @@ export function validate(model: Model): PoolspecError[] {
       }
       case 'local': {
         if (e.proc) {
-          typeOf(e.proc, ctx);
+          want(e.proc, 'num', 'process');
           const owner = model.procTypes.find((p) => p.locals.some((l) => l.name === e.name));
           if (!owner) { err(ctx.at, 'SPEC_UNDECLARED', `undeclared local variable ${e.name} in ${ctx.where}`); return undefined; }
           return owner.locals.find((l) => l.name === e.name)!.type;
@@ -181,7 +181,7 @@ export function validate(model: Model): PoolspecError[] {
         return l.type;
       }
       case 'pc': {
-        const pt = typeOf(e.proc, ctx);
+        const pt = want(e.proc, 'num', 'process');
         const owner = pcOwner(e, pt);
         pcOwners.set(e, owner);
         return { kind: 'enum', values: owner ? owner.labels.map((l) => l.name) : model.procTypes.flatMap((p) => p.labels.map((l) => l.name)) };

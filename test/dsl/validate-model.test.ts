@@ -313,6 +313,14 @@ describe('validate: expressions', () => {
       .toEqual([['SPEC_UNDECLARED', 20, 'unbound name r in invariant Inv'], ['SPEC_TYPE', 20, 'type mismatch in invariant Inv: operand t.of(r) is int(0..N), expected bool']]);
   });
 
+  it('a process named by pc(p) or l.of(p) is a number', () => {
+    expect(errors(inv(bin('eq', loc('t', num(1)), num(0))))).toEqual([]);
+    expect(errors(inv(bin('eq', loc('t', bool(true)), num(0)))))
+      .toEqual([['SPEC_TYPE', 20, 'type mismatch in invariant Inv: process true is bool, expected a number']]);
+    expect(errors(inv(bin('eq', pc(v('g')), str('a')))))
+      .toEqual([['SPEC_TYPE', 20, 'type mismatch in invariant Inv: process g is bool, expected a number']]);
+  });
+
   it('list predicates: a declared block set, a number to start from, an array of links', () => {
     const list = (op: 'listNodes' | 'listAcyclic', start: Expr, link: Expr, blocks = 'Blocks'): Expr => ({ op, start, link, blocks });
     expect(errors(inv(list('listAcyclic', num(0, PTR), v('link'))))).toEqual([]);

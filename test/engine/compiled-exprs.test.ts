@@ -208,7 +208,7 @@ describe('compiled expressions equal interpreted ones', () => {
     expect(refused({ op: 'domain', domain: { kind: 'range', lo: -1, hi: 29 } })).not.toThrow();
     expect(refused({ op: 'setOf', elems: [{ op: 'var', name: 'a' }] })).toThrow(Unsupported);
     expect(refused({ op: 'var', name: 'zz' })).toThrow(new Unsupported('unknown variable zz'));
-    // Validation lets pc(TRUE) through: refused here, the model runs interpreted, where it is an evaluation error.
+    // Validation refuses pc(TRUE) (SPEC_TYPE); a model built without it still runs, interpreted.
     expect(refused({ op: 'pc', proc: { op: 'lit', value: true, type: { kind: 'bool' } } })).toThrow(new Unsupported('a process id that is not a number'));
     expect(refused({ op: 'bound', name: 'k' })).toThrow(new Unsupported('unbound k'));
     expect(refused({ op: 'lit', value: 'nope', type: { kind: 'enum', values: ['nope'] } })).toThrow(new Unsupported('unknown string nope'));

@@ -174,12 +174,11 @@ export class Gen {
         return { js: String(mask), ct: { k: 'set', elem: 'int' } };
       }
       case 'quant': {
-        const { inner, js, loop } = this.loopOver(e.v, e.over, sc);
+        const { inner, loop } = this.loopOver(e.v, e.over, sc);
         const body = this.expr(e.body, inner).js;
         const h = this.helper(sc, [], e.q === 'forall'
           ? `${loop} { if (!${body}) return false; }\nreturn true;`
           : `${loop} { if (${body}) return true; }\nreturn false;`);
-        void js;
         return { js: this.call(h, sc), ct: BOOL };
       }
       case 'filter': {
@@ -230,12 +229,15 @@ export class Gen {
     return id;
   }
 
-  /** A loop binding `v` over a set expression: a counted loop over a domain, else over mask bits. */
-  loopOver(v: string, over: Expr, sc: Scope): { inner: Scope; js: string; loop: string; ct: CT; set: CT } {
+  /**
+   * A loop binding `v` over a set expression: a counted loop over a domain, else over mask bits.
+   * `set` is the set's kind; `v` is bound to its element kind, `set.elem`.
+   */
+  loopOver(v: string, over: Expr, sc: Scope): { inner: Scope; js: string; loop: string; set: Extract<CT, { k: 'set' }> } {
     if (over.op === 'domain') {
       const { lo, hi } = this.domainRange(over.domain);
       const { inner, js } = this.bind(sc, v, INT);
-      return { inner, js, loop: `for (let ${js} = ${lo}; ${js} <= ${hi}; ${js}++)`, ct: INT, set: { k: 'set', elem: 'int' } };
+      return { inner, js, loop: `for (let ${js} = ${lo}; ${js} <= ${hi}; ${js}++)`, set: { k: 'set', elem: 'int' } };
     }
     const o = this.expr(over, sc);
     if (o.ct.k !== 'set') throw new Unsupported('a quantifier over a non-set');
@@ -244,7 +246,7 @@ export class Gen {
     const mk = this.fresh('m');
     // Booleans are stored as bits 1 (false) and 2 (true), like the integers 0 and 1.
     const el = `30 - Math.clz32(${mk} & -${mk})`;
-    return { inner, js, loop: `for (let ${mk} = ${o.js}, ${js} = 0; ${mk} !== 0 && ((${js} = ${o.ct.elem === 'bool' ? `(${el}) === 1` : el}), true); ${mk} &= ${mk} - 1)`, ct, set: o.ct };
+    return { inner, js, loop: `for (let ${mk} = ${o.js}, ${js} = 0; ${mk} !== 0 && ((${js} = ${o.ct.elem === 'bool' ? `(${el}) === 1` : el}), true); ${mk} &= ${mk} - 1)`, set: o.ct };
   }
 
   private index(e: Extract<Expr, { op: 'index' }>, sc: Scope): Code {

@@ -66,7 +66,7 @@ export function compile(m: Machine): Program {
           const lp = g.loopOver(p.name, p.over, sc);
           open.push(`${lp.loop} {`);
           sc = lp.inner;
-          params.push({ name: p.name, ct: lp.ct });
+          params.push({ name: p.name, ct: { k: lp.set.elem } });
           args.push(lp.js);
         }
         while (args.length < MAX_PARAMS) args.push('0');
