@@ -129,7 +129,7 @@ type Report = { files: Record<string, { mutants: Mutant[]; source?: string }>; t
 /**
  * The module and test files that changed since the module's baseline was written (a baseline records
  * only the test files whose tests cover a mutant, so a covering test file new to the module's list
- * is seen by a run, not here).
+ * is seen by a run, not here; so is a test that a fixture file adds, e.g. a new malformed spec).
  */
 function staleFiles(r: Report): string[] {
   const differs = ([file, x]: [string, { source?: string }]) => !fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== x.source;
